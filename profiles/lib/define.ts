@@ -1,0 +1,127 @@
+import { z } from 'zod';
+
+/** Hard cap on any profile's length, so a typo can never start an endless run. */
+export const MAX_DURATION_S = 3600;
+
+const seconds = z.number({ invalid_type_error: 'must be a number of seconds' }).finite();
+
+/** How long a virtual user waits between two tasks (Locust's `wait_time`). */
+export const waitTimeSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('between'), min: seconds.min(0), max: seconds.min(0) }).strict()
+    .refine((w) => w.min <= w.max, { message: 'min must be ≤ max', path: ['min'] }),
+  z.object({ kind: z.literal('constant'), seconds: seconds.min(0) }).strict(),
+  // Each loop takes at least `seconds`, however long the request took (Locust's constant_pacing).
+  z.object({ kind: z.literal('constantPacing'), seconds: seconds.positive() }).strict(),
+]);
+export type WaitTime = z.infer<typeof waitTimeSchema>;
+
+export const between = (min: number, max: number): WaitTime => ({ kind: 'between', min, max });
+export const constant = (s: number): WaitTime => ({ kind: 'constant', seconds: s });
+export const constantPacing = (s: number): WaitTime => ({ kind: 'constantPacing', seconds: s });
+
+export const taskSchema = z.object({
+  name: z.string().min(1),
+  method: z.enum(['GET', 'POST', 'PUT', 'DELETE']).default('GET'),
+  path: z.string().startsWith('/', { message: 'must start with "/"' }),
+  weight: z.number().int().positive().default(1),
+}).strict();
+export type Task = z.infer<typeof taskSchema>;
+export type TaskInput = z.input<typeof taskSchema>;
+
+/** Closed-model stage: from `at` seconds, move toward `users` at `spawnRate` users/s. */
+export const userStageSchema = z.object({
+  at: seconds.min(0),
+  users: z.number().int({ message: 'must be a whole number' }).min(0),
+  spawnRate: z.number().positive(),
+}).strict();
+export type UserStage = z.infer<typeof userStageSchema>;
+
+/** Open-model stage: from `at` seconds the arrival rate goes linearly from `from` (default: `rate`) to `rate` by the next stage. */
+export const rateStageSchema = z.object({
+  at: seconds.min(0),
+  rate: z.number().min(0),
+  from: z.number().min(0).optional(),
+}).strict();
+export type RateStage = z.infer<typeof rateStageSchema>;
+
+const common = {
+  name: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/i, { message: 'must be letters, digits, ".", "_" or "-"' }),
+  description: z.string().default(''),
+  duration: seconds.positive().max(MAX_DURATION_S),
+  tasks: z.array(taskSchema).min(1, { message: 'must list at least one task' })
+    .default([{ name: 'index', path: '/' }]),
+  /** Per-request timeout; a request slower than this counts as a `timeout` error. */
+  timeoutMs: z.number().int().positive().default(10_000),
+  /** Warm-up before measuring (not recorded): a few requests at low load. */
+  warmupSeconds: seconds.min(0).max(60).default(2),
+};
+
+function stagesInOrder<T extends { at: number }>(stages: T[], ctx: z.RefinementCtx) {
+  stages.forEach((s, i) => {
+    const prev = stages[i - 1];
+    if (prev && s.at <= prev.at) {
+      ctx.addIssue({ code: 'custom', path: ['stages', i, 'at'], message: `must be after stages[${i - 1}].at (${prev.at}), got ${s.at}` });
+    }
+  });
+  if (stages[0] && stages[0].at !== 0) ctx.addIssue({ code: 'custom', path: ['stages', 0, 'at'], message: `must be 0, got ${stages[0].at}` });
+}
+
+export const closedProfileSchema = z.object({
+  ...common,
+  model: z.literal('closed').default('closed'),
+  wait: waitTimeSchema.default({ kind: 'between', min: 0.5, max: 1 }),
+  stages: z.array(userStageSchema).min(1, { message: 'must list at least one stage' }),
+}).strict().superRefine((p, ctx) => {
+  stagesInOrder(p.stages, ctx);
+  p.stages.forEach((s, i) => {
+    if (s.at >= p.duration) ctx.addIssue({ code: 'custom', path: ['stages', i, 'at'], message: `must be before duration (${p.duration}), got ${s.at}` });
+  });
+});
+
+export const openProfileSchema = z.object({
+  ...common,
+  model: z.literal('open'),
+  stages: z.array(rateStageSchema).min(1, { message: 'must list at least one stage' }),
+  /** Requests allowed in flight at once; an arrival beyond it is dropped and counted. */
+  maxInFlight: z.number().int().positive().default(256),
+}).strict().superRefine((p, ctx) => {
+  stagesInOrder(p.stages, ctx);
+  p.stages.forEach((s, i) => {
+    if (s.at >= p.duration) ctx.addIssue({ code: 'custom', path: ['stages', i, 'at'], message: `must be before duration (${p.duration}), got ${s.at}` });
+  });
+});
+
+export const profileSchema = z.union([closedProfileSchema, openProfileSchema]);
+
+export type ClosedProfile = z.infer<typeof closedProfileSchema>;
+export type OpenProfile = z.infer<typeof openProfileSchema>;
+export type Profile = ClosedProfile | OpenProfile;
+export type ClosedProfileInput = z.input<typeof closedProfileSchema>;
+export type OpenProfileInput = z.input<typeof openProfileSchema>;
+
+const PROFILE = Symbol.for('loadlab.profile');
+
+/** A profile as written in a file; validated when the harness loads it, so errors name the file. */
+export type ProfileDefinition = (ClosedProfileInput | OpenProfileInput) & { readonly [PROFILE]: true };
+
+/** Declare a load profile. Export it as the file's default export; the harness finds it. */
+export function defineProfile(p: ClosedProfileInput | OpenProfileInput): ProfileDefinition {
+  return Object.assign(Object.create(null), p, { [PROFILE]: true as const });
+}
+
+export function isProfileDefinition(x: unknown): x is ProfileDefinition {
+  return typeof x === 'object' && x !== null && (x as Record<symbol, unknown>)[PROFILE] === true;
+}
+
+/**
+ * "Add `users` every `everySeconds`, `steps` times": the stages of a step load.
+ * Each step spawns its users within one second, so the steady part of a step is most of it.
+ */
+export function step(o: { users: number; everySeconds: number; steps: number; startAt?: number }): UserStage[] {
+  const start = o.startAt ?? 0;
+  return Array.from({ length: o.steps }, (_, i) => ({
+    at: start + i * o.everySeconds,
+    users: o.users * (i + 1),
+    spawnRate: Math.max(o.users, 1),
+  }));
+}
