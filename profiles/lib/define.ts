@@ -7,12 +7,13 @@ const seconds = z.number({ invalid_type_error: 'must be a number of seconds' }).
 
 /** How long a virtual user waits between two tasks (Locust's `wait_time`). */
 export const waitTimeSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('between'), min: seconds.min(0), max: seconds.min(0) }).strict()
-    .refine((w) => w.min <= w.max, { message: 'min must be ≤ max', path: ['min'] }),
+  z.object({ kind: z.literal('between'), min: seconds.min(0), max: seconds.min(0) }).strict(),
   z.object({ kind: z.literal('constant'), seconds: seconds.min(0) }).strict(),
   // Each loop takes at least `seconds`, however long the request took (Locust's constant_pacing).
   z.object({ kind: z.literal('constantPacing'), seconds: seconds.positive() }).strict(),
-]);
+]).superRefine((w, ctx) => {
+  if (w.kind === 'between' && w.min > w.max) ctx.addIssue({ code: 'custom', path: ['min'], message: `must be ≤ max (${w.max})` });
+});
 export type WaitTime = z.infer<typeof waitTimeSchema>;
 
 export const between = (min: number, max: number): WaitTime => ({ kind: 'between', min, max });
@@ -124,4 +125,10 @@ export function step(o: { users: number; everySeconds: number; steps: number; st
     users: o.users * (i + 1),
     spawnRate: Math.max(o.users, 1),
   }));
+}
+
+/** Validate with the schema of the profile's own model, so errors name fields rather than "invalid union". */
+export function profileSchemaFor(input: unknown) {
+  const model = (input as { model?: unknown } | null)?.model;
+  return model === 'open' ? openProfileSchema : closedProfileSchema;
 }

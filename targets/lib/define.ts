@@ -46,11 +46,11 @@ export interface TargetDefinitionInput {
 export const targetDefinitionSchema = z.object({
   name: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/i, { message: 'must be letters, digits, ".", "_" or "-"' }),
   description: z.string(),
-  concurrency: z.function().optional(),
+  concurrency: z.custom<(size: number) => number>((v) => typeof v === 'function', { message: 'must be a function (size) => number' }).optional(),
   defaultSize: z.number().int().positive().max(256).default(1),
   env: z.record(z.string()).default({}),
   readyTimeoutSeconds: z.number().positive().max(300).default(15),
-  start: z.function({ invalid_type_error: 'must be a function that starts the server' }),
+  start: z.custom<TargetDefinitionInput['start']>((v) => typeof v === 'function', { message: 'must be a function that starts the server' }),
 }).strict();
 
 const TARGET = Symbol.for('loadlab.target');

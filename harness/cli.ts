@@ -1,0 +1,97 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parseLabArgs, USAGE } from './args.ts';
+import { discoverProfiles, discoverTargets, resolveProfile, resolveTargets } from './discover.ts';
+import { LabError } from './errors.ts';
+import { progressReporter } from './progress.ts';
+import { prepareRunDir } from './results.ts';
+import type { StageStats } from './results-format.ts';
+import { concurrencyOf, runLab } from './run.ts';
+import { killTreeSync } from './spawn.ts';
+import { formatResults } from './table.ts';
+
+async function list(): Promise<void> {
+  const targets = await discoverTargets();
+  const profiles = await discoverProfiles();
+  console.log('Targets (targets/*.ts):');
+  for (const t of targets) console.log(`  ${t.definition.name.padEnd(18)} concurrency ${String(concurrencyOf(t, undefined).concurrency).padEnd(3)} ${t.definition.description}`);
+  console.log('\nProfiles (profiles/*.ts):');
+  for (const p of profiles) console.log(`  ${p.profile.name.padEnd(18)} ${p.profile.model.padEnd(6)} ${String(p.profile.duration).padStart(4)} s  ${p.profile.description}`);
+}
+
+async function main(argv: string[]): Promise<number> {
+  const flags = parseLabArgs(argv);
+  if (flags.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  if (flags.list) {
+    await list();
+    return 0;
+  }
+  const profile = await resolveProfile(flags.profile);
+  const targets = await resolveTargets(flags.targets);
+  const runDir = await prepareRunDir({ out: flags.out, force: flags.force, profile: profile.profile.name, now: new Date() });
+
+  // First Ctrl-C: stop the load, stop the targets, keep what was measured. Second: leave now.
+  const abort = new AbortController();
+  const live = new Set<number>();
+  const onSignal = (sig: NodeJS.Signals) => {
+    if (abort.signal.aborted) {
+      for (const pid of live) killTreeSync(pid);
+      process.exit(130);
+    }
+    process.stderr.write(`\n${sig}: stopping — targets are being stopped and results so far saved (again to quit now)\n`);
+    abort.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  process.on('exit', () => {
+    for (const pid of live) killTreeSync(pid);
+  });
+
+  const p = profile.profile;
+  console.log(`loadlab: ${targets.length} target(s) × profile ${p.name} (${p.model}, ${p.duration} s), work ${flags.work}, seed ${flags.seed}`);
+  console.log(`results: ${runDir}\n`);
+  const progress = progressReporter(process.stdout, Boolean(process.stdout.isTTY));
+  const { manifest, summary } = await runLab({
+    targets, profile, work: flags.work, seed: flags.seed, size: flags.size, runDir, signal: abort.signal,
+    events: { ...progress, spawned: (pid) => live.add(pid), stopped: (pid) => live.delete(pid) },
+  });
+
+  const stagesByTarget = new Map<string, StageStats[]>();
+  for (const t of manifest.targets) {
+    const text = await readFile(path.join(runDir, t.dir, 'stages.json'), 'utf8').catch(() => '[]');
+    stagesByTarget.set(t.name, JSON.parse(text) as StageStats[]);
+  }
+  console.log(`\n${formatResults(summary, stagesByTarget, p.model === 'open' ? 'req/s' : 'users')}\n`);
+  const reportPath = await writeReportIfAvailable(runDir);
+  console.log(`run folder: ${runDir}${reportPath ? `\nreport:     ${reportPath}` : ''}`);
+  if (!manifest.complete) {
+    console.log('run INCOMPLETE: interrupted; the results above cover what finished.');
+    return 130;
+  }
+  return manifest.targets.some((t) => t.state !== 'ok') ? 1 : 0;
+}
+
+async function writeReportIfAvailable(runDir: string): Promise<string | null> {
+  try {
+    const { writeReport } = (await import('../reports/render.ts')) as { writeReport: (dir: string) => Promise<string> };
+    return await writeReport(runDir);
+  } catch (err) {
+    console.error(`report: not written: ${err instanceof Error ? err.message : String(err)}`);
+    return null;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    if (err instanceof LabError && err.code === 'BAD_INPUT') {
+      console.error(`loadlab: ${err.message}`);
+      process.exit(2);
+    }
+    console.error(`loadlab: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,16 @@
+import os from 'node:os';
+import { execa } from 'execa';
+
+/** What a reader needs to judge the numbers: which machine, which Node, which code. */
+export async function machineInfo() {
+  const git = await execa('git', ['rev-parse', '--short=12', 'HEAD'], { reject: false, cwd: import.meta.dirname });
+  const dirty = await execa('git', ['status', '--porcelain', '--untracked-files=no'], { reject: false, cwd: import.meta.dirname });
+  const commit = git.exitCode === 0 ? `${git.stdout.trim()}${dirty.stdout.trim() ? '-dirty' : ''}` : null;
+  return {
+    gitCommit: commit,
+    node: process.version,
+    cpuModel: os.cpus()[0]?.model.trim() ?? 'unknown',
+    cores: os.availableParallelism(),
+    os: `${os.type()} ${os.release()} ${os.arch()}`,
+  };
+}
