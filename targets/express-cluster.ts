@@ -1,7 +1,7 @@
 import cluster from 'node:cluster';
 import { defineTarget } from './lib/define.ts';
 import { createApi } from './lib/api.ts';
-import { clusterReady, forkWorkers } from './lib/cluster.ts';
+import { clusterReady, forkWorkers, stopWorkers } from './lib/cluster.ts';
 import { listenExpress } from './lib/express-app.ts';
 
 export default defineTarget({
@@ -12,8 +12,8 @@ export default defineTarget({
   concurrency: (size) => size,
   async start(ctx) {
     if (cluster.isPrimary) {
-      await forkWorkers(ctx.size);
-      return undefined;
+      const workers = await forkWorkers(ctx.size);
+      return { close: () => stopWorkers(workers) };
     }
     return listenExpress(ctx, createApi(ctx, { ready: clusterReady() }));
   },

@@ -36,3 +36,14 @@ export function clusterReady(): Promise<void> {
     process.on('message', onMessage);
   });
 }
+
+/**
+ * Primary's close(): SIGTERM the workers and wait for them, so they are reaped here and not
+ * left as orphans for init (which may reap late) when only the primary was signalled.
+ */
+export async function stopWorkers(workers: Worker[]): Promise<void> {
+  const alive = workers.filter((w) => w.process.exitCode === null && w.process.signalCode === null);
+  const exits = alive.map((w) => new Promise((resolve) => w.once('exit', resolve)));
+  for (const w of alive) w.process.kill('SIGTERM');
+  await Promise.all(exits);
+}

@@ -1,0 +1,48 @@
+import { rename, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { vegaScripts } from './assets.ts';
+import { html } from './html.ts';
+import { loadRun } from './load-run.ts';
+import type { RunData } from './model.ts';
+import { page } from './page.ts';
+import { chartsSection } from './sections/charts.ts';
+import { failuresSection } from './sections/failures.ts';
+import { filesSection } from './sections/files.ts';
+import { headlineSection } from './sections/headline.ts';
+import { incompleteBanner, problemsBox, runInfoSection } from './sections/run-info.ts';
+import { stageTablesSection } from './sections/stage-table.ts';
+
+export const REPORT_FILE = 'report.html';
+
+/** The page for an already loaded run; pure apart from the inlined vega builds. */
+export function reportHtml(run: RunData, scripts: string[]): string {
+  const m = run.manifest;
+  const body = html`<h1>loadlab: ${run.profile.name} <span class="muted">· work ${m.work}</span></h1>
+<p class="sub">Run ${m.runId} · started ${m.startedAt} · ${m.cores} cores · Node ${m.node}</p>
+<nav><a href="#headline">Finding</a><a href="#charts">Charts</a><a href="#stages">Per stage</a><a href="#failures">Errors</a><a href="#run">The run</a><a href="#files">Raw data</a></nav>
+${incompleteBanner(run)}
+${headlineSection(run)}
+${problemsBox(run)}
+${chartsSection(run)}
+${stageTablesSection(run)}
+${failuresSection(run)}
+${runInfoSection(run)}
+${filesSection(run)}`;
+  return page({ title: `loadlab report: ${run.profile.name} (${m.runId})`, body, scripts });
+}
+
+/** Self-contained HTML report of a run folder, built from its files only. Same folder → same bytes. */
+export async function renderReport(runDir: string): Promise<string> {
+  const [run, scripts] = await Promise.all([loadRun(runDir), vegaScripts()]);
+  return reportHtml(run, scripts);
+}
+
+/** Write RUN_DIR/report.html atomically (a reader never sees half a page) and return its path. */
+export async function writeReport(runDir: string): Promise<string> {
+  const htmlText = await renderReport(runDir);
+  const file = path.join(path.resolve(runDir), REPORT_FILE);
+  const tmp = `${file}.${process.pid}.tmp`;
+  await writeFile(tmp, htmlText);
+  await rename(tmp, file);
+  return file;
+}

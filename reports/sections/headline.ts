@@ -1,0 +1,29 @@
+import { buildHeadline } from '../headline.ts';
+import { fmtNum, fmtRps } from '../format.ts';
+import { html, type Html } from '../html.ts';
+import type { RunData } from '../model.ts';
+import { targetColor } from '../charts/context.ts';
+import { MEAN_SERVICE_MS } from '../model.ts';
+
+export const badge = (status: string): Html => html`<span class="badge ${status}">${status}</span>`;
+
+export function headlineSection(run: RunData): Html {
+  const h = buildHeadline(run);
+  const swatch = (name: string) => targetColor(run.targets.findIndex((t) => t.entry.name === name));
+  const capacity = h.capacity.length && h.peak
+    ? html`<table class="capacity"><thead><tr><th>target</th><th>works on at once</th><th>capacity ≈ at once ÷ ${MEAN_SERVICE_MS} ms</th><th>peak offered</th><th></th></tr></thead><tbody>${
+      h.capacity.map((c) => html`<tr><td>${c.name}</td><td class="num">${fmtNum(c.effective)}${c.effective !== c.concurrency ? ` (of ${c.concurrency})` : ''}</td><td class="num">${fmtRps(c.capacity)}</td><td class="num">${fmtRps(h.peak?.rps)}</td><td>${
+        c.ratio === null ? '' : c.ratio < 1 ? html`<span class="over">over capacity: load ${fmtNum(1 / c.ratio)}× what it can serve</span>` : html`headroom ×${fmtNum(c.ratio)}`
+      }</td></tr>`)}</tbody></table>`
+    : '';
+  return html`<section class="headline" id="headline">
+<h2>${h.title}</h2>
+<ul class="findings">${h.targets.map((t) => html`
+<li class="${t.status}"><span class="swatch" style="background:${swatch(t.name)}"></span>${badge(t.status)} <span>${t.sentence}${
+  t.source === 'report' ? html` <em class="muted">(worked out by the report: summary.json has no verdict for it)</em>` : ''}</span></li>`)}
+</ul>
+<h3>Why</h3>
+${h.why.map((p) => html`<p>${p}</p>`)}
+${capacity}
+</section>`;
+}

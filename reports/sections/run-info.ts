@@ -1,0 +1,41 @@
+import { fmtNum } from '../format.ts';
+import { html, type Html } from '../html.ts';
+import type { RunData } from '../model.ts';
+import { loadUnit } from '../profile.ts';
+
+/** Flagged on top of the page: numbers of an incomplete run cover only part of the profile. */
+export function incompleteBanner(run: RunData): Html {
+  if (run.manifest.complete) return html``;
+  return html`<div class="banner incomplete" role="alert"><strong>Incomplete run.</strong> This run was interrupted or crashed${
+    run.manifest.finishedAt ? '' : ' (no finish time recorded)'}: the results below cover only what was measured before it stopped.</div>`;
+}
+
+export function problemsBox(run: RunData): Html {
+  if (!run.problems.length) return html``;
+  return html`<div class="banner warn"><strong>Some run files could not be used:</strong><ul>${run.problems.map((p) => html`<li>${p}</li>`)}</ul></div>`;
+}
+
+export function runInfoSection(run: RunData): Html {
+  const m = run.manifest;
+  const p = run.profile;
+  const unit = loadUnit(p.model);
+  const rows: [string, Html | string][] = [
+    ['Profile', html`${p.name} <span class="muted">(${m.profileSource})</span>${p.description ? html` — ${p.description}` : ''}`],
+    ['Model', p.model === 'open' ? 'open (arrivals at a set rate, whatever the responses)' : 'closed (virtual users who wait for each response)'],
+    ['Stages', p.stages.map((s, i) => `S${i + 1} at ${fmtNum(s.at)} s: ${fmtNum(s.load)} ${unit}`).join(' · ') + (p.duration !== null ? ` · ends at ${fmtNum(p.duration)} s` : '')],
+    ['Work model', m.work],
+    ['Seed', String(m.seed)],
+    ['Machine', `${m.cpuModel}, ${m.cores} cores, ${m.os}`],
+    ['Node', m.node],
+    ['Commit', m.gitCommit ?? 'unknown (not a git checkout?)'],
+    ['Started', m.startedAt],
+    ['Finished', m.finishedAt ?? 'never (incomplete run)'],
+    ['Complete', m.complete ? 'yes' : html`<strong class="bad">no: partial results</strong>`],
+    ['Run id', html`${m.runId} <span class="muted">(results schema ${m.schemaVersion})</span>`],
+    ['Targets', html`${run.targets.map((t, i) => html`${i ? ' · ' : ''}<b>${t.entry.name}</b> (${t.entry.description}; works on ${t.entry.concurrency} at once, size ${t.entry.size})`)}`],
+  ];
+  return html`<section id="run"><h2>The run</h2>
+<dl class="facts">${rows.map(([k, v]) => html`<dt>${k}</dt><dd>${v}</dd>`)}</dl>
+<details><summary>Profile as stored in manifest.json</summary><pre>${JSON.stringify(p.raw, null, 2) ?? 'null'}</pre></details>
+</section>`;
+}
