@@ -3,12 +3,18 @@ import path from 'node:path';
 import { parseLabArgs, USAGE } from './args.ts';
 import { discoverProfiles, discoverTargets, resolveProfile, resolveTargets } from './discover.ts';
 import { LabError } from './errors.ts';
+import { externalTarget } from './external.ts';
 import { progressReporter } from './progress.ts';
 import { prepareRunDir } from './results.ts';
 import type { StageStats } from './results-format.ts';
 import { concurrencyOf, runLab } from './run.ts';
 import { killTreeSync } from './spawn.ts';
+import { modeName, runModes } from './mode-cli.ts';
+import { formatSpread } from './spread-table.ts';
 import { formatResults } from './table.ts';
+
+/** After the first Ctrl-C, the longest the lab may take to save and leave. */
+const STOP_DEADLINE_MS = 20_000;
 
 async function list(): Promise<void> {
   const targets = await discoverTargets();
@@ -29,33 +35,56 @@ async function main(argv: string[]): Promise<number> {
     await list();
     return 0;
   }
-  const profile = await resolveProfile(flags.profile);
-  const targets = await resolveTargets(flags.targets);
-  const runDir = await prepareRunDir({ out: flags.out, force: flags.force, profile: profile.profile.name, now: new Date() });
+  const found = await resolveProfile(flags.profile);
+  const timeoutMs = flags['timeout-ms'];
+  const profile = timeoutMs === undefined ? found : { ...found, profile: { ...found.profile, timeoutMs } };
+  const targets = flags.url !== undefined ? [externalTarget(flags.url, flags['allow-remote'])] : await resolveTargets(flags.targets);
+  const runDir = await prepareRunDir({ out: flags.out, force: flags.force, profile: modeName(flags) ?? profile.profile.name, now: new Date() });
 
   // First Ctrl-C: stop the load, stop the targets, keep what was measured. Second: leave now.
   const abort = new AbortController();
   const live = new Set<number>();
+  const killAll = () => {
+    for (const pid of live) killTreeSync(pid);
+  };
   const onSignal = (sig: NodeJS.Signals) => {
     if (abort.signal.aborted) {
-      for (const pid of live) killTreeSync(pid);
+      killAll();
       process.exit(130);
     }
     process.stderr.write(`\n${sig}: stopping — targets are being stopped and results so far saved (again to quit now)\n`);
     abort.abort();
+    // Saving is bounded too: a stuck write or report must not keep the lab (or a target) alive.
+    setTimeout(() => {
+      process.stderr.write(`loadlab: still stopping after ${STOP_DEADLINE_MS / 1000} s; quitting\n`);
+      killAll();
+      process.exit(130);
+    }, STOP_DEADLINE_MS).unref();
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  process.on('exit', () => {
-    for (const pid of live) killTreeSync(pid);
-  });
+  process.on('exit', killAll);
+  // A harness bug gets the same cleanup: no server outlives the lab, and the exit code says it failed.
+  const crash = (err: unknown) => {
+    killAll();
+    console.error(`loadlab: internal error; targets killed, run left incomplete: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    process.exit(1);
+  };
+  process.on('uncaughtException', crash);
+  process.on('unhandledRejection', crash);
+
+  if (modeName(flags)) {
+    // --url is refused with these modes (args.ts), so the targets are always the lab's own.
+    return runModes({ flags, targets: await resolveTargets(flags.targets), runDir, signal: abort.signal, spawned: (pid) => live.add(pid), stopped: (pid) => live.delete(pid) });
+  }
 
   const p = profile.profile;
-  console.log(`loadlab: ${targets.length} target(s) × profile ${p.name} (${p.model}, ${p.duration} s), work ${flags.work}, seed ${flags.seed}`);
+  const reps = flags.repeat > 1 ? `, ${flags.repeat} repeats interleaved` : '';
+  console.log(`loadlab: ${targets.length} target(s) × profile ${p.name} (${p.model}, ${p.duration} s), work ${flags.work}, seed ${flags.seed}${reps}`);
   console.log(`results: ${runDir}\n`);
   const progress = progressReporter(process.stdout, Boolean(process.stdout.isTTY));
   const { manifest, summary } = await runLab({
-    targets, profile, work: flags.work, seed: flags.seed, size: flags.size, runDir, signal: abort.signal,
+    targets, profile, work: flags.work, seed: flags.seed, size: flags.size, runDir, signal: abort.signal, allowRemote: flags['allow-remote'], repeat: flags.repeat,
     events: { ...progress, spawned: (pid) => live.add(pid), stopped: (pid) => live.delete(pid) },
   });
 
@@ -64,7 +93,11 @@ async function main(argv: string[]): Promise<number> {
     const text = await readFile(path.join(runDir, t.dir, 'stages.json'), 'utf8').catch(() => '[]');
     stagesByTarget.set(t.name, JSON.parse(text) as StageStats[]);
   }
-  console.log(`\n${formatResults(summary, stagesByTarget, p.model === 'open' ? 'req/s' : 'users')}\n`);
+  const unit = p.model === 'open' ? 'req/s' : 'users';
+  console.log(`\n${flags.repeat > 1 ? formatSpread(summary, unit) : formatResults(summary, stagesByTarget, unit)}\n`);
+  for (const t of manifest.targets) {
+    if (t.generator?.saturated) console.log(`WARNING ${t.dir}: latency figures suspect — ${t.generator.reason}`);
+  }
   const reportPath = await writeReportIfAvailable(runDir);
   console.log(`run folder: ${runDir}${reportPath ? `\nreport:     ${reportPath}` : ''}`);
   if (!manifest.complete) {

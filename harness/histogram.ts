@@ -19,8 +19,19 @@ export function newLatencyHistogram(): Histogram {
   });
 }
 
+const clampUs = (us: number): number => Math.min(Math.max(1, Math.round(us)), HIGHEST_US);
+
 export function recordUs(h: Histogram, us: number): void {
-  h.recordValue(Math.min(Math.max(1, Math.round(us)), HIGHEST_US));
+  h.recordValue(clampUs(us));
+}
+
+/**
+ * HdrHistogram's coordinated-omission correction: besides `us`, records `us − interval`,
+ * `us − 2·interval`, … down to `interval` — the requests a sender on that interval would have
+ * sent while this one was outstanding. Clamped like recordUs: the histogram does not resize.
+ */
+export function recordUsWithExpectedInterval(h: Histogram, us: number, intervalUs: number): void {
+  h.recordValueWithExpectedInterval(clampUs(us), intervalUs);
 }
 
 export const encodeHistogram = (h: Histogram): string => hdr.encodeIntoCompressedBase64(h);

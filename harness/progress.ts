@@ -17,9 +17,10 @@ export function progressReporter(out: NodeJS.WriteStream | NodeJS.WritableStream
     out.write(`  ${name} stage ${acc.stage + 1}/${stageCount}: ${acc.users} users, ${(acc.ok / Math.max(1, acc.seconds)).toFixed(1)} req/s, worst 1-s p95 ${formatMs(acc.worstP95)}, ${acc.errors} errors\n`);
   };
   return {
-    targetStart({ index, count, name, concurrency }) {
+    targetStart({ index, count, name, concurrency, repeat, repeats }) {
       acc = null;
-      out.write(`${isTTY ? '\r\x1b[K' : ''}[${index + 1}/${count}] ${name} (concurrency ${concurrency}): starting\n`);
+      const rep = repeat !== undefined ? `, repeat ${repeat}/${repeats ?? '?'}` : '';
+      out.write(`${isTTY ? '\r\x1b[K' : ''}[${index + 1}/${count}] ${name} (concurrency ${concurrency}${rep}): starting\n`);
     },
     interval({ name, row, stageCount, duration }: { name: string; row: IntervalRow; stageCount: number; duration: number }) {
       if (isTTY) {

@@ -1,7 +1,7 @@
 import * as hdr from 'hdr-histogram-js';
 import type { Histogram } from 'hdr-histogram-js';
-import { encodeHistogram, latencyStats, newLatencyHistogram, recordUs } from './histogram.ts';
-import { ERROR_KINDS, type ErrorCounts, type ErrorKind, type HistogramsFile, type IntervalRow, type StageStats } from './results-format.ts';
+import { encodeHistogram, latencyStats, newLatencyHistogram, recordUs, recordUsWithExpectedInterval } from './histogram.ts';
+import { ERROR_KINDS, type ErrorCounts, type ErrorKind, type HistogramsFile, type IntervalRow, type LatencyBasis, type StageStats } from './results-format.ts';
 import type { StageWindow } from './schedule.ts';
 
 const MAX_SAMPLES_PER_KIND = 5;
@@ -19,12 +19,14 @@ interface Interval {
   dropped: number;
   raw: Histogram;
   corrected: Histogram | null;
+  sent: Histogram | null;
 }
 
 interface StageAcc {
   window: StageWindow;
   raw: Histogram;
   corrected: Histogram | null;
+  sent: Histogram | null;
 }
 
 export interface RecorderOptions {
@@ -36,6 +38,12 @@ export interface RecorderOptions {
    * the interval at which a virtual user would have sent had the server kept up.
    */
   expectedIntervalUs: number | null;
+  /**
+   * What `ok()`'s latency is timed from. 'intended' (open model) also keeps the latency from
+   * the actual send, passed as `ok()`'s third argument, as a second view.
+   * @default 'sent'
+   */
+  latencyBasis?: LatencyBasis;
   /** Called as each second closes (live progress). */
   onInterval?: (row: IntervalRow) => void;
 }
@@ -59,6 +67,7 @@ export class Recorder {
   private readonly stages: StageAcc[];
   private readonly run = newLatencyHistogram();
   private readonly runCorrected: Histogram | null;
+  private readonly runSent: Histogram | null;
   private readonly cur: Interval;
   private t = 0;
   private readonly errors = zeroErrors();
@@ -68,22 +77,29 @@ export class Recorder {
 
   constructor(private readonly opts: RecorderOptions) {
     const corrected = opts.expectedIntervalUs !== null;
-    this.runCorrected = corrected ? newLatencyHistogram() : null;
-    this.stages = opts.windows.map((w) => ({ window: w, raw: newLatencyHistogram(), corrected: corrected ? newLatencyHistogram() : null }));
-    this.cur = { users: 0, ok: 0, errors: zeroErrors(), dropped: 0, raw: newLatencyHistogram(), corrected: corrected ? newLatencyHistogram() : null };
+    const sent = opts.latencyBasis === 'intended';
+    const maybe = (keep: boolean) => (keep ? newLatencyHistogram() : null);
+    this.runCorrected = maybe(corrected);
+    this.runSent = maybe(sent);
+    this.stages = opts.windows.map((w) => ({ window: w, raw: newLatencyHistogram(), corrected: maybe(corrected), sent: maybe(sent) }));
+    this.cur = { users: 0, ok: 0, errors: zeroErrors(), dropped: 0, raw: newLatencyHistogram(), corrected: maybe(corrected), sent: maybe(sent) };
     this.hlog.outputLogFormatVersion();
     this.hlog.outputComment('loadlab latency log: one interval per second, values in microseconds');
     this.hlog.outputLegend();
   }
 
-  /** A successful response that took `latencyUs`, completing at `nowS`. */
-  ok(nowS: number, latencyUs: number): void {
+  /**
+   * A successful response completing at `nowS` that took `latencyUs` from the latency basis;
+   * `sentLatencyUs` (open model) is the same response timed from its actual send.
+   */
+  ok(nowS: number, latencyUs: number, sentLatencyUs = latencyUs): void {
     this.advance(nowS);
     this.cur.ok++;
     recordUs(this.cur.raw, latencyUs);
     if (this.cur.corrected && this.opts.expectedIntervalUs !== null) {
-      this.cur.corrected.recordValueWithExpectedInterval(Math.max(1, Math.round(latencyUs)), this.opts.expectedIntervalUs);
+      recordUsWithExpectedInterval(this.cur.corrected, latencyUs, this.opts.expectedIntervalUs);
     }
+    if (this.cur.sent) recordUs(this.cur.sent, sentLatencyUs);
   }
 
   error(nowS: number, kind: ErrorKind, message: string): void {
@@ -113,21 +129,29 @@ export class Recorder {
     return closed;
   }
 
-  finish(): RecorderResult {
-    this.advance(this.opts.duration);
-    while (this.rows.length < this.opts.duration) this.closeInterval();
+  /**
+   * Close the run. `untilS` ends it early (an interruption or a dead target): rows stop at the
+   * last second reached instead of padding the rest of the profile with zeros that look measured.
+   */
+  finish(untilS = this.opts.duration): RecorderResult {
+    const end = Math.max(0, Math.min(this.opts.duration, Math.ceil(untilS)));
+    this.advance(end);
+    while (this.rows.length < end) this.closeInterval();
     const stages = this.stages.map((s) => this.stageStats(s));
     return {
       rows: this.rows,
       stages,
       histograms: {
         unit: 'us',
+        latencyBasis: this.opts.latencyBasis ?? 'sent',
         run: encodeHistogram(this.run),
         runCorrected: this.runCorrected ? encodeHistogram(this.runCorrected) : null,
+        runSent: this.runSent ? encodeHistogram(this.runSent) : null,
         stages: this.stages.map((s) => ({
           index: s.window.index,
           raw: encodeHistogram(s.raw),
           corrected: s.corrected ? encodeHistogram(s.corrected) : null,
+          sent: s.sent ? encodeHistogram(s.sent) : null,
         })),
       },
       hlog: this.hlogLines.join(''),
@@ -157,13 +181,16 @@ export class Recorder {
     this.hlog.outputIntervalHistogram(c.raw, t, t + 1, 1000);
     this.run.add(c.raw);
     if (c.corrected) this.runCorrected?.add(c.corrected);
+    if (c.sent) this.runSent?.add(c.sent);
     const acc = this.stages.find((s) => t >= s.window.steadyFrom && t < s.window.end);
     if (acc) {
       acc.raw.add(c.raw);
       if (c.corrected) acc.corrected?.add(c.corrected);
+      if (c.sent) acc.sent?.add(c.sent);
     }
     c.raw.reset();
     c.corrected?.reset();
+    c.sent?.reset();
     c.ok = 0;
     c.errors = zeroErrors();
     c.dropped = 0;
@@ -184,7 +211,7 @@ export class Recorder {
     }
     const errorsTotal = sumErrors(errors);
     const requests = ok + errorsTotal;
-    const seconds = Math.max(1, w.end - w.steadyFrom);
+    const seconds = Math.max(1, Math.min(w.end, this.rows.length) - w.steadyFrom);
     return {
       index: w.index,
       at: w.at,
@@ -199,6 +226,7 @@ export class Recorder {
       dropped,
       ...latencyStats(s.raw),
       corrected: s.corrected ? latencyStats(s.corrected) : null,
+      sent: s.sent ? latencyStats(s.sent) : null,
     };
   }
 }

@@ -10,7 +10,18 @@
  *   RUN_DIR/<target>/histograms.json HistogramsFile (HdrHistogram compressed base64, µs)
  *   RUN_DIR/<target>/latency.hlog    HdrHistogram interval log, one histogram per second
  *   RUN_DIR/<target>/failures.json   FailuresFile
+ *   RUN_DIR/<target>/saturation.json SaturationRow[] (one row per second of the profile; absent if it never started)
+ *   RUN_DIR/<target>/saturation.csv  the same rows as CSV
  *   RUN_DIR/<target>/target.log      the target's stdout and stderr
+ *
+ * With --repeat N > 1, repeat k ≥ 2 of a target writes the same files to <target>/r<k>/,
+ * and the run folder also holds:
+ *   RUN_DIR/spread.json              SpreadFile (min / median / max across repeats)
+ *   RUN_DIR/spread.csv               one row per (target, stage)
+ * Capacity and knee modes (--capacity, --knee) write instead of a profile run:
+ *   RUN_DIR/capacity.json            CapacityRow[]
+ *   RUN_DIR/knee.json                KneeRow[]
+ *   RUN_DIR/<target>/target.log      the target's log during that mode
  */
 export const RESULTS_SCHEMA_VERSION = 1;
 
@@ -33,7 +44,11 @@ export interface IntervalRow {
   errorsTotal: number;
   /** Open model: arrivals not launched because `maxInFlight` was reached. */
   dropped: number;
-  /** Latency percentiles of successful responses in this second; null when there were none. */
+  /**
+   * Latency percentiles of successful responses in this second; null when there were none.
+   * Timed as HistogramsFile.latencyBasis says: closed model from the actual send, open model
+   * from the arrival's intended send time.
+   */
   p50: number | null;
   p90: number | null;
   p95: number | null;
@@ -71,15 +86,33 @@ export interface StageStats extends LatencyStats {
   dropped: number;
   /** Coordinated-omission-corrected view (closed model) or null. */
   corrected: LatencyStats | null;
+  /**
+   * Open model only: the same responses timed from when each was actually sent (the
+   * service view, without the generator's lateness); null or absent for closed runs, whose
+   * main stats already are that.
+   */
+  sent?: LatencyStats | null;
 }
+
+/**
+ * What a latency is timed from. 'sent': when the request went out (closed model, where a user
+ * sends only after the previous response; see `runCorrected` for the coordinated-omission view).
+ * 'intended': the arrival's scheduled send time (open model, as wrk2 -R and k6 arrival-rate):
+ * already free of coordinated omission, so there is no corrected view.
+ */
+export type LatencyBasis = 'sent' | 'intended';
 
 export interface HistogramsFile {
   unit: 'us';
-  /** Whole profile (warm-up excluded), raw service latency. */
+  /** What `run` and `stages[].raw` are timed from; absent in older files, meaning 'sent'. */
+  latencyBasis?: LatencyBasis;
+  /** Whole profile (warm-up excluded), successful responses, timed per `latencyBasis`. */
   run: string;
   /** Whole profile, coordinated-omission corrected (closed model) or null. */
   runCorrected: string | null;
-  stages: { index: number; raw: string; corrected: string | null }[];
+  /** Open model: whole profile timed from the actual send (see StageStats.sent); else null or absent. */
+  runSent?: string | null;
+  stages: { index: number; raw: string; corrected: string | null; sent?: string | null }[];
 }
 
 export type TargetState = 'ok' | 'failed' | 'interrupted';
@@ -99,13 +132,56 @@ export interface FailuresFile {
 export interface TargetEntry {
   name: string;
   description: string;
-  /** Requests the target can be working on at once (declared). */
+  /** Requests the target can be working on at once (declared); 0 = unknown (`url` set). */
   concurrency: number;
+  /** Set when the lab drove a server it did not start (`--url`); `size` is then 0 too. */
+  url?: string;
   size: number;
   state: TargetState;
   error: string | null;
   /** Folder of this target's files, relative to the run folder. */
   dir: string;
+  /** 1-based repeat this entry is (only with --repeat > 1; one entry per target and repeat, in run order). */
+  repeat?: number;
+  /** How loaded the load generator was while driving this target; absent if the profile never started. */
+  generator?: GeneratorLoad;
+}
+
+/**
+ * The load generator's own saturation. When `saturated`, the latencies of this target include
+ * time spent queued inside the generator, so they overstate the server's: treat them as suspect.
+ */
+export interface GeneratorLoad {
+  saturated: boolean;
+  /** One line: which threshold was crossed, for how long; null when not saturated. */
+  reason: string | null;
+  /** Highest per-second CPU of the generator process (% of one core); null without samples. */
+  peakCpuPct: number | null;
+  /** Highest per-second event-loop delay p99 of the generator (ms); null without samples. */
+  peakEldP99Ms: number | null;
+}
+
+/**
+ * One second of resource use (saturation.json / .csv). The row covers [t, t+1) s since the
+ * profile started, like IntervalRow.t. Null where a reading failed or does not apply.
+ * Target figures cover its whole process tree (leader, cluster workers, any descendants).
+ */
+export interface SaturationRow {
+  t: number;
+  /** Target CPU, summed over the tree; 100 = one core fully busy. */
+  cpuPct: number | null;
+  /** Target resident memory, summed over the tree (MB = 2^20 bytes; shared pages count once per process). */
+  rssMb: number | null;
+  /**
+   * Target event-loop delay p99 (ms beyond the timer's own interval), from its admin path
+   * `/__loadlab/eld`. A cluster answers with its worst worker. The window is the time since the
+   * previous successful read, so a target slow to answer reports a longer one.
+   */
+  eldP99Ms: number | null;
+  /** The load generator (this harness process): CPU % of one core, RSS MB, event-loop delay p99 ms. */
+  genCpuPct: number | null;
+  genRssMb: number | null;
+  genEldP99Ms: number | null;
 }
 
 export interface RunManifest {
@@ -125,6 +201,8 @@ export interface RunManifest {
   profile: unknown;
   /** Where the profile came from (name or file). */
   profileSource: string;
+  /** --repeat N, when N > 1: each target ran N times, interleaved (A B A B …). */
+  repeats?: number;
   targets: TargetEntry[];
 }
 
@@ -136,6 +214,8 @@ export interface SummaryStage {
   p95: number | null;
   p99: number | null;
   errors: number;
+  /** With --repeat > 1: the spread across repeats; the numbers above are then its medians. */
+  spread?: StageSpread;
 }
 
 export interface SummaryTarget {
@@ -145,6 +225,8 @@ export interface SummaryTarget {
   status: 'held' | 'degraded' | 'failed';
   stages: SummaryStage[];
   verdict: string;
+  /** With --repeat > 1: repeats run for this target (the spread may count fewer; see StageSpread.n). */
+  repeats?: number;
 }
 
 export interface Summary {
@@ -153,4 +235,91 @@ export interface Summary {
   profile: string;
   work: string;
   targets: SummaryTarget[];
+}
+
+export interface SpreadStats { min: number; median: number; max: number }
+
+/**
+ * One stage across repeats. Only repeats that finished ok count (all repeats that measured
+ * anything when none did); `n` is how many measured the stage. A metric is null when none had it.
+ */
+export interface StageSpread {
+  n: number;
+  p50: SpreadStats | null;
+  p95: SpreadStats | null;
+  rps: SpreadStats | null;
+}
+
+export interface SpreadStage extends StageSpread {
+  index: number;
+  users: number;
+  /** Repeat numbers that counted, in run order; `values` line up with it. */
+  repeats: number[];
+  values: { p50: (number | null)[]; p95: (number | null)[]; rps: (number | null)[] };
+}
+
+export interface SpreadTarget {
+  name: string;
+  concurrency: number;
+  /** Every repeat run, counted or not: its folder (relative to the run folder) and how it ended. */
+  runs: { repeat: number; dir: string; state: TargetState }[];
+  stages: SpreadStage[];
+}
+
+/** spread.json (only with --repeat > 1). */
+export interface SpreadFile {
+  schemaVersion: number;
+  runId: string;
+  repeats: number;
+  targets: SpreadTarget[];
+}
+
+/** capacity.json: one row per target. Latencies in ms; `rps` counts 2xx responses only. */
+export interface CapacityRow {
+  name: string;
+  concurrency: number;
+  work: string;
+  connections: number;
+  /** Seconds measured (after a short unrecorded warm-up). */
+  seconds: number;
+  rps: number | null;
+  p50: number | null;
+  p95: number | null;
+  p99: number | null;
+  /** Connection errors, timeouts and non-2xx responses. */
+  errors: number;
+  timeouts: number;
+  /** concurrency ÷ mean service time, for `block` work only; null where that bound does not hold. */
+  theoreticalRps: number | null;
+  state: TargetState;
+  error: string | null;
+}
+
+/** One step of the knee search: a fixed arrival rate held for a few seconds. */
+export interface KneeStep {
+  rate: number;
+  /** Open model: timed from each arrival's intended send time. */
+  p95: number | null;
+  achievedRps: number;
+  dropped: number;
+  errors: number;
+  /** Whether the step held: p95 ≤ SLO, ≤ 1% errors and drops, and ≥ 90% of the rate served. */
+  ok: boolean;
+}
+
+/** knee.json: one row per target. */
+export interface KneeRow {
+  name: string;
+  concurrency: number;
+  work: string;
+  sloMs: number;
+  stepSeconds: number;
+  /** Highest rate that held below the lowest rate that broke; null when even the first step broke. */
+  maxSustainableRps: number | null;
+  /** Why the search ended. 'bracketed' = knee found within the resolution or bisection budget. */
+  stoppedBy: 'bracketed' | 'max-rate' | 'max-steps' | 'time-cap' | 'min-rate' | 'interrupted' | 'failed';
+  theoreticalRps: number | null;
+  steps: KneeStep[];
+  state: TargetState;
+  error: string | null;
 }

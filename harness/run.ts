@@ -1,20 +1,27 @@
 import path from 'node:path';
-import type { ClosedProfile } from '../profiles/lib/define.ts';
+import type { ClosedProfile, Profile } from '../profiles/lib/define.ts';
 import type { WorkModel } from '../targets/lib/define.ts';
 import { MEAN_SERVICE_MS } from '../targets/lib/prng.ts';
 import type { FoundProfile, FoundTarget } from './discover.ts';
 import { driveClosed } from './drive/closed.ts';
+import { driveOpen } from './drive/open.ts';
+import { attachExternal, isExternal, type AttachedTarget, type ExternalTarget } from './external.ts';
 import { warmUp } from './drive/warmup.ts';
 import { machineInfo } from './machine.ts';
 import { Recorder, type RecorderResult } from './record.ts';
 import { safeDirName, writeManifest, writeSummary, writeTargetResults } from './results.ts';
-import { RESULTS_SCHEMA_VERSION, type FailuresFile, type IntervalRow, type RunManifest, type StageStats, type Summary, type SummaryTarget, type TargetEntry } from './results-format.ts';
+import { RESULTS_SCHEMA_VERSION, type FailuresFile, type IntervalRow, type RunManifest, type SaturationRow, type StageStats, type Summary, type SummaryTarget, type TargetEntry } from './results-format.ts';
 import { meanWaitSeconds, stageWindows } from './schedule.ts';
-import { startTarget, type StartedTarget } from './spawn.ts';
+import { judgeGenerator } from './saturation/compute.ts';
+import { startSaturation, writeSaturation, type SaturationSampler } from './saturation/sampler.ts';
+import { RepeatBook, repeatDir, repeatPlan, writeSpread } from './repeat.ts';
+import { assertLoopbackUrl } from './loopback.ts';
+import { startTarget } from './spawn.ts';
 import { verdict } from './verdict.ts';
 
 export interface LabOptions {
-  targets: FoundTarget[];
+  /** Targets the lab starts, or (`--url`) a server already running. */
+  targets: (FoundTarget | ExternalTarget)[];
   profile: FoundProfile;
   work: WorkModel;
   seed: number;
@@ -23,11 +30,18 @@ export interface LabOptions {
   size?: number;
   signal: AbortSignal;
   events?: LabEvents;
+  /** Runs of each target, interleaved A B A B … (`--repeat`). @default 1 */
+  repeat?: number;
+  /** Let load go to a non-loopback address (`--allow-remote`). @default false */
+  allowRemote?: boolean;
 }
+
+/** After a target dies, keep driving this long so the failure shows up as refused requests, then move on. */
+const AFTER_DEATH_MS = 1000;
 
 /** What a live view needs to know; the harness never prints by itself. */
 export interface LabEvents {
-  targetStart?(e: { index: number; count: number; name: string; concurrency: number }): void;
+  targetStart?(e: { index: number; count: number; name: string; concurrency: number; repeat?: number; repeats?: number }): void;
   interval?(e: { name: string; row: IntervalRow; stageCount: number; duration: number }): void;
   targetEnd?(e: { name: string; state: TargetEntry['state']; error: string | null; stages: StageStats[] }): void;
   /** Started processes, so an emergency exit can kill them synchronously. */
@@ -47,6 +61,12 @@ export function concurrencyOf(t: FoundTarget, size: number | undefined): { size:
   return { size: s, concurrency: def.concurrency ? def.concurrency(s) : 1 };
 }
 
+/** A target as the manifest records it; a server the lab did not start has unknown concurrency (0). */
+function targetInfo(t: FoundTarget | ExternalTarget, size: number | undefined): Pick<TargetEntry, 'name' | 'description' | 'size' | 'concurrency' | 'url'> {
+  if (isExternal(t)) return { name: t.name, description: t.url, size: 0, concurrency: 0, url: t.url };
+  return { name: t.definition.name, description: t.definition.description, ...concurrencyOf(t, size) };
+}
+
 /**
  * Runs every target in turn under the same profile and seed: start → warm-up (not recorded)
  * → profile → stop. Each target's files are on disk before the next one starts, and the
@@ -54,6 +74,8 @@ export function concurrencyOf(t: FoundTarget, size: number | undefined): { size:
  */
 export async function runLab(o: LabOptions): Promise<LabResult> {
   const { profile } = o.profile;
+  const repeats = o.repeat ?? 1;
+  const plan = repeatPlan(o.targets, repeats);
   const manifest: RunManifest = {
     schemaVersion: RESULTS_SCHEMA_VERSION,
     runId: path.basename(o.runDir),
@@ -65,26 +87,36 @@ export async function runLab(o: LabOptions): Promise<LabResult> {
     seed: o.seed,
     profile,
     profileSource: o.profile.source,
-    targets: o.targets.map((t) => ({
-      name: t.definition.name,
-      description: t.definition.description,
-      ...concurrencyOf(t, o.size),
-      state: 'interrupted',
-      error: 'not run',
-      dir: safeDirName(t.definition.name),
-    })),
+    ...(repeats > 1 ? { repeats } : {}),
+    targets: plan.map(({ target: t, repeat }) => {
+      const info = targetInfo(t, o.size);
+      return {
+        ...info,
+        state: 'interrupted',
+        error: 'not run',
+        dir: repeatDir(safeDirName(info.name), repeat),
+        ...(repeats > 1 ? { repeat } : {}),
+      };
+    }),
   };
   const summary: Summary = { schemaVersion: RESULTS_SCHEMA_VERSION, runId: manifest.runId, profile: profile.name, work: o.work, targets: [] };
   await writeManifest(o.runDir, manifest);
 
-  for (const [index, target] of o.targets.entries()) {
+  const book = new RepeatBook(manifest.runId, repeats);
+  for (const [index, { target, targetIndex, repeat }] of plan.entries()) {
     if (o.signal.aborted) break;
     const entry = manifest.targets[index]!;
-    o.events?.targetStart?.({ index, count: o.targets.length, name: entry.name, concurrency: entry.concurrency });
+    o.events?.targetStart?.({ index, count: plan.length, name: entry.name, concurrency: entry.concurrency, ...(repeats > 1 ? { repeat, repeats } : {}) });
     const outcome = await runOneTarget(o, target, entry);
     entry.state = outcome.failures.state;
     entry.error = outcome.failures.error;
-    summary.targets.push(summarize(entry, outcome.result?.stages ?? [], profile.model === 'open' ? 'req/s' : 'users'));
+    const unit = profile.model === 'open' ? 'req/s' : 'users';
+    if (repeats === 1) summary.targets.push(summarize(entry, outcome.result?.stages ?? [], unit, profile));
+    else {
+      book.add(targetIndex, entry, outcome.result?.stages ?? []);
+      summary.targets = book.summaryTargets((e, stages) => summarize(e, stages, unit, profile));
+      await writeSpread(o.runDir, book.spread());
+    }
     o.events?.targetEnd?.({ name: entry.name, state: entry.state, error: entry.error, stages: outcome.result?.stages ?? [] });
     await writeSummary(o.runDir, summary);
     await writeManifest(o.runDir, manifest);
@@ -97,13 +129,13 @@ export async function runLab(o: LabOptions): Promise<LabResult> {
   return { runDir: o.runDir, manifest, summary };
 }
 
-async function runOneTarget(o: LabOptions, target: FoundTarget, entry: TargetEntry): Promise<{ result: RecorderResult | null; failures: FailuresFile }> {
+async function runOneTarget(o: LabOptions, target: FoundTarget | ExternalTarget, entry: TargetEntry): Promise<{ result: RecorderResult | null; failures: FailuresFile }> {
   const { profile } = o.profile;
   const dir = path.join(o.runDir, entry.dir);
   const failures: FailuresFile = { state: 'ok', error: null, diedAt: null, exitCode: null, errors: { refused: 0, reset: 0, timeout: 0, http: 0, other: 0 }, samples: {} };
-  let started: StartedTarget;
+  let started: AttachedTarget;
   try {
-    started = await startTarget({
+    started = isExternal(target) ? attachExternal(target) : await startTarget({
       file: target.file,
       name: entry.name,
       work: o.work,
@@ -112,54 +144,81 @@ async function runOneTarget(o: LabOptions, target: FoundTarget, entry: TargetEnt
       env: target.definition.env,
       readyTimeoutMs: (target.definition.readyTimeoutSeconds ?? 15) * 1000,
       logFile: path.join(dir, 'target.log'),
+      onSpawn: (pid) => o.events?.spawned?.(pid),
+      signal: o.signal,
     });
   } catch (err) {
-    failures.state = 'failed';
+    const pid = (err as { pid?: unknown }).pid;
+    if (typeof pid === 'number') o.events?.stopped?.(pid);
+    failures.state = o.signal.aborted ? 'interrupted' : 'failed';
     failures.error = err instanceof Error ? err.message : String(err);
     await writeTargetResults(dir, emptyResult(o), failures);
     return { result: null, failures };
   }
-  o.events?.spawned?.(started.pid);
 
+  // Ends the drive early: on Ctrl-C, or shortly after the target died.
+  const end = new AbortController();
+  const onAbort = () => end.abort();
+  o.signal.addEventListener('abort', onAbort, { once: true });
+  if (o.signal.aborted) end.abort();
   let profileStart = 0;
   let stopping = false;
+  let died = '';
   void started.exited.then((e) => {
-    if (profileStart === 0 || stopping) return;
-    failures.diedAt = Math.round((e.at - profileStart) / 100) / 10;
+    if (stopping) return;
+    failures.diedAt = profileStart === 0 ? 0 : Math.round((e.at - profileStart) / 100) / 10;
     failures.exitCode = e.code;
+    died = e.signal ? `signal ${e.signal}` : `exit code ${e.code}`;
+    setTimeout(() => end.abort(), AFTER_DEATH_MS).unref();
   });
 
   const recorder = new Recorder({
     windows: stageWindows(profile),
     duration: Math.ceil(profile.duration),
     expectedIntervalUs: profile.model === 'closed' ? expectedSendIntervalUs(profile.wait) : null,
+    latencyBasis: profile.model === 'open' ? 'intended' : 'sent',
     onInterval: (row) => o.events?.interval?.({ name: entry.name, row, stageCount: profile.stages.length, duration: profile.duration }),
   });
+  let reached = 0;
+  let sampler: SaturationSampler | undefined;
+  let saturation: SaturationRow[] | undefined;
   try {
-    await warmUp({ origin: started.url, seconds: profile.warmupSeconds, timeoutMs: profile.timeoutMs, signal: o.signal });
-    profileStart = Date.now();
+    assertLoopbackUrl(started.url, o.allowRemote ?? false);
+    await warmUp({ origin: started.url, seconds: profile.warmupSeconds, timeoutMs: profile.timeoutMs, signal: end.signal });
+    if (!end.signal.aborted) profileStart = Date.now();
+    if (profileStart && started.pid !== null) sampler = startSaturation({ pid: started.pid, origin: started.url, startedAt: profileStart });
     if (profile.model === 'closed') {
-      await driveClosed({ origin: started.url, profile, recorder, seed: o.seed, signal: o.signal, onTick: (t) => recorder.advance(t) });
+      await driveClosed({ origin: started.url, profile, recorder, seed: o.seed, signal: end.signal, onTick: (t) => recorder.advance(t) });
     } else {
-      throw new Error('open-model profiles are not supported yet');
+      await driveOpen({ origin: started.url, profile, recorder, seed: o.seed, signal: end.signal, onTick: (t) => recorder.advance(t) });
     }
+    reached = profileStart === 0 ? 0 : (Date.now() - profileStart) / 1000;
   } finally {
     stopping = true;
+    o.signal.removeEventListener('abort', onAbort);
+    saturation = await sampler?.stop();
     await started.stop();
-    o.events?.stopped?.(started.pid);
+    if (started.pid !== null) o.events?.stopped?.(started.pid);
   }
 
-  const result = recorder.finish();
+  const endedEarly = end.signal.aborted;
+  const result = endedEarly ? recorder.finish(reached) : recorder.finish();
+  // A stage the run never reached was not measured: leave it out rather than report it as empty.
+  if (endedEarly) result.stages = result.stages.filter((s) => s.at < reached);
   failures.errors = result.errors;
   failures.samples = result.samples;
-  if (o.signal.aborted) {
-    failures.state = 'interrupted';
-    failures.error = 'interrupted before the profile ended';
-  } else if (failures.diedAt !== null) {
+  if (failures.diedAt !== null) {
     failures.state = 'failed';
-    failures.error = `target ${entry.name} died at ${failures.diedAt} s (exit code ${failures.exitCode ?? 'signal'})`;
+    failures.error = `target ${entry.name} died at ${failures.diedAt} s (${died})`;
+  } else if (o.signal.aborted) {
+    failures.state = 'interrupted';
+    failures.error = `interrupted at ${Math.round(reached * 10) / 10} s of ${profile.duration} s`;
   }
   await writeTargetResults(dir, result, failures);
+  if (saturation) {
+    await writeSaturation(dir, saturation);
+    entry.generator = judgeGenerator(saturation);
+  }
   return { result, failures };
 }
 
@@ -177,10 +236,11 @@ function emptyResult(o: LabOptions): RecorderResult {
   return new Recorder({ windows: stageWindows(o.profile.profile), duration: 0, expectedIntervalUs: null }).finish();
 }
 
-function summarize(entry: TargetEntry, stages: StageStats[], unit: 'users' | 'req/s'): SummaryTarget {
+function summarize(entry: TargetEntry, stages: StageStats[], unit: 'users' | 'req/s', profile: Profile): SummaryTarget {
+  const opts = profile.model === 'closed' ? { unit, meanWaitSeconds: meanWaitSeconds(profile.wait, MEAN_SERVICE_MS / 1000) } : { unit };
   const v = entry.state === 'failed' && stages.every((s) => s.requests === 0)
     ? { status: 'failed' as const, text: `failed: ${entry.error ?? 'unknown error'}` }
-    : verdict(stages, { unit });
+    : verdict(stages, opts);
   return {
     name: entry.name,
     concurrency: entry.concurrency,

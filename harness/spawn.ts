@@ -42,9 +42,13 @@ export interface StartTargetOptions {
   logFile: string;
   /** @default a free ephemeral port */
   port?: number;
+  /** Told the PID as soon as it exists, so an emergency exit can kill a target still starting. */
+  onSpawn?: (pid: number) => void;
+  /** Aborting stops waiting for readiness: the target is stopped and start fails with INTERRUPTED. */
+  signal?: AbortSignal;
 }
 
-export type TargetStartErrorCode = 'TARGET_EXITED' | 'TARGET_NOT_READY' | 'PORT_IN_USE';
+export type TargetStartErrorCode = 'TARGET_EXITED' | 'TARGET_NOT_READY' | 'PORT_IN_USE' | 'INTERRUPTED';
 
 /** The target could not be started; the message is one line and ends with its last log lines. */
 export class TargetStartError extends Error {
@@ -125,9 +129,10 @@ function logTail(logFile: string): string[] {
   }
 }
 
-async function isHealthy(url: string, timeoutMs: number): Promise<boolean> {
+async function isHealthy(url: string, timeoutMs: number, abort?: AbortSignal): Promise<boolean> {
+  const timeout = AbortSignal.timeout(timeoutMs);
   try {
-    const res = await request(`${url}/health`, { reset: true, signal: AbortSignal.timeout(timeoutMs) });
+    const res = await request(`${url}/health`, { reset: true, signal: abort ? AbortSignal.any([timeout, abort]) : timeout });
     await res.body.dump();
     return res.statusCode === 200;
   } catch {
@@ -168,6 +173,7 @@ export async function startTarget(opts: StartTargetOptions): Promise<StartedTarg
     await exited;
     throw fail('TARGET_EXITED', 'could not be spawned', logTail(opts.logFile));
   }
+  opts.onSpawn?.(pid);
 
   let stopping: Promise<void> | undefined;
   const url = `http://127.0.0.1:${port}`;
@@ -177,11 +183,17 @@ export async function startTarget(opts: StartTargetOptions): Promise<StartedTarg
   };
 
   const deadline = Date.now() + opts.readyTimeoutMs;
+  const aborted = () => opts.signal?.aborted === true;
   for (;;) {
-    if (await isHealthy(url, Math.max(POLL_EVERY_MS, Math.min(POLL_TRY_TIMEOUT_MS, deadline - Date.now())))) return target;
-    if (exitInfo || Date.now() >= deadline) break;
+    if (aborted()) break;
+    if (await isHealthy(url, Math.max(POLL_EVERY_MS, Math.min(POLL_TRY_TIMEOUT_MS, deadline - Date.now())), opts.signal)) return target;
+    if (exitInfo || aborted() || Date.now() >= deadline) break;
     await Promise.race([delay(POLL_EVERY_MS), exited]);
     if (exitInfo) break;
+  }
+  if (aborted()) {
+    await target.stop();
+    throw fail('INTERRUPTED', 'was stopped while starting (interrupted)', [], pid);
   }
   // Read how it ended before stopping it: our own kill must not pass for a crash.
   const died = exitInfo;

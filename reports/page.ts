@@ -22,9 +22,10 @@ nav { font-size: 13px; margin-bottom: 12px; } nav a { margin-right: 12px; }
 .swatch { display: inline-block; width: 10px; height: 10px; border-radius: 2px; margin-right: 6px; flex: none; }
 .over, .bad { color: var(--degraded); font-weight: 600; }
 table { border-collapse: collapse; font-size: 13px; margin: 6px 0; }
-th, td { padding: 3px 8px; border-bottom: 1px solid #eee; text-align: right; white-space: nowrap; }
+th, td { padding: 3px 6px; border-bottom: 1px solid #eee; text-align: right; white-space: nowrap; }
 th:first-child, td:first-child { text-align: left; } th { background: #f3f3f3; font-weight: 600; }
-table.capacity td:last-child, table.capacity th:last-child { text-align: left; }
+table.capacity { width: 100%; } table.capacity td:last-child, table.capacity th:last-child { text-align: left; white-space: normal; }
+table.capacity td:first-child { white-space: normal; word-break: break-all; }
 tr.degraded td { background: #fdecea; }
 .scroll { overflow-x: auto; }
 .verdict { margin: 0 0 4px; }

@@ -7,6 +7,7 @@ import { mulberry32 } from '../../targets/lib/prng.ts';
 import type { Recorder } from '../record.ts';
 import { pickTask, usersAt, waitSeconds } from '../schedule.ts';
 import { classifyError } from './classify.ts';
+import { sendRequest } from './http.ts';
 
 /** How often the user count is brought in line with the schedule. */
 const CONTROL_TICK_MS = 100;
@@ -52,6 +53,8 @@ export async function driveClosed(o: DriveClosedOptions): Promise<void> {
     for (const c of clients) c.destroy().catch(() => {});
   };
   o.signal.addEventListener('abort', onAbort, { once: true });
+  // An abort before we started (Ctrl-C during warm-up) fires no event.
+  if (o.signal.aborted) onAbort();
 
   const runUser = async (index: number, vu: VirtualUser) => {
     const rand = mulberry32(o.seed * 7919 + index);
@@ -68,12 +71,13 @@ export async function driveClosed(o: DriveClosedOptions): Promise<void> {
         const sent = performance.now();
         let failedToConnect = false;
         try {
-          const res = await client.request({ path: task.path, method: task.method });
-          await res.body.dump();
+          const status = await sendRequest(client, task.method, task.path, profile.timeoutMs);
           const t = now();
-          if (res.statusCode >= 200 && res.statusCode < 300) recorder.ok(t, (performance.now() - sent) * 1000);
-          else recorder.error(t, 'http', `HTTP ${res.statusCode} ${task.method} ${task.path}`);
+          if (status >= 200 && status < 300) recorder.ok(t, (performance.now() - sent) * 1000);
+          else recorder.error(t, 'http', `HTTP ${status} ${task.method} ${task.path}`);
         } catch (err) {
+          // Our own Ctrl-C cut this request: it says nothing about the server.
+          if (o.signal.aborted) break;
           const { kind, message } = classifyError(err);
           recorder.error(now(), kind, message);
           failedToConnect = kind !== 'http';

@@ -8,7 +8,7 @@ import type { RunData } from '../model.ts';
 export type Spec = Record<string, unknown>;
 type Obj = Record<string, unknown>;
 
-export const CHART_WIDTH = 760;
+export const CHART_WIDTH = 680;
 
 /** One chart on the page: a module exporting one of these is all a new chart needs. */
 export interface ChartSection {
@@ -25,15 +25,16 @@ export const CONFIG = {
   font: 'system-ui, -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif',
   view: { stroke: null },
   axis: { labelFontSize: 11, titleFontSize: 11, titleFontWeight: 'normal', gridColor: '#eee', domainColor: '#999', tickColor: '#999' },
-  legend: { labelFontSize: 11, titleFontSize: 11, labelLimit: 260, orient: 'right' },
+  legend: { labelFontSize: 11, titleFontSize: 11, labelLimit: 200, orient: 'right' },
   title: { fontSize: 12, fontWeight: 'normal', anchor: 'start' },
 } as const;
 
-export function colorEncoding(ctx: ChartContext, legend = true): Obj {
+/** Every target keeps its colour on every chart; the legend lists only targets that have data. */
+export function colorEncoding(ctx: ChartContext): Obj {
   return {
     field: 'target', type: 'nominal', title: 'target',
     scale: { domain: ctx.targets.map((t) => t.name), range: ctx.targets.map((t) => t.color) },
-    ...(legend ? {} : { legend: null }),
+    legend: { values: ctx.targets.filter((t) => t.hasData).map((t) => t.name) },
   };
 }
 
@@ -42,7 +43,7 @@ export function timeX(ctx: ChartContext, axis = true): Obj {
   return {
     field: 't', type: 'quantitative', title: 'time since start (s)',
     scale: { domain: [0, ctx.duration], nice: false, zero: true },
-    ...(axis ? {} : { axis: null }),
+    axis: axis ? { format: 'd', tickMinStep: 1 } : null,
   };
 }
 

@@ -15,7 +15,7 @@ export interface StageMark {
 
 /** What every chart shares: the target colour domain, the time axis and the stage boundaries. */
 export interface ChartContext {
-  targets: { name: string; color: string }[];
+  targets: { name: string; color: string; hasData: boolean }[];
   stages: StageMark[];
   duration: number;
   model: 'closed' | 'open';
@@ -36,7 +36,7 @@ export function chartContext(run: RunData): ChartContext {
   const lastRow = Math.max(0, ...run.targets.map((t) => (t.series.at(-1)?.t ?? -1) + 1));
   const duration = run.profile.duration ?? (lastRow || 1);
   return {
-    targets: run.targets.map((t, i) => ({ name: t.entry.name, color: targetColor(i) })),
+    targets: run.targets.map((t, i) => ({ name: t.entry.name, color: targetColor(i), hasData: t.series.length > 0 || t.stages.length > 0 })),
     stages: stageMarks(run, duration),
     duration,
     model: run.profile.model,

@@ -7,31 +7,46 @@ export const ERROR_COLORS: Record<string, string> = {
   refused: '#d62728', reset: '#ff7f0e', timeout: '#9467bd', http: '#8c564b', other: '#7f7f7f', dropped: '#17becf',
 };
 
-/** One bar: `count` per second of `kind` over [t, t2). */
-export interface ErrorPoint { target: string; t: number; t2: number; kind: string; count: number }
+/**
+ * One stacked block: `count` per second of `kind` over [t, t2), drawn from y0 to y1.
+ * Stacked here rather than by vega-lite, which will not stack a bar that spans x..x2.
+ */
+export interface ErrorBlock { target: string; t: number; t2: number; kind: string; count: number; y0: number; y1: number }
 
-/** Errors per second stacked by kind, one row per target on a shared x and y scale. */
-export function errorsSpec(ctx: ChartContext, targets: string[], points: ErrorPoint[]): Spec {
-  const kinds = ctx.model === 'open' ? [...ERROR_KINDS, 'dropped'] : [...ERROR_KINDS];
-  const rowHeight = 70;
+export const errorKinds = (model: ChartContext['model']): string[] => (model === 'open' ? [...ERROR_KINDS, 'dropped'] : [...ERROR_KINDS]);
+
+/** Stack per (target, t) in the fixed kind order so colours always sit in the same place. */
+export function stackErrors(rows: Omit<ErrorBlock, 'y0' | 'y1'>[], kinds: string[]): ErrorBlock[] {
+  const top = new Map<string, number>();
+  const sorted = [...rows].sort((a, b) => kinds.indexOf(a.kind) - kinds.indexOf(b.kind));
+  return sorted.map((r) => {
+    const key = `${r.target}\u0000${r.t}`;
+    const y0 = top.get(key) ?? 0;
+    top.set(key, y0 + r.count);
+    return { ...r, y0, y1: y0 + r.count };
+  });
+}
+
+/** Errors per second stacked by kind, one row per target on shared x and y scales. */
+export function errorsSpec(ctx: ChartContext, targets: string[], blocks: ErrorBlock[]): Spec {
+  const kinds = errorKinds(ctx.model);
+  const yMax = Math.max(1, ...blocks.map((b) => b.y1));
   return {
     config: CONFIG,
     vconcat: targets.map((target) => ({
-      width: CHART_WIDTH, height: rowHeight,
+      width: CHART_WIDTH, height: 70,
       title: target,
       layer: [
         ...stageLayers(ctx),
         {
-          data: { values: points.filter((p) => p.target === target) },
-          mark: { type: 'bar' },
+          data: { values: blocks.filter((b) => b.target === target) },
+          mark: { type: 'rect' },
           encoding: {
             x: timeX(ctx),
             x2: { field: 't2' },
-            y: { field: 'count', type: 'quantitative', stack: 'zero', title: 'per second', scale: { domainMin: 0 } },
-            color: {
-              field: 'kind', type: 'nominal', title: 'error kind',
-              scale: { domain: kinds, range: kinds.map((k) => ERROR_COLORS[k] ?? '#999') },
-            },
+            y: { field: 'y1', type: 'quantitative', title: 'per second', scale: { domain: [0, yMax] } },
+            y2: { field: 'y0' },
+            color: { field: 'kind', type: 'nominal', title: 'error kind', scale: { domain: kinds, range: kinds.map((k) => ERROR_COLORS[k] ?? '#999') } },
             tooltip: [{ field: 't', title: 'second' }, { field: 'kind' }, { field: 'count', type: 'quantitative', title: 'per second' }],
           },
         },
@@ -48,14 +63,15 @@ export const errorsSection: ChartSection = {
     + `${bucketNote(runSeries(run.targets).bucket)}. An empty row means no errors.`,
   build: (run, ctx) => {
     const { bucket, byTarget } = runSeries(run.targets);
-    const points: ErrorPoint[] = [];
-    for (const { target, points: ps } of byTarget) {
-      for (const p of ps) {
-        for (const kind of ERROR_KINDS) if (p.errors[kind] > 0) points.push({ target, t: p.t, t2: p.t + bucket, kind, count: p.errors[kind] });
-        if (ctx.model === 'open' && p.dropped > 0) points.push({ target, t: p.t, t2: p.t + bucket, kind: 'dropped', count: p.dropped });
+    const rows: Omit<ErrorBlock, 'y0' | 'y1'>[] = [];
+    for (const { target, points } of byTarget) {
+      for (const p of points) {
+        const at = { target, t: p.t, t2: p.t + bucket };
+        for (const kind of ERROR_KINDS) if (p.errors[kind] > 0) rows.push({ ...at, kind, count: p.errors[kind] });
+        if (ctx.model === 'open' && p.dropped > 0) rows.push({ ...at, kind: 'dropped', count: p.dropped });
       }
     }
     const withData = byTarget.filter((b) => b.points.length > 0).map((b) => b.target);
-    return withData.length ? errorsSpec(ctx, withData, points) : null;
+    return withData.length ? errorsSpec(ctx, withData, stackErrors(rows, errorKinds(ctx.model))) : null;
   },
 };

@@ -18,12 +18,12 @@ export function kneeSpec(ctx: ChartContext, points: KneePoint[], capacities: Cap
       {
         data: { values: capacities },
         mark: { type: 'rule', strokeDash: [6, 4], opacity: 0.7 },
-        encoding: { x, color: colorEncoding(ctx, false) },
+        encoding: { x, color: colorEncoding(ctx) },
       },
       {
         data: { values: capacities },
         mark: { type: 'text', angle: 270, align: 'right', baseline: 'bottom', dx: -4, dy: -3, fontSize: 10 },
-        encoding: { x, y: { value: 0 }, text: { field: 'label' }, color: colorEncoding(ctx, false) },
+        encoding: { x, y: { value: 0 }, text: { field: 'label' }, color: colorEncoding(ctx) },
       },
       {
         data: { values: points },

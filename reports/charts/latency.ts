@@ -13,7 +13,7 @@ export function latencyOverTimeSpec(ctx: ChartContext, points: LatencyPoint[]): 
     mark: { type: 'line', strokeWidth: 1.5, point: false },
     encoding: {
       x: timeX(ctx),
-      y: { field: 'ms', type: 'quantitative', title: 'latency (ms, log scale)', scale: { type: 'log' } },
+      y: { field: 'ms', type: 'quantitative', title: 'latency (ms, log scale)', scale: { type: 'log', nice: false } },
       color: colorEncoding(ctx),
       strokeDash: {
         field: 'percentile', type: 'nominal', title: 'percentile',

@@ -1,5 +1,6 @@
 import type { ChartContext } from './context.ts';
 import type { SaturationRow } from '../model.ts';
+import { bucketSeconds } from './series.ts';
 import { CHART_WIDTH, CONFIG, colorEncoding, stageLayers, timeX, type ChartSection, type Spec } from './common.ts';
 
 /** The optional saturation.json metrics, in the order drawn. */
@@ -41,15 +42,24 @@ export const saturationSection: ChartSection = {
   title: 'Server resources',
   caption: () => 'From saturation.json: CPU, event-loop delay and memory of each target process over time.',
   build: (run, ctx) => {
-    const points: SaturationPoint[] = [];
-    for (const t of run.targets) {
-      for (const row of t.saturation ?? []) {
-        for (const m of SATURATION_METRICS) {
-          const v = row[m.key];
-          if (typeof v === 'number' && Number.isFinite(v)) points.push({ target: t.entry.name, t: row.t, metric: m.key, value: v });
-        }
-      }
-    }
+    const size = bucketSeconds(Math.max(0, ...run.targets.map((t) => t.saturation?.length ?? 0)));
+    const points = run.targets.flatMap((t) => bucketSaturation(t.entry.name, t.saturation ?? [], size));
     return points.length ? saturationSpec(ctx, points) : null;
   },
 };
+
+/** Long runs: the worst value of each `size`-second bucket, like the latency series. */
+export function bucketSaturation(target: string, rows: SaturationRow[], size: number): SaturationPoint[] {
+  const buckets = new Map<string, SaturationPoint>();
+  for (const row of rows) {
+    const t = Math.floor(row.t / size) * size;
+    for (const m of SATURATION_METRICS) {
+      const v = row[m.key];
+      if (typeof v !== 'number' || !Number.isFinite(v)) continue;
+      const key = `${m.key}@${t}`;
+      const prev = buckets.get(key);
+      if (!prev || v > prev.value) buckets.set(key, { target, t, metric: m.key, value: v });
+    }
+  }
+  return [...buckets.values()];
+}

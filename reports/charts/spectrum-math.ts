@@ -6,7 +6,7 @@ export const SPECTRUM_MAX_NINES = 5;
 export const SPECTRUM_STEP = 0.05;
 
 /** "Number of nines" of a quantile q in [0, 1): 0.9 → 1, 0.99 → 2, 0.999 → 3. */
-export const ninesOf = (q: number): number => -Math.log10(1 - q);
+export const ninesOf = (q: number): number => 0 - Math.log10(1 - q); // 0 - x: q = 0 gives 0, not -0
 export const quantileOfNines = (n: number): number => 1 - 10 ** -n;
 
 /** Tick label for a whole number of nines: 0 → "0%", 1 → "90%", 3 → "99.9%". */

@@ -43,7 +43,7 @@ export function spectrumSpec(ctx: ChartContext, rows: SpectrumRow[]): Spec {
     mark: { type: 'line', strokeWidth: 1.5 },
     encoding: {
       x: ninesAxis(rows),
-      y: { field: 'ms', type: 'quantitative', title: 'latency (ms, log scale)', scale: { type: 'log' } },
+      y: { field: 'ms', type: 'quantitative', title: 'latency (ms, log scale)', scale: { type: 'log', nice: false } },
       color: colorEncoding(ctx),
       strokeDash: {
         field: 'view', type: 'nominal', title: 'view',
@@ -67,7 +67,7 @@ export function stageSpectrumSpec(ctx: ChartContext, rows: SpectrumRow[]): Spec 
       mark: { type: 'line', strokeWidth: 1.5 },
       encoding: {
         x: ninesAxis(rows),
-        y: { field: 'ms', type: 'quantitative', title: 'latency (ms, log)', scale: { type: 'log' } },
+        y: { field: 'ms', type: 'quantitative', title: 'latency (ms, log)', scale: { type: 'log', nice: false } },
         color: colorEncoding(ctx),
         tooltip: [...tooltip, { field: 'stage' }],
       },

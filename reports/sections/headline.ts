@@ -10,10 +10,11 @@ export const badge = (status: string): Html => html`<span class="badge ${status}
 export function headlineSection(run: RunData): Html {
   const h = buildHeadline(run);
   const swatch = (name: string) => targetColor(run.targets.findIndex((t) => t.entry.name === name));
+  const failed = new Set(h.targets.filter((t) => t.status === 'failed').map((t) => t.name));
   const capacity = h.capacity.length && h.peak
     ? html`<table class="capacity"><thead><tr><th>target</th><th>works on at once</th><th>capacity ≈ at once ÷ ${MEAN_SERVICE_MS} ms</th><th>peak offered</th><th></th></tr></thead><tbody>${
       h.capacity.map((c) => html`<tr><td>${c.name}</td><td class="num">${fmtNum(c.effective)}${c.effective !== c.concurrency ? ` (of ${c.concurrency})` : ''}</td><td class="num">${fmtRps(c.capacity)}</td><td class="num">${fmtRps(h.peak?.rps)}</td><td>${
-        c.ratio === null ? '' : c.ratio < 1 ? html`<span class="over">over capacity: load ${fmtNum(1 / c.ratio)}× what it can serve</span>` : html`headroom ×${fmtNum(c.ratio)}`
+        failed.has(c.name) ? html`<span class="muted">did not run</span>` : c.ratio === null ? '' : c.ratio < 1 ? html`<span class="over">over capacity: load ${fmtNum(1 / c.ratio)}× what it can serve</span>` : html`headroom ×${fmtNum(c.ratio)}`
       }</td></tr>`)}</tbody></table>`
     : '';
   return html`<section class="headline" id="headline">

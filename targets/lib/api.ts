@@ -9,7 +9,14 @@ export const ELD_PATH = '/__loadlab/eld';
 
 export interface Reply { status: number; body: unknown }
 export interface WorkBody { workMs: number; work: WorkModel; pid: number }
-export interface EldStats { p50: number; p99: number; max: number; samples: number }
+/** Event-loop delay in ms beyond the timer's own interval, since the previous read. */
+export interface EldStats {
+  p50: number; p99: number; max: number; samples: number;
+  /** How many processes the figures cover (a cluster answers with its worst worker); absent = this one. */
+  processes?: number;
+}
+/** Node 20's histogram records each whole timer interval (≈ this when idle), not just the delay beyond it. */
+const ELD_RESOLUTION_MS = 10;
 
 export interface ApiOptions {
   /** Added to ctx.seed. @default cluster.worker?.id ?? 0 */
@@ -18,6 +25,8 @@ export interface ApiOptions {
   run?: (work: WorkModel, ms: number) => void | Promise<void>;
   /** `/health` answers 503 until this settles (a cluster waits for all its workers). */
   ready?: Promise<unknown>;
+  /** Answers the event-loop-delay path from this process's own reading (a cluster gathers all its workers'). */
+  eld?: (readLocal: () => EldStats) => () => EldStats | Promise<EldStats>;
 }
 
 export interface Api {
@@ -35,8 +44,15 @@ export function createApi(ctx: TargetContext, opts: ApiOptions = {}): Api {
   const run = opts.run ?? doWork;
   let ready = opts.ready === undefined;
   opts.ready?.then(() => { ready = true; }, () => {});
-  const eld = monitorEventLoopDelay({ resolution: 10 });
+  const eld = monitorEventLoopDelay({ resolution: ELD_RESOLUTION_MS });
   eld.enable();
+  const readLocal = (): EldStats => {
+    const ms = (ns: number) => (Number.isFinite(ns) ? Math.max(0, Math.round(ns / 1e3 - ELD_RESOLUTION_MS * 1e3) / 1e3) : 0);
+    const stats: EldStats = { p50: ms(eld.percentile(50)), p99: ms(eld.percentile(99)), max: ms(eld.max), samples: eld.count };
+    eld.reset();
+    return stats;
+  };
+  const readEld = opts.eld ? opts.eld(readLocal) : readLocal;
 
   const work = (): Reply | Promise<Reply> => {
     const ms = serviceTimeMs(rand);
@@ -52,10 +68,8 @@ export function createApi(ctx: TargetContext, opts: ApiOptions = {}): Api {
         return ready ? { status: 200, body: { ok: true } } : { status: 503, body: { ok: false } };
       }
       if (method === 'GET' && path === ELD_PATH) {
-        const ms = (ns: number) => (Number.isFinite(ns) ? Math.round(ns / 1e3) / 1e3 : 0);
-        const stats: EldStats = { p50: ms(eld.percentile(50)), p99: ms(eld.percentile(99)), max: ms(eld.max), samples: eld.count };
-        eld.reset();
-        return { status: 200, body: stats };
+        const stats = readEld();
+        return stats instanceof Promise ? stats.then((body) => ({ status: 200, body })) : { status: 200, body: stats };
       }
       return work();
     },

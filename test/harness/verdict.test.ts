@@ -18,7 +18,24 @@ describe('verdict', () => {
 
   it('ignores doubling of a fast baseline below the 50 ms floor', () => {
     expect(verdict([stage(0, 5, 5), stage(1, 15, 40)]).text).toBe('held p95 under 50 ms at every stage');
-    expect(verdict([stage(0, 5, 5), stage(1, 15, 56)]).status).toBe('degraded');
+    expect(verdict([stage(0, 5, 5), stage(1, 15, 56)]).text).toBe('held, slowed: p95 5 ms → 56 ms at stage 2 (15 users), throughput kept pace with load');
+    expect(verdict([stage(0, 5, 5), stage(1, 15, 256)]).status).toBe('degraded');
+  });
+
+  it('says "slowed" when p95 more than doubled but stayed under 5× while throughput kept pace', () => {
+    const s = (index: number, users: number, p95: number, rps: number) => ({ ...stage(index, users, p95), rps, mean: 60 });
+    // 40 users thinking 0.75 s offer 40 / (0.75 + 0.06) ≈ 49.4 req/s.
+    const held = verdict([s(0, 5, 99, 6.2), s(1, 40, 340, 45.2)], { meanWaitSeconds: 0.75 });
+    expect(held).toEqual({ status: 'held', degradedFrom: null, text: 'held, slowed: p95 99 ms → 340 ms at stage 2 (40 users), throughput kept pace with load' });
+  });
+
+  it('breaks at the knee: throughput under 85% of the offered load, even before latency is 5×', () => {
+    const s = (index: number, users: number, p95: number, rps: number) => ({ ...stage(index, users, p95), rps, mean: 60 });
+    const v = verdict([s(0, 5, 124, 6.2), s(1, 15, 344, 16.3), s(2, 40, 2400, 16.3)], { meanWaitSeconds: 0.75 });
+    expect(v).toEqual({ status: 'degraded', degradedFrom: 2, text: 'degraded from stage 3 (40 users): p95 124 ms → 2.4 s, served 16.3 of ≈49.4 req/s offered' });
+    // Open model: the offered load is the arrival rate itself.
+    const open = verdict([s(0, 10, 100, 10), s(1, 40, 150, 30)], { unit: 'req/s' });
+    expect(open.text).toBe('degraded from stage 2 (40 req/s): p95 100 ms → 150 ms, served 30 of ≈40 req/s offered');
   });
 
   it('degrades on errors over 1%', () => {
@@ -45,8 +62,8 @@ describe('verdict', () => {
   });
 
   it('reads open-model stages as req/s and skips stages that offered no load', () => {
-    const v = verdict([stage(0, 0, null, 0, 0), stage(1, 10, 50), stage(2, 40, 300)], { unit: 'req/s' });
-    expect(v).toEqual({ status: 'degraded', degradedFrom: 2, text: 'degraded from stage 3 (40 req/s): p95 50 ms → 300 ms' });
+    const v = verdict([stage(0, 0, null, 0, 0), stage(1, 10, 50), stage(2, 40, 400)], { unit: 'req/s' });
+    expect(v).toEqual({ status: 'degraded', degradedFrom: 2, text: 'degraded from stage 3 (40 req/s): p95 50 ms → 400 ms' });
   });
 });
 

@@ -1,0 +1,28 @@
+import type { SideResult } from './side-types.ts';
+
+export const FIGURES = ['efficiency', 'accuracy', 'omission', 'memory'] as const;
+export type FigureName = (typeof FIGURES)[number];
+
+export interface FigureOptions {
+  /** Measured seconds per generator; undefined = the figure's own default. */
+  seconds?: number;
+  /** Which repetition this is (0-based): sides alternate their order so drift hits both. */
+  repeat: number;
+  log: (line: string) => void;
+}
+
+/** One run of one figure: plain data, printed by format.ts and saved as JSON. */
+export interface FigureRun {
+  figure: FigureName;
+  title: string;
+  rows: SideResult[];
+  /** The figure's number in one line, with its goal. */
+  summary: string;
+  /** Goal met? null when the figure could not be judged. */
+  met: boolean | null;
+  notes: string[];
+  extra?: Record<string, unknown>;
+}
+
+/** `[a, b]` on even repetitions, `[b, a]` on odd ones. */
+export const alternate = <T>(items: T[], repeat: number): T[] => (repeat % 2 === 0 ? items : [...items].reverse());

@@ -1,0 +1,34 @@
+import type { LatencyStats } from '../../harness/results-format.ts';
+
+/** One load generator run, executed in a child process of its own so its CPU time is its alone. */
+export type SideSpec =
+  | { kind: 'lab-closed'; origin: string; users: number; seconds: number; warmupSeconds: number; pacingSeconds?: number; sampleRss?: boolean }
+  | { kind: 'lab-open'; origin: string; rate: number; seconds: number; warmupSeconds: number; maxInFlight?: number; sampleRss?: boolean }
+  | { kind: 'autocannon'; origin: string; connections: number; seconds: number; warmupSeconds: number };
+
+export interface RssSample {
+  /** Seconds since the measured run started. */
+  t: number;
+  rssMb: number;
+  heapMb: number;
+}
+
+/** What a side reports back (one JSON line on stdout). Latency in ms. */
+export interface SideResult {
+  tool: string;
+  /** Completed requests, successes and errors. */
+  requests: number;
+  errors: number;
+  /** Open model: arrivals turned away at the in-flight cap. */
+  dropped: number;
+  seconds: number;
+  /** Successful responses per second. */
+  rps: number;
+  /** User + system CPU of the generator process over the measured run (all its threads). */
+  cpuMs: number | null;
+  cpuUsPerRequest: number | null;
+  latency: LatencyStats;
+  rss: RssSample[];
+  /** Open model: worst lateness of a launch behind its intended time. */
+  maxLagMs?: number;
+}

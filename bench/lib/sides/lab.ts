@@ -1,0 +1,69 @@
+import { closedProfileSchema, constant, constantPacing, openProfileSchema } from '../../../profiles/lib/define.ts';
+import { driveClosed } from '../../../harness/drive/closed.ts';
+import { driveOpen } from '../../../harness/drive/open.ts';
+import { decodeHistogram, latencyStats } from '../../../harness/histogram.ts';
+import { Recorder, type RecorderResult } from '../../../harness/record.ts';
+import { stageWindows } from '../../../harness/schedule.ts';
+import type { SideResult, SideSpec } from '../side-types.ts';
+import { measured } from './measure.ts';
+
+const TIMEOUT_MS = 10_000;
+
+type ClosedSpec = Extract<SideSpec, { kind: 'lab-closed' }>;
+type OpenSpec = Extract<SideSpec, { kind: 'lab-open' }>;
+
+/** The real closed-model driver, as `npm run lab` runs it: N users, no think time unless paced. */
+async function closedOnce(s: ClosedSpec, seconds: number) {
+  const profile = closedProfileSchema.parse({
+    name: 'bench', duration: seconds, timeoutMs: TIMEOUT_MS, warmupSeconds: 0,
+    wait: s.pacingSeconds ? constantPacing(s.pacingSeconds) : constant(0),
+    // Every user starts at once: the bench measures steady load, not a ramp.
+    stages: [{ at: 0, users: s.users, spawnRate: s.users * 1000 }],
+  });
+  const recorder = new Recorder({ windows: stageWindows(profile), duration: Math.ceil(seconds), expectedIntervalUs: null });
+  await driveClosed({ origin: s.origin, profile, recorder, seed: 1, signal: new AbortController().signal, onTick: (t) => recorder.advance(t) });
+  return { result: recorder.finish(), maxLagMs: undefined };
+}
+
+/** The real open-model driver; latency is timed from each arrival's intended send time. */
+async function openOnce(s: OpenSpec, seconds: number) {
+  const profile = openProfileSchema.parse({
+    name: 'bench', model: 'open', duration: seconds, timeoutMs: TIMEOUT_MS, warmupSeconds: 0,
+    stages: [{ at: 0, rate: s.rate }], ...(s.maxInFlight ? { maxInFlight: s.maxInFlight } : {}),
+  });
+  const recorder = new Recorder({ windows: stageWindows(profile), duration: Math.ceil(seconds), expectedIntervalUs: null, latencyBasis: 'intended' });
+  const stats = await driveOpen({ origin: s.origin, profile, recorder, signal: new AbortController().signal, onTick: (t) => recorder.advance(t) });
+  return { result: recorder.finish(), maxLagMs: Math.round(stats.maxLagMs * 10) / 10 };
+}
+
+export async function runLabSide(s: ClosedSpec | OpenSpec): Promise<SideResult> {
+  const once = (seconds: number): Promise<{ result: RecorderResult; maxLagMs: number | undefined }> => (s.kind === 'lab-closed' ? closedOnce(s, seconds) : openOnce(s, seconds));
+  // Same code path as the measured run, so JIT and connections are warm for exactly it.
+  if (s.warmupSeconds > 0) await once(s.warmupSeconds);
+  const m = await measured(s.sampleRss ?? false, () => once(s.seconds));
+  return summarize(s.kind === 'lab-closed' ? `lab closed (${s.users} users)` : `lab open (${s.rate} req/s)`, m.value.result, m, m.value.maxLagMs);
+}
+
+function summarize(tool: string, r: RecorderResult, m: { cpuMs: number; seconds: number; rss: SideResult['rss'] }, maxLagMs: number | undefined): SideResult {
+  let ok = 0;
+  let errors = 0;
+  let dropped = 0;
+  for (const row of r.rows) {
+    ok += row.rps;
+    errors += row.errorsTotal;
+    dropped += row.dropped;
+  }
+  const requests = ok + errors;
+  return {
+    tool, requests, errors, dropped,
+    seconds: round(m.seconds, 2),
+    rps: Math.round(ok / m.seconds),
+    cpuMs: Math.round(m.cpuMs),
+    cpuUsPerRequest: requests > 0 ? round((m.cpuMs * 1000) / requests, 1) : null,
+    latency: latencyStats(decodeHistogram(r.histograms.run)),
+    rss: m.rss,
+    ...(maxLagMs === undefined ? {} : { maxLagMs }),
+  };
+}
+
+const round = (x: number, digits: number) => Math.round(x * 10 ** digits) / 10 ** digits;

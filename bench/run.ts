@@ -1,0 +1,96 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { machineInfo } from '../harness/machine.ts';
+import { accuracy } from './figures/accuracy.ts';
+import { efficiency } from './figures/efficiency.ts';
+import { memory, MEMORY_LONG_SECONDS } from './figures/memory.ts';
+import { omission } from './figures/omission.ts';
+import { FIGURES, type FigureName, type FigureOptions, type FigureRun } from './lib/figure.ts';
+import { formatFigure, formatHeader } from './lib/format.ts';
+
+const USAGE = `Usage: npm run bench -- [options]
+
+  --only a,b      figures to run: ${FIGURES.join(', ')} (default: all four)
+  --seconds N     measured seconds per generator, every figure (default: 5, 10, 15, 90)
+  --long          memory figure runs ${MEMORY_LONG_SECONDS / 60} minutes
+  --repeat N      run each figure N times, sides in alternating order (default: 1, at most 5)
+  --help          this text`;
+
+const RUNNERS: Record<FigureName, (o: FigureOptions) => Promise<FigureRun>> = { efficiency, accuracy, omission, memory };
+const OUT = fileURLToPath(new URL('./results/latest.json', import.meta.url));
+const MAX_SECONDS = 3600;
+const MAX_REPEAT = 5;
+
+class BadInput extends Error {}
+
+function parse(argv: string[]) {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv, strict: true, allowPositionals: false,
+      options: { only: { type: 'string' }, seconds: { type: 'string' }, long: { type: 'boolean' }, repeat: { type: 'string' }, help: { type: 'boolean' } },
+    }));
+  } catch (err) {
+    throw new BadInput(`${err instanceof Error ? err.message.split('\n')[0] : String(err)} (see --help)`);
+  }
+  const only = (values.only ?? FIGURES.join(',')).split(',').map((s) => s.trim()).filter(Boolean);
+  for (const f of only) {
+    if (!(FIGURES as readonly string[]).includes(f)) throw new BadInput(`--only: expected one of ${FIGURES.join(', ')}, got "${f}"`);
+  }
+  const int = (flag: string, v: string | undefined, min: number, max: number) => {
+    if (v === undefined) return undefined;
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < min || n > max) throw new BadInput(`--${flag}: expected a whole number from ${min} to ${max}, got "${v}"`);
+    return n;
+  };
+  return {
+    help: values.help ?? false,
+    only: only as FigureName[],
+    seconds: int('seconds', values.seconds, 1, MAX_SECONDS),
+    long: values.long ?? false,
+    repeat: int('repeat', values.repeat, 1, MAX_REPEAT) ?? 1,
+  };
+}
+
+async function main(argv: string[]): Promise<number> {
+  const flags = parse(argv);
+  if (flags.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const info = await machineInfo();
+  const machine = { date: new Date().toISOString(), ...info };
+  console.log(`${formatHeader(machine)}\n`);
+  const log = (line: string) => process.stderr.write(`  … ${line}\n`);
+  const runs: FigureRun[] = [];
+  const tables: string[] = [];
+  for (const name of flags.only) {
+    for (let repeat = 0; repeat < flags.repeat; repeat++) {
+      const seconds = name === 'memory' && flags.long ? (flags.seconds ?? MEMORY_LONG_SECONDS) : flags.seconds;
+      const run = await RUNNERS[name]({ seconds, repeat, log });
+      runs.push(run);
+      const label = `[${FIGURES.indexOf(name) + 1}${flags.repeat > 1 ? `.${repeat + 1}` : ''}]`;
+      const table = formatFigure(run, label);
+      tables.push(table);
+      console.log(`${table}\n`);
+    }
+  }
+  await mkdir(fileURLToPath(new URL('./results/', import.meta.url)), { recursive: true });
+  await writeFile(OUT, `${JSON.stringify({ machine, argv, runs }, null, 2)}\n`);
+  console.log('note: 2 shared cores, other work running: figures are noisy; compare runs (--repeat 2).');
+  console.log(`saved: ${OUT}`);
+  return runs.some((r) => r.met === false) ? 1 : 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    if (err instanceof BadInput) {
+      console.error(`bench: ${err.message}`);
+      process.exit(2);
+    }
+    console.error(`bench: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    process.exit(1);
+  },
+);

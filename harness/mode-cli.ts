@@ -1,0 +1,47 @@
+import { MEAN_SERVICE_MS } from '../targets/lib/prng.ts';
+import { runCapacity } from './capacity.ts';
+import type { FoundTarget } from './discover.ts';
+import { runKnee } from './knee.ts';
+import type { LabFlags } from './args.ts';
+import { formatCapacity, formatKnee } from './mode-tables.ts';
+
+/** The run folder's suffix for the measurement modes: results/<time>-capacity, -knee, -capacity-knee. */
+export function modeName(flags: Pick<LabFlags, 'capacity' | 'knee'>): string | null {
+  const parts = [flags.capacity ? 'capacity' : '', flags.knee ? 'knee' : ''].filter(Boolean);
+  return parts.length ? parts.join('-') : null;
+}
+
+/**
+ * `--capacity` and/or `--knee` instead of a profile run: each writes its JSON into the run
+ * folder and prints its table. Exit code: 0 all ok, 1 a target failed, 130 interrupted.
+ */
+export async function runModes(o: {
+  flags: LabFlags;
+  targets: FoundTarget[];
+  runDir: string;
+  signal: AbortSignal;
+  spawned(pid: number): void;
+  stopped(pid: number): void;
+}): Promise<number> {
+  const { flags } = o;
+  const common = {
+    targets: o.targets, work: flags.work, seed: flags.seed, size: flags.size, runDir: o.runDir, signal: o.signal,
+    allowRemote: flags['allow-remote'], spawned: o.spawned, stopped: o.stopped, log: (line: string) => console.log(line),
+  };
+  console.log(`loadlab: ${modeName(flags)} mode, ${o.targets.length} target(s), work ${flags.work}, seed ${flags.seed}`);
+  console.log(`results: ${o.runDir}\n`);
+  const states: string[] = [];
+  if (flags.capacity) {
+    const rows = await runCapacity({ ...common, connections: flags.connections, seconds: flags['capacity-seconds'] });
+    console.log(`\nCapacity (closed loop, no rate limit; theory = concurrency ÷ ${MEAN_SERVICE_MS} ms mean service, block work only):\n${formatCapacity(rows)}\n`);
+    states.push(...rows.map((r) => r.state));
+  }
+  if (flags.knee && !o.signal.aborted) {
+    const rows = await runKnee({ ...common, sloMs: flags['slo-ms'], stepSeconds: flags['knee-step-seconds'] });
+    console.log(`\nKnee (open model; highest arrival rate whose p95 held under the SLO):\n${formatKnee(rows)}\n`);
+    states.push(...rows.map((r) => r.state));
+  }
+  console.log(`run folder: ${o.runDir}`);
+  if (o.signal.aborted) return 130;
+  return states.some((s) => s !== 'ok') ? 1 : 0;
+}

@@ -1,0 +1,36 @@
+import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
+import { cpuPct } from './compute.ts';
+
+const ELD_RESOLUTION_MS = 10;
+
+export interface SelfReading { cpuPct: number | null; rssBytes: number; eldP99Ms: number | null }
+
+/** This process (the load generator) watching itself: CPU, RSS and event-loop delay since the previous read. */
+export interface SelfProbe { read(): SelfReading; close(): void }
+
+export function selfProbe(): SelfProbe {
+  const eld: IntervalHistogram = monitorEventLoopDelay({ resolution: ELD_RESOLUTION_MS });
+  eld.enable();
+  let prev = { cpuMs: cpuMs(), atMs: performance.now() };
+  return {
+    read() {
+      const next = { cpuMs: cpuMs(), atMs: performance.now() };
+      const pct = cpuPct(prev, next);
+      prev = next;
+      const p99 = eld.count > 0 ? loopDelayMs(eld.percentile(99)) : null;
+      eld.reset();
+      return { cpuPct: pct, rssBytes: process.memoryUsage.rss(), eldP99Ms: p99 };
+    },
+    close: () => eld.disable(),
+  };
+}
+
+function cpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
+/** Node 20's histogram records each whole timer interval (idle ≈ the resolution); the delay is what lies beyond it. */
+function loopDelayMs(ns: number): number {
+  return Math.max(0, ns / 1e6 - ELD_RESOLUTION_MS);
+}

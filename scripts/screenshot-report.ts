@@ -1,0 +1,35 @@
+/** `tsx scripts/screenshot-report.ts RUN_DIR OUT.png`: full-page screenshot of RUN_DIR/report.html. */
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+async function main([runDir, out]: string[]): Promise<void> {
+  if (!runDir || !out) throw new Error('usage: tsx scripts/screenshot-report.ts RUN_DIR OUT.png');
+  const report = path.resolve(runDir, 'report.html');
+  await stat(report).catch(() => { throw new Error(`${report} not found: build it with npm run report -- ${runDir}`); });
+  const profile = await mkdtemp(path.join(os.tmpdir(), 'loadlab-shot-'));
+  const ctx = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    viewport: { width: 1100, height: 900 },
+  });
+  try {
+    const page = await ctx.newPage();
+    await page.goto(pathToFileURL(report).href);
+    await page.waitForFunction(() => Array.from(document.querySelectorAll('[data-spec]')).every((el) => el.hasAttribute('data-rendered')), null, { timeout: 30_000 });
+    await page.screenshot({ path: out, fullPage: true });
+  } finally {
+    await ctx.close();
+    await rm(profile, { recursive: true, force: true });
+  }
+  console.log(out);
+}
+
+main(process.argv.slice(2)).catch((err: unknown) => {
+  console.error(`screenshot: ${err instanceof Error ? err.message : String(err)}`);
+  process.exitCode = 2;
+});

@@ -1,0 +1,163 @@
+import * as hdr from 'hdr-histogram-js';
+import { compile } from 'vega-lite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { IntervalRow } from '../../harness/results-format.ts';
+import { CHART_SECTIONS } from '../../reports/charts/index.ts';
+import { chartContext, type ChartContext } from '../../reports/charts/context.ts';
+import { stackErrors } from '../../reports/charts/errors.ts';
+import { kneeSpec } from '../../reports/charts/knee.ts';
+import { latencyOverTimeSpec } from '../../reports/charts/latency.ts';
+import { downsample, bucketSeconds, MAX_SERIES_POINTS } from '../../reports/charts/series.ts';
+import { ninesLabel, ninesLabelExpr, ninesOf, quantileOfNines, spectrum } from '../../reports/charts/spectrum-math.ts';
+import { stageP95Spec } from '../../reports/charts/stage-p95.ts';
+import { loadRun } from '../../reports/load-run.ts';
+import type { RunData } from '../../reports/model.ts';
+import { tempFixtureRun } from './helpers.ts';
+
+type Obj = Record<string, any>;
+
+const ctx: ChartContext = {
+  targets: [{ name: 'a', color: '#111111', hasData: true }, { name: 'b', color: '#222222', hasData: false }],
+  stages: [
+    { index: 0, label: 'S1', at: 0, steadyFrom: 1, end: 5 },
+    { index: 1, label: 'S2', at: 5, steadyFrom: 6, end: 10 },
+  ],
+  duration: 10,
+  model: 'closed',
+};
+
+/** Every unit spec inside a layered / concatenated / faceted spec. */
+function units(spec: Obj): Obj[] {
+  if (spec.layer) return spec.layer.flatMap(units);
+  if (spec.vconcat) return spec.vconcat.flatMap(units);
+  if (spec.spec) return units(spec.spec);
+  return [spec];
+}
+const markType = (u: Obj) => (typeof u.mark === 'string' ? u.mark : u.mark?.type);
+const stageRules = (spec: Obj) => units(spec).filter((u) => markType(u) === 'rule' && u.data?.values?.[0]?.stage !== undefined);
+
+describe('percentile spectrum maths', () => {
+  it('turns quantiles into numbers of nines and back', () => {
+    expect(ninesOf(0)).toBe(0);
+    expect(ninesOf(0.9)).toBeCloseTo(1, 12);
+    expect(ninesOf(0.99)).toBeCloseTo(2, 12);
+    expect(ninesOf(0.999)).toBeCloseTo(3, 12);
+    expect(ninesOf(0.5)).toBeCloseTo(0.30103, 5);
+    expect(quantileOfNines(2)).toBeCloseTo(0.99, 12);
+    expect(quantileOfNines(ninesOf(0.9999))).toBeCloseTo(0.9999, 12);
+  });
+
+  it('labels whole nines as percentiles', () => {
+    expect([0, 1, 2, 3, 4].map(ninesLabel)).toEqual(['0%', '90%', '99%', '99.9%', '99.99%']);
+    const expr = ninesLabelExpr(4);
+    expect(expr).toContain("datum.value == 3 ? '99.9%'");
+    expect(expr).toContain("datum.value == 0 ? '0%'");
+  });
+
+  it('walks a histogram from the median to its maximum', () => {
+    const h = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 600_000_000, numberOfSignificantValueDigits: 3 });
+    for (let ms = 1; ms <= 1000; ms++) h.recordValue(ms * 1000);
+    const pts = spectrum(h, 0.5);
+    expect(pts.map((p) => p.nines)).toEqual([0, 0.5, 1, 1.5, 2, 2.5, 3]);
+    const at = (n: number) => pts.find((p) => p.nines === n)!;
+    expect(at(0).ms).toBeCloseTo(1, 1);
+    expect(at(1).ms).toBeCloseTo(900, -1); // 90% of 1..1000 ms
+    expect(at(2).ms).toBeCloseTo(990, -1);
+    expect(at(3).ms).toBeCloseTo(1000, -1); // log10(1000 values) = 3 nines: the maximum
+    expect(at(2).pct).toBe('99%');
+    expect(spectrum(hdr.build())).toEqual([]);
+  });
+});
+
+describe('spec builders', () => {
+  it('latency over time: log y, a colour per target, a dash per percentile, stage rules', () => {
+    const spec = latencyOverTimeSpec(ctx, [{ target: 'a', t: 0, percentile: 'p95', ms: 80 }]) as Obj;
+    const line = units(spec).find((u) => markType(u) === 'line')!;
+    expect(line.encoding.y.scale.type).toBe('log');
+    expect(line.encoding.x.scale.domain).toEqual([0, 10]);
+    expect(line.encoding.color.scale).toEqual({ domain: ['a', 'b'], range: ['#111111', '#222222'] });
+    expect(line.encoding.color.legend.values).toEqual(['a']);
+    expect(line.encoding.strokeDash.scale.domain).toEqual(['p50', 'p95', 'p99']);
+    expect(stageRules(spec)[0]!.data.values.map((v: Obj) => v.t)).toEqual([0, 5]);
+  });
+
+  it('p95 per stage: bars grouped by stage, offset by target', () => {
+    const spec = stageP95Spec(ctx, [{ target: 'a', stage: 'S1', users: 8, rps: 9, p95: 100 }]) as Obj;
+    expect(spec.encoding.x.field).toBe('stage');
+    expect(spec.encoding.x.sort).toEqual(['S1', 'S2']);
+    expect(spec.encoding.xOffset.field).toBe('target');
+    expect(units(spec).map(markType)).toContain('bar');
+  });
+
+  it('knee: stage throughput against p95, points joined in stage order, capacity rules', () => {
+    const spec = kneeSpec(ctx, [{ target: 'a', index: 0, stage: 'S1', rps: 9, p95: 100 }], [{ target: 'a', rps: 18.2, label: 'capacity' }]) as Obj;
+    const line = units(spec).find((u) => markType(u) === 'line')!;
+    expect(line.encoding.x.field).toBe('rps');
+    expect(line.encoding.y.field).toBe('p95');
+    expect(line.encoding.order.field).toBe('index');
+    const rule = units(spec).find((u) => markType(u) === 'rule')!;
+    expect(rule.data.values).toEqual([{ target: 'a', rps: 18.2, label: 'capacity' }]);
+  });
+
+  it('stacks error kinds in a fixed order per target and second', () => {
+    const blocks = stackErrors([
+      { target: 'a', t: 0, t2: 1, kind: 'http', count: 2 },
+      { target: 'a', t: 0, t2: 1, kind: 'refused', count: 1 },
+      { target: 'b', t: 0, t2: 1, kind: 'http', count: 5 },
+    ], ['refused', 'reset', 'timeout', 'http', 'other']);
+    expect(blocks.map((b) => [b.target, b.kind, b.y0, b.y1])).toEqual([
+      ['a', 'refused', 0, 1], ['a', 'http', 1, 3], ['b', 'http', 0, 5],
+    ]);
+  });
+});
+
+describe('time series downsampling', () => {
+  const row = (t: number): IntervalRow => ({
+    t, stage: 0, users: 10, requests: 10, rps: 10, errors: { refused: 0, reset: 0, timeout: t === 1234 ? 7 : 0, http: 0, other: 0 },
+    errorsTotal: 0, dropped: 0, p50: 50, p90: 90, p95: t === 1234 ? 5000 : 95, p99: 99, max: 100,
+  });
+
+  it('keeps per-second data for short runs and buckets long ones, never hiding a spike', () => {
+    expect(bucketSeconds(12)).toBe(1);
+    expect(downsample([row(0), row(1)], 1)).toHaveLength(2);
+    const rows = Array.from({ length: 3600 }, (_, t) => row(t));
+    const size = bucketSeconds(rows.length);
+    const pts = downsample(rows, size);
+    expect(pts.length).toBeLessThanOrEqual(MAX_SERIES_POINTS);
+    expect(Math.max(...pts.map((p) => p.p95 ?? 0))).toBe(5000);
+    expect(pts.find((p) => p.t === 1230)?.errors.timeout).toBeCloseTo(7 / size, 2);
+  });
+});
+
+describe('chart sections on a synthetic run', () => {
+  let run: RunData;
+  let open: RunData;
+  const cleanups: (() => Promise<void>)[] = [];
+  beforeAll(async () => {
+    const a = await tempFixtureRun();
+    const b = await tempFixtureRun({ model: 'open', duration: 10 });
+    cleanups.push(a.cleanup, b.cleanup);
+    run = await loadRun(a.runDir);
+    open = await loadRun(b.runDir);
+  });
+  afterAll(async () => { for (const c of cleanups) await c(); });
+
+  it('every section builds a spec vega-lite compiles, time charts carry the stage rules', () => {
+    for (const r of [run, open]) {
+      const c = chartContext(r);
+      for (const section of CHART_SECTIONS) {
+        const spec = section.build(r, c);
+        expect(spec, section.id).not.toBeNull();
+        expect(() => compile(spec as never), section.id).not.toThrow();
+        const timeChart = units(spec as Obj).some((u) => u.encoding?.x?.field === 't' && u.data?.values?.[0]?.stage === undefined);
+        if (timeChart) expect(stageRules(spec as Obj).length, section.id).toBeGreaterThan(0);
+      }
+    }
+  });
+
+  it('shows dropped arrivals only for the open model', () => {
+    const kinds = (r: RunData) => JSON.stringify(CHART_SECTIONS.find((s) => s.id === 'chart-errors')!.build(r, chartContext(r)));
+    expect(kinds(open)).toContain('"dropped"');
+    expect(kinds(run)).not.toContain('"dropped"');
+  });
+});

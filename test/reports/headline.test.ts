@@ -1,0 +1,72 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { capacityRps, effectiveConcurrency } from '../../reports/capacity.ts';
+import { degradation } from '../../reports/degradation.ts';
+import { buildHeadline } from '../../reports/headline.ts';
+import { loadRun } from '../../reports/load-run.ts';
+import { MEAN_SERVICE_MS, type RunData } from '../../reports/model.ts';
+import { FAILED_NAME, INJECTED_NAME } from '../fixtures/run/synthetic-targets.ts';
+import { tempFixtureRun } from './helpers.ts';
+import type { StageStats } from '../../harness/results-format.ts';
+
+const stage = (index: number, p95: number | null, errorPct = 0): StageStats => ({
+  index, at: index * 10, end: index * 10 + 10, steadyFrom: index * 10 + 1, users: (index + 1) * 10, requests: 100, rps: 10,
+  errors: { refused: 0, reset: 0, timeout: 0, http: 0, other: 0 }, errorsTotal: 0, errorPct, dropped: 0, corrected: null,
+  count: 100, mean: p95, p50: p95, p90: p95, p95, p99: p95, p999: p95, max: p95,
+});
+
+describe('capacity and degradation maths', () => {
+  it('capacity is concurrency over the mean service time', () => {
+    expect(MEAN_SERVICE_MS).toBe(55);
+    expect(capacityRps(1)).toBeCloseTo(18.18, 2);
+    expect(capacityRps(4)).toBeCloseTo(72.73, 2);
+    expect(effectiveConcurrency('cpu', 8, 2)).toBe(2);
+    expect(effectiveConcurrency('block', 8, 2)).toBe(8);
+  });
+
+  it('finds the first stage past 2× the baseline p95 (and 50 ms), or over 1% errors', () => {
+    expect(degradation([stage(0, 100), stage(1, 190), stage(2, 900)]).from?.index).toBe(2);
+    expect(degradation([stage(0, 10), stage(1, 55)]).from).toBeNull(); // doubled, but only 45 ms worse
+    expect(degradation([stage(0, 100), stage(1, 110, 2)]).from?.index).toBe(1);
+    expect(degradation([stage(0, 100), stage(1, null)]).from?.index).toBe(1);
+    expect(degradation([stage(0, 100), stage(1, 900), stage(2, 400)]).worst?.index).toBe(1);
+  });
+});
+
+describe('headline on the synthetic run', () => {
+  let run: RunData;
+  let cleanup: () => Promise<void>;
+  beforeAll(async () => {
+    const f = await tempFixtureRun();
+    cleanup = f.cleanup;
+    run = await loadRun(f.runDir);
+  });
+  afterAll(() => cleanup());
+
+  it('says who held, who degraded from where and by how much, and who failed', () => {
+    const h = buildHeadline(run);
+    expect(h.title).toBe('1 of 4 held, 2 degraded, 1 failed');
+    const by = Object.fromEntries(h.targets.map((t) => [t.name, t]));
+    expect(by['express-cluster']!.status).toBe('held');
+    expect(by['express-dev']!.sentence).toMatch(/^express-dev degraded from stage 2 \(16 users\): p95 rose from [\d.]+ ms in stage 1 to [\d,.]+ ms in stage 3 \(×[\d.]+\)/);
+    expect(by[INJECTED_NAME]!.status).toBe('degraded');
+    expect(by[FAILED_NAME]!.status).toBe('failed');
+    expect(by[FAILED_NAME]!.sentence).toContain('Cannot find module');
+  });
+
+  it('explains with capacity ≈ concurrency ÷ mean service time against the peak measured load', () => {
+    const h = buildHeadline(run);
+    const peak = Math.max(...run.targets.flatMap((t) => t.stages.map((s) => s.rps)));
+    expect(h.peak?.rps).toBe(peak);
+    expect(h.why.join(' ')).toContain('≈ 18.2 req/s');
+    expect(h.why.join(' ')).toContain('not the framework\'s name');
+    const dev = h.capacity.find((c) => c.name === 'express-dev')!;
+    expect(dev.capacity).toBeCloseTo(18.18, 2);
+    expect(dev.ratio!).toBeLessThan(1);
+  });
+
+  it('for sleep work, says an async process overlaps the waits instead', () => {
+    const h = buildHeadline({ ...run, manifest: { ...run.manifest, work: 'sleep' } });
+    expect(h.why.join(' ')).toMatch(/overlaps those waits/);
+    expect(h.capacity).toEqual([]);
+  });
+});
