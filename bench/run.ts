@@ -64,23 +64,21 @@ async function main(argv: string[]): Promise<number> {
   console.log(`${formatHeader(machine)}\n`);
   const log = (line: string) => process.stderr.write(`  … ${line}\n`);
   const runs: FigureRun[] = [];
-  const tables: string[] = [];
   for (const name of flags.only) {
     for (let repeat = 0; repeat < flags.repeat; repeat++) {
       const seconds = name === 'memory' && flags.long ? (flags.seconds ?? MEMORY_LONG_SECONDS) : flags.seconds;
       const run = await RUNNERS[name]({ seconds, repeat, log });
       runs.push(run);
       const label = `[${FIGURES.indexOf(name) + 1}${flags.repeat > 1 ? `.${repeat + 1}` : ''}]`;
-      const table = formatFigure(run, label);
-      tables.push(table);
-      console.log(`${table}\n`);
+      console.log(`${formatFigure(run, label)}\n`);
     }
   }
   await mkdir(fileURLToPath(new URL('./results/', import.meta.url)), { recursive: true });
   await writeFile(OUT, `${JSON.stringify({ machine, argv, runs }, null, 2)}\n`);
   console.log('note: 2 shared cores, other work running: figures are noisy; compare runs (--repeat 2).');
   console.log(`saved: ${OUT}`);
-  return runs.some((r) => r.met === false) ? 1 : 0;
+  // Goals inform, they do not fail the command: on a shared machine a miss can be noise.
+  return 0;
 }
 
 main(process.argv.slice(2)).then(

@@ -20,7 +20,7 @@ export function progressReporter(out: NodeJS.WriteStream | NodeJS.WritableStream
     targetStart({ index, count, name, concurrency, repeat, repeats }) {
       acc = null;
       const rep = repeat !== undefined ? `, repeat ${repeat}/${repeats ?? '?'}` : '';
-      out.write(`${isTTY ? '\r\x1b[K' : ''}[${index + 1}/${count}] ${name} (concurrency ${concurrency}${rep}): starting\n`);
+      out.write(`${isTTY ? '\r\x1b[K' : ''}[${index + 1}/${count}] ${name} (concurrency ${concurrency || 'unknown'}${rep}): starting\n`);
     },
     interval({ name, row, stageCount, duration }: { name: string; row: IntervalRow; stageCount: number; duration: number }) {
       if (isTTY) {

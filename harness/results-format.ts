@@ -34,7 +34,7 @@ export interface IntervalRow {
   t: number;
   /** Stage index active at `t`. */
   stage: number;
-  /** Closed model: active virtual users. Open model: scheduled arrival rate (req/s). */
+  /** Closed model: active virtual users. Open model: scheduled arrival rate (req/s), averaged over this second. */
   users: number;
   /** Completed requests (successes + errors) in this second. */
   requests: number;
@@ -223,6 +223,8 @@ export interface SummaryTarget {
   concurrency: number;
   state: TargetState;
   status: 'held' | 'degraded' | 'failed';
+  /** Index of the first stage that broke (see harness/verdict.ts), null when none did. Absent in older runs. */
+  degradedFrom?: number | null;
   stages: SummaryStage[];
   verdict: string;
   /** With --repeat > 1: repeats run for this target (the spread may count fewer; see StageSpread.n). */

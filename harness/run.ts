@@ -239,13 +239,14 @@ function emptyResult(o: LabOptions): RecorderResult {
 function summarize(entry: TargetEntry, stages: StageStats[], unit: 'users' | 'req/s', profile: Profile): SummaryTarget {
   const opts = profile.model === 'closed' ? { unit, meanWaitSeconds: meanWaitSeconds(profile.wait, MEAN_SERVICE_MS / 1000) } : { unit };
   const v = entry.state === 'failed' && stages.every((s) => s.requests === 0)
-    ? { status: 'failed' as const, text: `failed: ${entry.error ?? 'unknown error'}` }
+    ? { status: 'failed' as const, degradedFrom: null, text: `failed: ${entry.error ?? 'unknown error'}` }
     : verdict(stages, opts);
   return {
     name: entry.name,
     concurrency: entry.concurrency,
     state: entry.state,
     status: v.status,
+    degradedFrom: v.degradedFrom,
     stages: stages.map((s) => ({ index: s.index, users: s.users, rps: s.rps, p50: s.p50, p95: s.p95, p99: s.p99, errors: s.errorsTotal })),
     verdict: v.text,
   };

@@ -13,7 +13,7 @@ export function formatResults(summary: Summary, stagesByTarget: Map<string, Stag
     const head = ['stage', unit === 'users' ? 'users' : 'rate', 'req/s', 'p50', 'p95', 'p99', 'errors'];
     const rows = stages.map((s) => [String(s.index + 1), String(s.users), s.rps.toFixed(1), formatMs(s.p50), formatMs(s.p95), formatMs(s.p99), s.errorsTotal ? `${s.errorsTotal} (${s.errorPct}%)` : '0']);
     const table = rows.length ? pad([head, ...rows]).replace(/^/gm, '  ') : '  (no measurements)';
-    return `${t.name} — concurrency ${t.concurrency}\n${table}\n  → ${t.verdict}`;
+    return `${t.name} — concurrency ${t.concurrency || 'unknown'}\n${table}\n  → ${t.verdict}`;
   });
   return blocks.join('\n\n');
 }

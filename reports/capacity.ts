@@ -4,6 +4,9 @@ import { MEAN_SERVICE_MS, type RunData } from './model.ts';
 export const capacityRps = (concurrency: number, meanServiceMs = MEAN_SERVICE_MS): number =>
   concurrency / (meanServiceMs / 1000);
 
+/** 0 means the harness did not know (a server it did not start): no capacity can be claimed. */
+export const knownConcurrency = (concurrency: number): boolean => Number.isFinite(concurrency) && concurrency > 0;
+
 /**
  * Whether capacity ≈ concurrency ÷ service time describes the work: it does when a request
  * occupies its worker for its whole service time (`block`, `cpu`); with `sleep` an async

@@ -1,5 +1,5 @@
 import type { StageStats } from '../harness/results-format.ts';
-import { capacityApplies, capacityRps, effectiveConcurrency, peakOfferedLoad, type PeakLoad } from './capacity.ts';
+import { capacityApplies, capacityRps, effectiveConcurrency, knownConcurrency, peakOfferedLoad, type PeakLoad } from './capacity.ts';
 import { degradation } from './degradation.ts';
 import { fmtMs, fmtNum, fmtPct, fmtRps } from './format.ts';
 import { MEAN_SERVICE_MS, type RunData, type TargetRun } from './model.ts';
@@ -39,7 +39,7 @@ const stageName = (s: StageStats, unit: string) => `stage ${s.index + 1} (${fmtN
 export function statusOf(t: TargetRun): { status: Status; source: TargetFinding['source'] } {
   if (t.summary) return { status: t.summary.status, source: 'summary' };
   if (t.entry.state === 'failed') return { status: 'failed', source: 'report' };
-  return { status: degradation(t.stages).from || t.stages.length === 0 ? 'degraded' : 'held', source: 'report' };
+  return { status: degradation(t.stages, t.summary).from || t.stages.length === 0 ? 'degraded' : 'held', source: 'report' };
 }
 
 function sentence(t: TargetRun, status: Status, unit: string): string {
@@ -49,7 +49,7 @@ function sentence(t: TargetRun, status: Status, unit: string): string {
     const died = f?.diedAt !== null && f?.diedAt !== undefined ? ` The process died ${fmtNum(f.diedAt)} s into the profile${f.exitCode !== null ? ` (exit code ${f.exitCode})` : ''}.` : '';
     return `${name} failed: ${t.entry.error ?? f?.error ?? t.summary?.verdict ?? 'no error message was recorded'}.${died}`;
   }
-  const d = degradation(t.stages);
+  const d = degradation(t.stages, t.summary);
   const measured = t.stages.filter((s) => s.p95 !== null);
   const maxErr = Math.max(0, ...t.stages.map((s) => s.errorPct));
   const errText = maxErr > 0 ? `errors peaked at ${fmtPct(maxErr)} of requests` : 'no errors';
@@ -113,11 +113,15 @@ export function buildHeadline(run: RunData): Headline {
   ].filter(Boolean).join(', ');
   const peak = peakOfferedLoad(run);
   const capacity = capacityApplies(run.manifest.work)
-    ? run.targets.map((t) => {
+    ? run.targets.filter((t) => knownConcurrency(t.entry.concurrency)).map((t) => {
       const effective = effectiveConcurrency(run.manifest.work, t.entry.concurrency, run.manifest.cores);
       const cap = capacityRps(effective);
       return { name: t.entry.name, concurrency: t.entry.concurrency, effective, capacity: cap, ratio: peak && peak.rps > 0 ? cap / peak.rps : null };
     })
     : [];
-  return { title, targets, why: why(run, peak), capacity, peak };
+  const suspect = run.targets.flatMap((t) => {
+    const g = (t.entry as { generator?: { saturated?: boolean; reason?: string | null } }).generator;
+    return g?.saturated ? [`The load generator was saturated while driving ${t.entry.name}${g.reason ? ` (${g.reason})` : ''}: its latencies include time queued in the generator and overstate the server's.`] : [];
+  });
+  return { title, targets, why: [...suspect, ...why(run, peak)], capacity, peak };
 }

@@ -88,6 +88,12 @@ async function loadTarget(runDir: string, entry: TargetEntry, summary: Summary |
   };
 }
 
+/** With --repeat, one entry per target and repeat: repeats after the first get their own name. */
+function withRepeatName(entry: TargetEntry): TargetEntry {
+  const r = (entry as TargetEntry & { repeat?: number }).repeat;
+  return typeof r === 'number' && r > 1 ? { ...entry, name: `${entry.name} · repeat ${r}` } : entry;
+}
+
 function checkManifest(m: unknown, file: string): RunManifest {
   const o = m as Partial<RunManifest> | null;
   const bad = (what: string, got: unknown) =>
@@ -117,7 +123,7 @@ export async function loadRun(runDir: string): Promise<RunData> {
   const summary = s.value && Array.isArray(s.value.targets) ? s.value : null;
   if (!summary) problems.push(s.problem ?? 'summary.json has no "targets" list');
   const targets: TargetRun[] = [];
-  for (const entry of manifest.targets) targets.push(await loadTarget(dir, entry, summary, problems));
+  for (const entry of manifest.targets) targets.push(await loadTarget(dir, withRepeatName(entry), summary, problems));
   return {
     dir, manifest, summary, targets, problems,
     profile: readProfile(manifest.profile, manifest.profileSource ?? summary?.profile ?? 'unknown'),

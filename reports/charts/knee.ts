@@ -1,7 +1,7 @@
 import type { ChartContext } from './context.ts';
 import { CHART_WIDTH, CONFIG, colorEncoding, type ChartSection, type Spec } from './common.ts';
 import { stageLabel, fmtNum } from '../format.ts';
-import { capacityApplies, capacityRps, effectiveConcurrency } from '../capacity.ts';
+import { capacityApplies, capacityRps, effectiveConcurrency, knownConcurrency } from '../capacity.ts';
 
 export interface KneePoint { target: string; index: number; stage: string; rps: number; p95: number }
 export interface CapacityMark { target: string; rps: number; label: string }
@@ -57,7 +57,7 @@ export const kneeSection: ChartSection = {
     if (!points.length) return null;
     const maxX = Math.max(...points.map((p) => p.rps));
     const capacities = capacityApplies(run.manifest.work)
-      ? run.targets.map((t) => {
+      ? run.targets.filter((t) => knownConcurrency(t.entry.concurrency)).map((t) => {
         const rps = capacityRps(effectiveConcurrency(run.manifest.work, t.entry.concurrency, run.manifest.cores));
         return { target: t.entry.name, rps: Math.round(rps * 10) / 10, label: `capacity ≈ ${fmtNum(rps)} req/s` };
       }).filter((c) => c.rps <= maxX * CAPACITY_REACH)

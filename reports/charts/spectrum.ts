@@ -88,7 +88,7 @@ function runRows(run: RunData): SpectrumRow[] {
 export const spectrumSection: ChartSection = {
   id: 'chart-spectrum',
   title: 'Latency by percentile (whole run)',
-  caption: (run) => 'HDR percentile spectrum of every successful response (warm-up excluded): '
+  caption: (run) => `HDR percentile spectrum of every successful response (warm-up excluded${run.profile.model === 'open' ? '; open model: timed from each arrival\'s intended send time' : ''}): `
     + 'read across to see what 1 request in 10, 100, 1000… waited at least.'
     + (run.targets.some((t) => t.histograms?.runCorrected) ? ' Dashed: corrected for coordinated omission (what requests would have seen had users not waited for slow responses).' : ''),
   build: (run, ctx) => {

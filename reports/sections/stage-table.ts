@@ -36,7 +36,7 @@ function columns(run: RunData, t: TargetRun): Column[] {
 
 function targetTable(run: RunData, t: TargetRun, i: number): Html {
   const { status } = statusOf(t);
-  const from = degradation(t.stages).from?.index ?? Infinity;
+  const from = degradation(t.stages, t.summary).from?.index ?? Infinity;
   const verdict = t.summary?.verdict ?? t.entry.error ?? '';
   const head = html`<h3><span class="swatch" style="background:${targetColor(i)}"></span>${t.entry.name} ${badge(status)}</h3>
 <p class="verdict">${verdict}${html` <span class="muted">— ${t.entry.description}; works on ${t.entry.concurrency} request${t.entry.concurrency === 1 ? '' : 's'} at once</span>`}</p>`;

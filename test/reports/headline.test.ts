@@ -6,7 +6,7 @@ import { loadRun } from '../../reports/load-run.ts';
 import { MEAN_SERVICE_MS, type RunData } from '../../reports/model.ts';
 import { FAILED_NAME, INJECTED_NAME } from '../fixtures/run/synthetic-targets.ts';
 import { tempFixtureRun } from './helpers.ts';
-import type { StageStats } from '../../harness/results-format.ts';
+import type { StageStats, SummaryTarget } from '../../harness/results-format.ts';
 
 const stage = (index: number, p95: number | null, errorPct = 0): StageStats => ({
   index, at: index * 10, end: index * 10 + 10, steadyFrom: index * 10 + 1, users: (index + 1) * 10, requests: 100, rps: 10,
@@ -23,9 +23,11 @@ describe('capacity and degradation maths', () => {
     expect(effectiveConcurrency('block', 8, 2)).toBe(8);
   });
 
-  it('finds the first stage past 2× the baseline p95 (and 50 ms), or over 1% errors', () => {
+  it('takes the first broken stage from the summary, or judges old runs with the harness verdict', () => {
     expect(degradation([stage(0, 100), stage(1, 190), stage(2, 900)]).from?.index).toBe(2);
-    expect(degradation([stage(0, 10), stage(1, 55)]).from).toBeNull(); // doubled, but only 45 ms worse
+    expect(degradation([stage(0, 100), stage(1, 190), stage(2, 900)], { degradedFrom: 1 } as SummaryTarget).from?.index).toBe(1);
+    expect(degradation([stage(0, 100), stage(1, 190)], { degradedFrom: null } as SummaryTarget).from).toBeNull();
+    expect(degradation([stage(0, 10), stage(1, 55)]).from).toBeNull();
     expect(degradation([stage(0, 100), stage(1, 110, 2)]).from?.index).toBe(1);
     expect(degradation([stage(0, 100), stage(1, null)]).from?.index).toBe(1);
     expect(degradation([stage(0, 100), stage(1, 900), stage(2, 400)]).worst?.index).toBe(1);
@@ -47,7 +49,7 @@ describe('headline on the synthetic run', () => {
     expect(h.title).toBe('1 of 4 held, 2 degraded, 1 failed');
     const by = Object.fromEntries(h.targets.map((t) => [t.name, t]));
     expect(by['express-cluster']!.status).toBe('held');
-    expect(by['express-dev']!.sentence).toMatch(/^express-dev degraded from stage 2 \(16 users\): p95 rose from [\d.]+ ms in stage 1 to [\d,.]+ ms in stage 3 \(×[\d.]+\)/);
+    expect(by['express-dev']!.sentence).toMatch(/^express-dev degraded from stage 3 \(32 users\): p95 rose from [\d.]+ ms in stage 1 to [\d,.]+ ms in stage 3 \(×[\d.]+\)/);
     expect(by[INJECTED_NAME]!.status).toBe('degraded');
     expect(by[FAILED_NAME]!.status).toBe('failed');
     expect(by[FAILED_NAME]!.sentence).toContain('Cannot find module');
@@ -68,5 +70,14 @@ describe('headline on the synthetic run', () => {
     const h = buildHeadline({ ...run, manifest: { ...run.manifest, work: 'sleep' } });
     expect(h.why.join(' ')).toMatch(/overlaps those waits/);
     expect(h.capacity).toEqual([]);
+  });
+
+  it('claims no capacity for a server of unknown concurrency, and warns when the generator saturated', () => {
+    const targets = run.targets.map((t, i) => (i === 0
+      ? { ...t, entry: { ...t.entry, concurrency: 0, generator: { saturated: true, reason: 'CPU over 90% for 5 s', peakCpuPct: 97, peakEldP99Ms: 40 } } }
+      : t));
+    const h = buildHeadline({ ...run, targets });
+    expect(h.capacity.map((c) => c.name)).not.toContain('express-dev');
+    expect(h.why[0]).toContain('load generator was saturated while driving express-dev (CPU over 90% for 5 s)');
   });
 });
