@@ -92,6 +92,11 @@ export interface StageStats extends LatencyStats {
    * main stats already are that.
    */
   sent?: LatencyStats | null;
+  /**
+   * Open model only: the mean scheduled arrival rate (req/s) over [steadyFrom, end). On a ramp
+   * stage it is below `users`, the rate the ramp ends at; it is what the stage offered.
+   */
+  offered?: number;
 }
 
 /**

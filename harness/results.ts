@@ -2,6 +2,7 @@ import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { writeFileAtomic, writeJsonAtomic } from './atomic.ts';
 import { LabError } from './errors.ts';
+import { ensureWritableDir } from './outdir.ts';
 import { ROOT } from './discover.ts';
 import type { RecorderResult } from './record.ts';
 import type { FailuresFile, IntervalRow, RunManifest, Summary } from './results-format.ts';
@@ -20,13 +21,18 @@ function timestamp(d: Date): string {
 
 /** Choose the run folder; refuse to mix a new run into an earlier one's files. */
 export async function prepareRunDir(o: { out?: string; force: boolean; profile: string; now: Date }): Promise<string> {
-  if (!o.out) return path.join(RESULTS_ROOT, `${timestamp(o.now)}-${safeDirName(o.profile)}`);
+  if (!o.out) {
+    const dir = path.join(RESULTS_ROOT, `${timestamp(o.now)}-${safeDirName(o.profile)}`);
+    await ensureWritableDir(dir, 'results folder');
+    return dir;
+  }
   const dir = path.resolve(o.out);
   const s = await stat(dir).catch(() => null);
   if (s && !s.isDirectory()) throw new LabError('BAD_INPUT', `--out: ${o.out} is a file, expected a folder`);
   if (s && (await readdir(dir)).length > 0 && !o.force) {
     throw new LabError('BAD_INPUT', `--out: ${o.out} is not empty (pass --force to overwrite it)`);
   }
+  await ensureWritableDir(dir, '--out');
   return dir;
 }
 

@@ -4,7 +4,7 @@ import type { WorkModel } from '../targets/lib/define.ts';
 import { MEAN_SERVICE_MS } from '../targets/lib/prng.ts';
 import type { FoundProfile, FoundTarget } from './discover.ts';
 import { driveClosed } from './drive/closed.ts';
-import { driveOpen } from './drive/open.ts';
+import { driveOpen, meanScheduledRate } from './drive/open.ts';
 import { attachExternal, isExternal, type AttachedTarget, type ExternalTarget } from './external.ts';
 import { warmUp } from './drive/warmup.ts';
 import { machineInfo } from './machine.ts';
@@ -205,6 +205,7 @@ async function runOneTarget(o: LabOptions, target: FoundTarget | ExternalTarget,
   const result = endedEarly ? recorder.finish(reached) : recorder.finish();
   // A stage the run never reached was not measured: leave it out rather than report it as empty.
   if (endedEarly) result.stages = result.stages.filter((s) => s.at < reached);
+  if (profile.model === 'open') for (const s of result.stages) s.offered = meanScheduledRate(profile, s.steadyFrom, s.end);
   failures.errors = result.errors;
   failures.samples = result.samples;
   if (failures.diedAt !== null) {

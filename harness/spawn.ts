@@ -123,7 +123,8 @@ export async function killTree(pid: number, graceMs = STOP_GRACE_MS): Promise<vo
 
 function logTail(logFile: string): string[] {
   try {
-    return readFileSync(logFile, 'utf8').split('\n').map((l) => l.trim()).filter(Boolean).slice(-LOG_TAIL_LINES);
+    // Stack frames crowd out the line that says what went wrong; the full log stays in target.log.
+    return readFileSync(logFile, 'utf8').split('\n').map((l) => l.trim()).filter((l) => l && !/^at /.test(l)).slice(-LOG_TAIL_LINES);
   } catch {
     return [];
   }

@@ -1,6 +1,6 @@
 import type { StageStats } from './results-format.ts';
 
-export type VerdictStage = Pick<StageStats, 'index' | 'users' | 'p95' | 'errorPct' | 'requests'> & Partial<Pick<StageStats, 'rps' | 'mean'>>;
+export type VerdictStage = Pick<StageStats, 'index' | 'users' | 'p95' | 'errorPct' | 'requests'> & Partial<Pick<StageStats, 'rps' | 'mean' | 'offered'>>;
 
 export interface VerdictOptions {
   /** Absolute p95 bound (ms); replaces the relative-to-baseline rule. */
@@ -56,7 +56,8 @@ function ceilBound(ms: number): number {
 
 /** What each stage offered (req/s), when it can be known; null where it cannot. */
 function offeredLoad(s: VerdictStage, base: VerdictStage | undefined, opts: VerdictOptions): number | null {
-  if ((opts.unit ?? 'users') === 'req/s') return s.users;
+  // A ramp stage's `users` is the rate it ends at; `offered` is its mean.
+  if ((opts.unit ?? 'users') === 'req/s') return s.offered ?? s.users;
   if (opts.meanWaitSeconds === undefined || base?.mean == null) return null;
   return s.users / (opts.meanWaitSeconds + base.mean / 1000);
 }

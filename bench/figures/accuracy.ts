@@ -47,6 +47,15 @@ export async function accuracy(o: FigureOptions): Promise<FigureRun> {
   const over = (x: number | null | undefined) => (x === null || x === undefined ? null : Math.round((x - DELAY_MS) * 100) / 100);
   const p50Over = over(open?.latency.p50);
   const p99Over = over(open?.latency.p99);
+  const wrk = rows.find((r) => r.tool.startsWith('wrk'));
+  const vsWrk = (k: 'p50' | 'p99') => {
+    const a = open?.latency[k];
+    const b = wrk?.latency[k];
+    return a === null || a === undefined || b === null || b === undefined ? '–' : `${a - b >= 0 ? '+' : ''}${Math.round((a - b) * 100) / 100}`;
+  };
+  if (wrk) notes.push(`lab open − wrk: p50 ${vsWrk('p50')} ms, p99 ${vsWrk('p99')} ms (what the machine adds, it adds to both)`);
+  if (open?.maxLagMs !== undefined) notes.push(`open driver's worst launch lag behind schedule: ${open.maxLagMs} ms (counted in its latency)`);
+  notes.push(`the fixture's own setTimeout(${DELAY_MS}) fires 0–1 ms late (Node timers have 1 ms resolution), so ~${DELAY_MS + 0.5} ms is the floor`);
   notes.push('wrk is plain wrk (closed loop, no -R rate; wrk2 is not packaged in Debian): its load is ~60 req/s, not 50');
   return {
     figure: 'accuracy',

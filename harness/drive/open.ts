@@ -121,13 +121,15 @@ export async function driveOpen(o: DriveOpenOptions): Promise<OpenDriveStats> {
   return stats;
 }
 
-/**
- * A row's `users` for an open run: the arrivals scheduled in its second, i.e. the mean rate
- * over it (on a ramp, a rate sampled at the last wake-up would lag by up to a second).
- */
+/** Arrivals scheduled in [from, to) per second, to 0.1 req/s: what that span offered. */
+export function meanScheduledRate(profile: OpenProfile, from: number, to: number): number {
+  const end = Math.min(to, profile.duration);
+  const rate = end > from ? expectedArrivals(profile.stages, profile.duration, from, end) / (end - from) : 0;
+  return Math.round(rate * 10) / 10;
+}
+
+/** A row's `users`: the mean rate over its second (a rate sampled at the last wake-up would lag a ramp). */
 function meanRateOfSecond(profile: OpenProfile, t: number): number {
   const from = Math.min(Math.floor(t), Math.ceil(profile.duration) - 1);
-  const to = Math.min(from + 1, profile.duration);
-  const rate = to > from ? expectedArrivals(profile.stages, profile.duration, from, to) / (to - from) : 0;
-  return Math.round(rate * 10) / 10;
+  return meanScheduledRate(profile, from, from + 1);
 }

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { RateStage } from '../../profiles/lib/define.ts';
 import { ArrivalQueue } from '../../harness/drive/arrivals.ts';
+import { meanScheduledRate } from '../../harness/drive/open.ts';
+import { openProfileSchema, type RateStage } from '../../profiles/lib/define.ts';
 import { arrivalSchedule, expectedArrivals } from '../../harness/schedule.ts';
+import { verdict } from '../../harness/verdict.ts';
 
 const round = (xs: number[]) => xs.map((x) => Math.round(x * 1e6) / 1e6);
 const constant10: RateStage[] = [{ at: 0, rate: 10 }];
@@ -65,5 +67,26 @@ describe('ArrivalQueue: what one wake-up launches and drops', () => {
     }
     expect(launched).toBe(60);
     expect(dropped).toBe(40);
+  });
+});
+
+describe('an open ramp stage offers its mean rate, not the rate it ends at', () => {
+  const profile = openProfileSchema.parse({
+    name: 'ramp', model: 'open', duration: 55,
+    stages: [{ at: 0, rate: 10 }, { at: 15, from: 10, rate: 45 }, { at: 35, rate: 45 }],
+  });
+
+  it('averages the schedule over a span', () => {
+    expect(meanScheduledRate(profile, 0, 15)).toBe(10);
+    expect(meanScheduledRate(profile, 15, 35)).toBe(27.5);
+    expect(meanScheduledRate(profile, 15, 16)).toBe(10.9);
+    expect(meanScheduledRate(profile, 54, 60)).toBe(45);
+  });
+
+  it('lets a server that kept pace with the ramp hold', () => {
+    const stage = (index: number, users: number, offered: number, rps: number) =>
+      ({ index, users, offered, rps, requests: rps * 20, p95: 120, mean: 60, errorPct: 0 });
+    const v = verdict([stage(0, 10, 10, 10), stage(1, 45, 27.5, 27.4), stage(2, 45, 45, 45)], { unit: 'req/s' });
+    expect(v.status).toBe('held');
   });
 });

@@ -1,0 +1,40 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { setTimeout as delay } from 'node:timers/promises';
+import pidtree from 'pidtree';
+
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+export const fixture = (rel: string) => fileURLToPath(new URL(`../fixtures/${rel}`, import.meta.url));
+
+export interface LabProcess {
+  child: ChildProcess;
+  stdout: () => string;
+  stderr: () => string;
+  /** Resolves with the exit code (a signal death counts as 128 + its number, like a shell). */
+  exited: Promise<number>;
+}
+
+/** Run the real CLI as a child (one node process: no tsx wrapper between us and it). */
+export function startLab(args: string[]): LabProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'harness/cli.ts', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stdout!.on('data', (d: Buffer) => { out += d.toString(); });
+  child.stderr!.on('data', (d: Buffer) => { err += d.toString(); });
+  const exited = new Promise<number>((resolve) => {
+    child.once('exit', (code, sig) => resolve(code ?? (sig === 'SIGKILL' ? 137 : sig === 'SIGINT' ? 130 : 143)));
+  });
+  return { child, stdout: () => out, stderr: () => err, exited };
+}
+
+/** Poll until `check` is true; false once `withinMs` has passed. */
+export async function waitFor(check: () => boolean | Promise<boolean>, withinMs: number): Promise<boolean> {
+  const deadline = Date.now() + withinMs;
+  while (Date.now() < deadline) {
+    if (await check()) return true;
+    await delay(100);
+  }
+  return false;
+}
+
+export const descendants = (pid: number): Promise<number[]> => pidtree(pid).catch(() => []);
