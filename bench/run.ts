@@ -12,7 +12,7 @@ import { formatFigure, formatHeader } from './lib/format.ts';
 const USAGE = `Usage: npm run bench -- [options]
 
   --only a,b      figures to run: ${FIGURES.join(', ')} (default: all four)
-  --seconds N     measured seconds per generator, every figure (default: 5, 10, 15, 90)
+  --seconds N     measured seconds per generator, every figure (default: 10, 10, 15, 90)
   --long          memory figure runs ${MEMORY_LONG_SECONDS / 60} minutes
   --repeat N      run each figure N times, sides in alternating order (default: 1, at most 5)
   --help          this text`;

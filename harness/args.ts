@@ -62,12 +62,27 @@ const flagsSchema = z.object({
 
 export type LabFlags = z.infer<typeof flagsSchema>;
 
+/** `--seed -1` reads to parseArgs as a flag named -1 ("ambiguous"); `--seed=-1` gets the range message instead. */
+function joinNegativeValues(argv: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const next = argv[i + 1];
+    if (/^--[a-z-]+$/.test(a) && next !== undefined && /^-\d/.test(next)) {
+      out.push(`${a}=${next}`);
+      i++;
+    } else out.push(a);
+  }
+  return out;
+}
+
 /** Parse `npm run lab -- …`; any mistake is a one-line LabError naming the flag. */
 export function parseLabArgs(argv: string[]): LabFlags {
   let values: Record<string, unknown>;
+  const args = joinNegativeValues(argv);
   try {
     ({ values } = parseArgs({
-      args: argv,
+      args,
       strict: true,
       allowPositionals: false,
       options: {

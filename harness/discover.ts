@@ -27,13 +27,30 @@ async function importDefault(file: string, what: string): Promise<unknown> {
   }
 }
 
+/** A target definition's fields, checked; a mistake is one line naming the field (`subject: field …`). */
+export function validateTarget(def: object, subject: string): void {
+  const parsed = targetDefinitionSchema.safeParse({ ...def }, { errorMap: labErrorMap });
+  if (!parsed.success) throw new LabError('BAD_INPUT', zodMessage(subject, parsed.error, def));
+}
+
+/** A profile as written, checked against its model's schema; a mistake is one line naming the field. */
+export function validateProfile(def: object, subject: string): Profile {
+  // Each model has its own schema; an unknown model would otherwise be reported as "must be closed".
+  const model = (def as { model?: unknown }).model;
+  if (model !== undefined && model !== 'closed' && model !== 'open') {
+    throw new LabError('BAD_INPUT', `${subject}: model must be "closed" or "open", got ${JSON.stringify(model)}`);
+  }
+  const parsed = profileSchemaFor(def).safeParse({ ...def }, { errorMap: labErrorMap });
+  if (!parsed.success) throw new LabError('BAD_INPUT', zodMessage(subject, parsed.error, def));
+  return parsed.data;
+}
+
 export async function loadTargetFile(file: string): Promise<FoundTarget> {
   const def = await importDefault(file, 'target file');
   if (!isTargetDefinition(def)) {
     throw new LabError('BAD_INPUT', `target file ${path.relative(process.cwd(), file)}: default export must be defineTarget({...})`);
   }
-  const parsed = targetDefinitionSchema.safeParse({ ...def }, { errorMap: labErrorMap });
-  if (!parsed.success) throw new LabError('BAD_INPUT', zodMessage(`target ${String(def.name ?? file)}`, parsed.error));
+  validateTarget(def, `target ${String(def.name ?? file)}`);
   return { definition: def, file };
 }
 
@@ -54,9 +71,7 @@ export async function loadProfileFile(file: string): Promise<FoundProfile> {
     throw new LabError('BAD_INPUT', `profile file ${path.relative(process.cwd(), file)}: default export must be defineProfile({...})`);
   }
   const name = typeof (def as { name?: unknown }).name === 'string' ? (def as { name: string }).name : path.basename(file, '.ts');
-  const parsed = profileSchemaFor(def).safeParse({ ...def }, { errorMap: labErrorMap });
-  if (!parsed.success) throw new LabError('BAD_INPUT', zodMessage(`profile ${name}`, parsed.error, def));
-  return { profile: parsed.data, file, source: name };
+  return { profile: validateProfile(def, `profile ${name}`), file, source: name };
 }
 
 export async function discoverProfiles(dir = PROFILES_DIR): Promise<FoundProfile[]> {

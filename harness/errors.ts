@@ -18,7 +18,9 @@ export function zodMessage(subject: string, error: ZodError, input?: unknown): s
   const got = valueAt(input, issue.path);
   const gotText = got === undefined ? '' : `, got ${JSON.stringify(got)}`;
   const message = issue.code === 'unrecognized_keys' ? `unknown key(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}` : issue.message;
-  return `${subject}: ${field ? `${field} ` : ''}${message}${issue.code === 'unrecognized_keys' ? '' : gotText}`;
+  // Custom checks often say what arrived themselves; saying it twice reads as a bug.
+  const saysGot = issue.code === 'unrecognized_keys' || /\bgot\b/.test(message);
+  return `${subject}: ${field ? `${field} ` : ''}${message}${saysGot ? '' : gotText}`;
 }
 
 function valueAt(input: unknown, p: (string | number)[]): unknown {
@@ -50,7 +52,7 @@ export const labErrorMap: ZodErrorMap = (issue, ctx) => {
     case 'not_finite':
       return { message: 'must be a finite number' };
     case 'invalid_union_discriminator':
-      return { message: `must have kind ${issue.options.map((o) => JSON.stringify(o)).join(' | ')}` };
+      return { message: `must be one of ${issue.options.map((o) => JSON.stringify(o)).join(', ')}` };
     default:
       break;
   }

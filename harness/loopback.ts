@@ -8,8 +8,8 @@ export function isLoopbackHost(hostname: string): boolean {
   if (isIP(host) === 4) return host.split('.')[0] === '127';
   if (isIP(host) === 6) {
     if (host === '::1') return true;
-    const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(host);
-    return mapped !== null && mapped[1]!.startsWith('127.');
+    // IPv4-mapped 127.x; WHATWG URL rewrites it to hex (::ffff:7f00:1).
+    return /^::ffff:127\.\d+\.\d+\.\d+$/.test(host) || /^::ffff:7f[0-9a-f]{2}:[0-9a-f]{1,4}$/.test(host);
   }
   return false;
 }

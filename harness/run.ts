@@ -213,7 +213,7 @@ async function runOneTarget(o: LabOptions, target: FoundTarget | ExternalTarget,
     failures.error = `target ${entry.name} died at ${failures.diedAt} s (${died})`;
   } else if (o.signal.aborted) {
     failures.state = 'interrupted';
-    failures.error = `interrupted at ${Math.round(reached * 10) / 10} s of ${profile.duration} s`;
+    failures.error = profileStart === 0 ? 'interrupted during warm-up' : `interrupted at ${Math.round(reached * 10) / 10} s of ${profile.duration} s`;
   }
   await writeTargetResults(dir, result, failures);
   if (saturation) {

@@ -3,12 +3,16 @@ import { capacityApplies, capacityRps, effectiveConcurrency, knownConcurrency, p
 import { degradation } from './degradation.ts';
 import { fmtMs, fmtNum, fmtPct, fmtRps } from './format.ts';
 import { MEAN_SERVICE_MS, type RunData, type TargetRun } from './model.ts';
+import { capacitySentence, capacityTitle, kneeSentence, kneeTitle, spreadSentence } from './modes.ts';
 
 export type Status = 'held' | 'degraded' | 'failed';
 
 export interface TargetFinding {
   name: string;
-  status: Status;
+  /** 'info': a capacity or knee measurement, neither held nor degraded. */
+  status: Status | 'info';
+  /** Badge text when it is not the status (e.g. "capacity", "knee"). */
+  label?: string;
   /** 'summary' when summary.json said so; 'report' when the report had to work it out. */
   source: 'summary' | 'report';
   sentence: string;
@@ -25,8 +29,12 @@ export interface CapacityLine {
 }
 
 export interface Headline {
-  /** One line: how many held, degraded, failed. */
+  /** One line: how many held, degraded, failed; for capacity / knee runs, the finding with its numbers. */
   title: string;
+  /** Further title lines (a capacity + knee run states both). */
+  subtitles: string[];
+  /** With --repeat: what the numbers are (medians of N repeats) and how far the repeats disagreed. */
+  repeats: string | null;
   targets: TargetFinding[];
   /** The reason, in plain words, for this run's work model. */
   why: string[];
@@ -98,10 +106,52 @@ function why(run: RunData, peak: PeakLoad | null): string[] {
   return [`Work model "${work}" is not one the report knows how to reason about. ${peakText}`];
 }
 
+/** The targets the headline speaks of: with --repeat, one per target (its median stages), not one per repeat. */
+export const findingTargets = (run: RunData): TargetRun[] =>
+  run.groups.length ? [...run.groups.map((g) => g.median), ...run.targets.filter((t) => t.repeat === null)] : run.targets;
+
+function generatorWarnings(run: RunData): string[] {
+  return run.targets.flatMap((t) => {
+    const g = t.entry.generator;
+    return g?.saturated ? [`The load generator was saturated while driving ${t.entry.name}${g.reason ? ` (${g.reason})` : ''}: its latencies include time queued in the generator and overstate the server's.`] : [];
+  });
+}
+
+function modesWhy(run: RunData): string[] {
+  const work = run.manifest.work;
+  const lines: string[] = [];
+  if (run.capacity) {
+    lines.push('Capacity: a fixed number of connections, each sending its next request as soon as the previous one is answered, with no rate limit: '
+      + 'the throughput reached is the most the server can finish, and the latency at that load is mostly queueing.');
+  }
+  if (run.knee) {
+    lines.push('Knee: open-model arrivals at a fixed rate, held for a few seconds per step, doubling until a step breaks and then bisecting. '
+      + 'A step holds when p95 stays within the SLO, errors and drops stay at or under 1% and at least 90% of the rate is served.');
+  }
+  lines.push(work === 'block'
+    ? `"Theoretical" is concurrency ÷ mean service time (${MEAN_SERVICE_MS} ms, work "block"): a worker that blocks for each request finishes about ${fmtRps(capacityRps(1))} per unit of concurrency. Near 100% means the server is limited by how many requests it can work on at once, not by overhead.`
+    : `With work "${work}" the theoretical bound (concurrency ÷ mean service time) does not apply, so none is shown.`);
+  return lines;
+}
+
+function modesHeadline(run: RunData): Headline {
+  const titles = [run.capacity?.length ? capacityTitle(run.capacity) : '', run.knee?.length ? kneeTitle(run.knee) : ''].filter(Boolean);
+  const targets: TargetFinding[] = [
+    ...(run.capacity ?? []).map((r) => ({ name: r.name, status: r.state === 'failed' ? 'failed' as const : 'info' as const, label: r.state === 'failed' ? 'failed' : 'capacity', source: 'summary' as const, sentence: capacitySentence(r) })),
+    ...(run.knee ?? []).map((r) => ({ name: r.name, status: r.state === 'failed' ? 'failed' as const : 'info' as const, label: r.state === 'failed' ? 'failed' : 'knee', source: 'summary' as const, sentence: kneeSentence(r) })),
+  ];
+  return {
+    title: titles[0] ?? 'No capacity or knee rows were recorded', subtitles: titles.slice(1), repeats: null,
+    targets, why: [...generatorWarnings(run), ...modesWhy(run)], capacity: [], peak: null,
+  };
+}
+
 /** The page's first box: per target, held or degraded and from where, then why. */
 export function buildHeadline(run: RunData): Headline {
+  if (run.kind === 'modes') return modesHeadline(run);
   const unit = run.profile.model === 'open' ? 'req/s arrival rate' : 'users';
-  const targets = run.targets.map((t) => {
+  const findings = findingTargets(run);
+  const targets = findings.map((t) => {
     const { status, source } = statusOf(t);
     return { name: t.entry.name, status, source, sentence: sentence(t, status, unit) };
   });
@@ -110,18 +160,17 @@ export function buildHeadline(run: RunData): Headline {
     `${count('held')} of ${targets.length} held`,
     count('degraded') ? `${count('degraded')} degraded` : '',
     count('failed') ? `${count('failed')} failed` : '',
-  ].filter(Boolean).join(', ');
+  ].filter(Boolean).join(', ') + (run.spread ? ` (median of ${run.spread.repeats} repeats)` : '');
   const peak = peakOfferedLoad(run);
   const capacity = capacityApplies(run.manifest.work)
-    ? run.targets.filter((t) => knownConcurrency(t.entry.concurrency)).map((t) => {
+    ? findings.filter((t) => knownConcurrency(t.entry.concurrency)).map((t) => {
       const effective = effectiveConcurrency(run.manifest.work, t.entry.concurrency, run.manifest.cores);
       const cap = capacityRps(effective);
       return { name: t.entry.name, concurrency: t.entry.concurrency, effective, capacity: cap, ratio: peak && peak.rps > 0 ? cap / peak.rps : null };
     })
     : [];
-  const suspect = run.targets.flatMap((t) => {
-    const g = (t.entry as { generator?: { saturated?: boolean; reason?: string | null } }).generator;
-    return g?.saturated ? [`The load generator was saturated while driving ${t.entry.name}${g.reason ? ` (${g.reason})` : ''}: its latencies include time queued in the generator and overstate the server's.`] : [];
-  });
-  return { title, targets, why: [...suspect, ...why(run, peak)], capacity, peak };
+  return {
+    title, subtitles: [], repeats: run.spread ? spreadSentence(run.spread) : null,
+    targets, why: [...generatorWarnings(run), ...why(run, peak)], capacity, peak,
+  };
 }

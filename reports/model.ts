@@ -1,6 +1,9 @@
 import type {
-  FailuresFile, HistogramsFile, IntervalRow, RunManifest, StageStats, Summary, SummaryTarget, TargetEntry,
+  CapacityRow, FailuresFile, HistogramsFile, IntervalRow, KneeRow, RunManifest, SaturationRow, SpreadFile, StageStats, Summary,
+  SummaryTarget, TargetEntry,
 } from '../harness/results-format.ts';
+
+export type { SaturationRow } from '../harness/results-format.ts';
 
 /**
  * Mean service time of one request of the default API, in ms: the work is uniform in
@@ -8,14 +11,6 @@ import type {
  * reasoning (capacity ≈ concurrency ÷ mean service time) rests on it; change both together.
  */
 export const MEAN_SERVICE_MS = 55;
-
-/** Optional per-target `saturation.json` row (written by later harness versions). */
-export interface SaturationRow {
-  t: number;
-  cpuPct: number | null;
-  rssMb: number | null;
-  eldP99Ms: number | null;
-}
 
 /** A file of the run, as a path relative to the run folder (always '/'-separated). */
 export interface RunFile {
@@ -42,20 +37,48 @@ export interface TargetRun {
   failures: FailuresFile | null;
   summary: SummaryTarget | null;
   saturation: SaturationRow[] | null;
+  /** With --repeat: the target's name without the " · repeat k" the page gives later repeats, and k. */
+  base: string;
+  repeat: number | null;
   /** Last lines of target.log, shown for targets that did not finish cleanly. */
   logTail: string[];
   files: RunFile[];
 }
 
+/**
+ * 'profile': a staged load run (manifest, summary, per-target series and stages).
+ * 'modes': a `--capacity` / `--knee` run: capacity.json and/or knee.json and each target's log;
+ * no profile, so no stage or series files are expected.
+ */
+export type RunKind = 'profile' | 'modes';
+
+/** With --repeat: one target's repeats folded into one, stage by stage (medians, as summary.json). */
+export interface RepeatGroup {
+  name: string;
+  /** The per-repeat runs, in run order. */
+  runs: TargetRun[];
+  /** A TargetRun whose stages are the stage-wise medians of the counted repeats (harness/spread.ts). */
+  median: TargetRun;
+}
+
 /** Everything the report knows about a run; built from the run folder only. */
 export interface RunData {
   dir: string;
+  kind: RunKind;
+  /** False when manifest.json was absent and the report made one up from capacity.json / knee.json. */
+  hasManifest: boolean;
   manifest: RunManifest;
   summary: Summary | null;
   profile: ProfileInfo;
   targets: TargetRun[];
   /** Files at the top of the run folder (manifest, summary, …). */
   files: RunFile[];
+  /** spread.json (--repeat N > 1), capacity.json (--capacity), knee.json (--knee); null when absent. */
+  spread: SpreadFile | null;
+  capacity: CapacityRow[] | null;
+  knee: KneeRow[] | null;
+  /** With --repeat N > 1: per target, its repeats and their median; empty otherwise. */
+  groups: RepeatGroup[];
   /** Files that were expected but missing or unreadable, in words. */
   problems: string[];
 }

@@ -1,7 +1,7 @@
 import { html, raw, type Html } from './html.ts';
 
 export const CSS = `
-:root { --held: #2e7d32; --degraded: #c62828; --failed: #757575; --muted: #666; --line: #ddd; }
+:root { --held: #2e7d32; --degraded: #c62828; --failed: #757575; --info: #3a6ea5; --muted: #666; --line: #ddd; }
 * { box-sizing: border-box; }
 body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif; color: #222; margin: 0; background: #fafafa; }
 main { max-width: 1020px; margin: 0 auto; padding: 20px 24px 60px; background: #fff; }
@@ -13,12 +13,13 @@ nav { font-size: 13px; margin-bottom: 12px; } nav a { margin-right: 12px; }
 .banner.incomplete { background: #fdecea; border: 2px solid var(--degraded); color: #611; font-size: 15px; }
 .banner.warn { background: #fff8e1; border: 1px solid #f0c36d; } .banner ul { margin: 4px 0 0; }
 .headline { border: 1px solid var(--line); border-radius: 8px; padding: 4px 18px 12px; background: #fcfcfc; }
-.headline h2 { border: 0; margin-top: 12px; }
+.headline h2 { border: 0; margin-top: 12px; } .headline h2.subtitle { margin-top: 0; }
+.headline p.repeats { margin: 0 0 6px; }
 .findings { list-style: none; padding: 0; margin: 0; }
 .findings li { display: flex; gap: 8px; align-items: baseline; padding: 6px 10px; margin: 4px 0; border-left: 4px solid var(--line); background: #fff; }
-.findings li.held { border-color: var(--held); } .findings li.degraded { border-color: var(--degraded); } .findings li.failed { border-color: var(--failed); }
+.findings li.held { border-color: var(--held); } .findings li.info { border-color: var(--info); } .findings li.degraded { border-color: var(--degraded); } .findings li.failed { border-color: var(--failed); }
 .badge { display: inline-block; min-width: 72px; text-align: center; padding: 1px 8px; border-radius: 10px; color: #fff; font-size: 12px; font-weight: 600; text-transform: uppercase; flex: none; }
-.badge.held { background: var(--held); } .badge.degraded { background: var(--degraded); } .badge.failed { background: var(--failed); }
+.badge.held { background: var(--held); } .badge.info { background: var(--info); } .badge.degraded { background: var(--degraded); } .badge.failed { background: var(--failed); }
 .swatch { display: inline-block; width: 10px; height: 10px; border-radius: 2px; margin-right: 6px; flex: none; }
 .over, .bad { color: var(--degraded); font-weight: 600; }
 table { border-collapse: collapse; font-size: 13px; margin: 6px 0; }
@@ -27,6 +28,9 @@ th:first-child, td:first-child { text-align: left; } th { background: #f3f3f3; f
 table.capacity { width: 100%; } table.capacity td:last-child, table.capacity th:last-child { text-align: left; white-space: normal; }
 table.capacity td:first-child { white-space: normal; word-break: break-all; }
 tr.degraded td { background: #fdecea; }
+table.spread th.group { text-align: center; border-left: 1px solid #ddd; } table.spread td.med, table.spread th.med { font-weight: 600; }
+table.spread tr:nth-child(2) th:nth-child(3n+1) { border-left: 1px solid #ddd; }
+table.modes td.state { text-align: left; white-space: normal; }
 .scroll { overflow-x: auto; }
 .verdict { margin: 0 0 4px; }
 dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 2px 16px; margin: 0; }

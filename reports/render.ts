@@ -10,6 +10,7 @@ import { failuresSection } from './sections/failures.ts';
 import { filesSection } from './sections/files.ts';
 import { headlineSection } from './sections/headline.ts';
 import { incompleteBanner, problemsBox, runInfoSection } from './sections/run-info.ts';
+import { capacitySection, kneeSearchSection, spreadSection } from './sections/modes.ts';
 import { stageTablesSection } from './sections/stage-table.ts';
 
 export const REPORT_FILE = 'report.html';
@@ -17,15 +18,28 @@ export const REPORT_FILE = 'report.html';
 /** The page for an already loaded run; pure apart from the inlined vega builds. */
 export function reportHtml(run: RunData, scripts: string[]): string {
   const m = run.manifest;
+  const profile = run.kind === 'profile';
+  const failures = failuresSection(run);
+  const links: [string, string, boolean][] = [
+    ['headline', 'Finding', true], ['spread', 'Spread', Boolean(run.spread)], ['capacity', 'Capacity', Boolean(run.capacity)],
+    ['knee', 'Knee', Boolean(run.knee)], ['charts', 'Charts', profile], ['stages', 'Per stage', profile],
+    ['failures', 'Errors', failures.value !== ''], ['run', 'The run', true], ['files', 'Raw data', true],
+  ];
+  const sub = run.hasManifest
+    ? html`Run ${m.runId} · started ${m.startedAt} · ${m.cores} cores · Node ${m.node}`
+    : html`Run ${m.runId} · no manifest.json: start time, machine and Node version not recorded`;
   const body = html`<h1>loadlab: ${run.profile.name} <span class="muted">· work ${m.work}</span></h1>
-<p class="sub">Run ${m.runId} · started ${m.startedAt} · ${m.cores} cores · Node ${m.node}</p>
-<nav><a href="#headline">Finding</a><a href="#charts">Charts</a><a href="#stages">Per stage</a><a href="#failures">Errors</a><a href="#run">The run</a><a href="#files">Raw data</a></nav>
+<p class="sub">${sub}</p>
+<nav>${links.filter(([, , on]) => on).map(([id, text]) => html`<a href="#${id}">${text}</a>`)}</nav>
 ${incompleteBanner(run)}
 ${headlineSection(run)}
 ${problemsBox(run)}
+${spreadSection(run)}
+${capacitySection(run)}
+${kneeSearchSection(run)}
 ${chartsSection(run)}
 ${stageTablesSection(run)}
-${failuresSection(run)}
+${failures}
 ${runInfoSection(run)}
 ${filesSection(run)}`;
   return page({ title: `loadlab report: ${run.profile.name} (${m.runId})`, body, scripts });

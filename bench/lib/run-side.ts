@@ -6,9 +6,11 @@ const ENTRY = fileURLToPath(new URL('../side.ts', import.meta.url));
 /** Beyond warm-up + run: process start-up, connection set-up, in-flight requests at the end. */
 const SLACK_S = 60;
 
+const nodeArgs = (spec: SideSpec, ...rest: string[]) => ['--import', 'tsx', ENTRY, JSON.stringify(spec), ...rest];
+
 /** Run one generator in a fresh child process; its CPU time is measured inside it. */
 export async function runSide(spec: SideSpec): Promise<SideResult> {
-  const r = await execa(process.execPath, ['--import', 'tsx', ENTRY, JSON.stringify(spec)], {
+  const r = await execa(process.execPath, nodeArgs(spec), {
     stdin: 'ignore', stderr: 'inherit', reject: false,
     timeout: (spec.warmupSeconds + spec.seconds + SLACK_S) * 1000,
   });
@@ -16,5 +18,41 @@ export async function runSide(spec: SideSpec): Promise<SideResult> {
   if (r.exitCode !== 0 || !last.startsWith('{')) {
     throw new Error(`bench side ${spec.kind} failed (${r.timedOut ? 'timed out' : `exit ${r.exitCode ?? r.signal}`}): ${last.slice(0, 200)}`);
   }
-  return JSON.parse(last) as SideResult;
+  const { histogram: _, ...result } = JSON.parse(last) as SideResult;
+  return result;
+}
+
+/** A warmed-up generator in its own process, waiting to run measured slices on demand. */
+export interface SideServer {
+  run(seconds: number): Promise<SideResult>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Start a generator that runs slice by slice when told (IPC). Several of them, run in turns,
+ * meet the same background load on a shared machine, where back-to-back runs of seconds
+ * each can differ by 2× in req/s. `maxSeconds` bounds the process's whole life.
+ */
+export async function startSide(spec: SideSpec, maxSeconds: number): Promise<SideServer> {
+  const child = execa(process.execPath, nodeArgs(spec, '--serve'), {
+    stdin: 'ignore', stdout: 'ignore', stderr: 'inherit', reject: false, ipc: true,
+    timeout: (spec.warmupSeconds + maxSeconds + SLACK_S) * 1000,
+  });
+  const ask = async (msg: { seconds: number } | null): Promise<unknown> => {
+    await child.sendMessage(msg);
+    return msg === null ? null : child.getOneMessage();
+  };
+  const ready = await child.getOneMessage().catch(() => null);
+  if (ready !== 'ready') {
+    child.kill('SIGKILL');
+    const r = await child;
+    throw new Error(`bench side ${spec.kind} did not start (${r.timedOut ? 'timed out' : `exit ${r.exitCode ?? r.signal}`})`);
+  }
+  return {
+    run: async (seconds) => JSON.parse(String(await ask({ seconds }))) as SideResult,
+    stop: async () => {
+      await ask(null).catch(() => {});
+      await child;
+    },
+  };
 }

@@ -31,4 +31,12 @@ export interface SideResult {
   rss: RssSample[];
   /** Open model: worst lateness of a launch behind its intended time. */
   maxLagMs?: number;
+  /** Lab sides: the run's latency histogram (µs, compressed base64), so slices can be merged. */
+  histogram?: string;
+}
+
+/** A generator in its child process: warmed up once, then run for as many measured slices as asked. */
+export interface SideRunner {
+  warmUp(): Promise<void>;
+  run(seconds: number): Promise<SideResult>;
 }

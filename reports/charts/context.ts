@@ -23,6 +23,33 @@ export interface ChartContext {
 
 export const targetColor = (i: number): string => PALETTE[i % PALETTE.length] ?? '#888';
 
+/** `#rrggbb` mixed with white by `amount` (0–1): a later repeat is a lighter shade of its target's colour. */
+export function lighten(hex: string, amount: number): string {
+  const n = Number.parseInt(hex.slice(1), 16);
+  const mix = (c: number) => Math.round(c + (255 - c) * amount).toString(16).padStart(2, '0');
+  return `#${mix((n >> 16) & 255)}${mix((n >> 8) & 255)}${mix(n & 255)}`;
+}
+
+/**
+ * Colour of each target on the page, in manifest order. With --repeat, the repeats of one target
+ * share its hue (repeat 1 full, later ones lighter), so the eye groups them.
+ */
+export function targetColors(run: Pick<RunData, 'targets'>): Map<string, string> {
+  const bases: string[] = [];
+  const out = new Map<string, string>();
+  for (const t of run.targets) {
+    const base = t.base ?? t.entry.name;
+    if (!bases.includes(base)) bases.push(base);
+    const color = targetColor(bases.indexOf(base));
+    const k = t.repeat ?? 1;
+    out.set(t.entry.name, k > 1 ? lighten(color, Math.min(0.6, 0.3 * (k - 1))) : color);
+  }
+  return out;
+}
+
+/** A target's colour by its name on the page (grey for a name the run does not have). */
+export const colorOf = (run: Pick<RunData, 'targets'>, name: string): string => targetColors(run).get(name) ?? '#888888';
+
 function stageMarks(run: RunData, duration: number): StageMark[] {
   const measured = run.targets.find((t) => t.stages.length > 0)?.stages;
   if (measured) {
@@ -36,7 +63,7 @@ export function chartContext(run: RunData): ChartContext {
   const lastRow = Math.max(0, ...run.targets.map((t) => (t.series.at(-1)?.t ?? -1) + 1));
   const duration = run.profile.duration ?? (lastRow || 1);
   return {
-    targets: run.targets.map((t, i) => ({ name: t.entry.name, color: targetColor(i), hasData: t.series.length > 0 || t.stages.length > 0 })),
+    targets: run.targets.map((t) => ({ name: t.entry.name, color: colorOf(run, t.entry.name), hasData: t.series.length > 0 || t.stages.length > 0 })),
     stages: stageMarks(run, duration),
     duration,
     model: run.profile.model,

@@ -2,14 +2,14 @@ import { buildHeadline } from '../headline.ts';
 import { fmtNum, fmtRps } from '../format.ts';
 import { html, type Html } from '../html.ts';
 import type { RunData } from '../model.ts';
-import { targetColor } from '../charts/context.ts';
+import { colorOf } from '../charts/context.ts';
 import { MEAN_SERVICE_MS } from '../model.ts';
 
-export const badge = (status: string): Html => html`<span class="badge ${status}">${status}</span>`;
+export const badge = (status: string, label = status): Html => html`<span class="badge ${status}">${label}</span>`;
 
 export function headlineSection(run: RunData): Html {
   const h = buildHeadline(run);
-  const swatch = (name: string) => targetColor(run.targets.findIndex((t) => t.entry.name === name));
+  const swatch = (name: string) => colorOf(run, name);
   const failed = new Set(h.targets.filter((t) => t.status === 'failed').map((t) => t.name));
   const capacity = h.capacity.length && h.peak
     ? html`<table class="capacity"><thead><tr><th>target</th><th>works on at once</th><th>capacity ≈ at once ÷ ${MEAN_SERVICE_MS} ms</th><th>peak offered</th><th></th></tr></thead><tbody>${
@@ -19,8 +19,10 @@ export function headlineSection(run: RunData): Html {
     : '';
   return html`<section class="headline" id="headline">
 <h2>${h.title}</h2>
+${h.subtitles.map((s) => html`<h2 class="subtitle">${s}</h2>`)}
+${h.repeats ? html`<p class="repeats">${h.repeats} <a href="#spread">Spread per stage</a>.</p>` : ''}
 <ul class="findings">${h.targets.map((t) => html`
-<li class="${t.status}"><span class="swatch" style="background:${swatch(t.name)}"></span>${badge(t.status)} <span>${t.sentence}${
+<li class="${t.status}"><span class="swatch" style="background:${swatch(t.name)}"></span>${badge(t.status, t.label)} <span>${t.sentence}${
   t.source === 'report' ? html` <em class="muted">(worked out by the report: summary.json has no verdict for it)</em>` : ''}</span></li>`)}
 </ul>
 <h3>Why</h3>

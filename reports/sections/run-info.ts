@@ -15,7 +15,26 @@ export function problemsBox(run: RunData): Html {
   return html`<div class="banner warn"><strong>Some run files could not be used:</strong><ul>${run.problems.map((p) => html`<li>${p}</li>`)}</ul></div>`;
 }
 
+function modesInfo(run: RunData): Html {
+  const m = run.manifest;
+  const rows: [string, Html | string][] = [
+    ['Mode', run.profile.name],
+    ['Work model', m.work],
+    ...(run.hasManifest ? [
+      ['Seed', String(m.seed)], ['Machine', `${m.cpuModel}, ${m.cores} cores, ${m.os}`], ['Node', m.node],
+      ['Commit', m.gitCommit ?? 'unknown'], ['Started', m.startedAt], ['Finished', m.finishedAt ?? 'never (incomplete run)'],
+    ] as [string, string][] : []),
+    ['Run id', m.runId],
+    ['Targets', html`${run.targets.map((t, i) => html`${i ? ' · ' : ''}<b>${t.entry.name}</b> (works on ${t.entry.concurrency} at once${t.entry.state === 'ok' ? '' : html`; <span class="bad">${t.entry.state}</span>`})`)}`],
+  ];
+  return html`<section id="run"><h2>The run</h2>
+${run.hasManifest ? '' : html`<p class="muted">This folder has no manifest.json (capacity and knee runs do not write one), so the machine, Node version, commit, seed and times of the run are not known to the report.</p>`}
+<dl class="facts">${rows.map(([k, v]) => html`<dt>${k}</dt><dd>${v}</dd>`)}</dl>
+</section>`;
+}
+
 export function runInfoSection(run: RunData): Html {
+  if (run.kind === 'modes') return modesInfo(run);
   const m = run.manifest;
   const p = run.profile;
   const unit = loadUnit(p.model);
@@ -32,6 +51,7 @@ export function runInfoSection(run: RunData): Html {
     ['Finished', m.finishedAt ?? 'never (incomplete run)'],
     ['Complete', m.complete ? 'yes' : html`<strong class="bad">no: partial results</strong>`],
     ['Run id', html`${m.runId} <span class="muted">(results schema ${m.schemaVersion})</span>`],
+    ...(m.repeats && m.repeats > 1 ? [['Repeats', `${m.repeats}, interleaved (A B A B …)`] as [string, string]] : []),
     ['Targets', html`${run.targets.map((t, i) => html`${i ? ' · ' : ''}<b>${t.entry.name}</b> (${t.entry.description}; works on ${t.entry.concurrency} at once, size ${t.entry.size})`)}`],
   ];
   return html`<section id="run"><h2>The run</h2>

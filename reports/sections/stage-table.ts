@@ -1,5 +1,5 @@
 import type { StageStats } from '../../harness/results-format.ts';
-import { targetColor } from '../charts/context.ts';
+import { colorOf } from '../charts/context.ts';
 import { degradation } from '../degradation.ts';
 import { fmtNum } from '../format.ts';
 import { statusOf } from '../headline.ts';
@@ -34,12 +34,13 @@ function columns(run: RunData, t: TargetRun): Column[] {
   return cols;
 }
 
-function targetTable(run: RunData, t: TargetRun, i: number): Html {
+function targetTable(run: RunData, t: TargetRun): Html {
   const { status } = statusOf(t);
   const from = degradation(t.stages, t.summary).from?.index ?? Infinity;
-  const verdict = t.summary?.verdict ?? t.entry.error ?? '';
-  const head = html`<h3><span class="swatch" style="background:${targetColor(i)}"></span>${t.entry.name} ${badge(status)}</h3>
-<p class="verdict">${verdict}${html` <span class="muted">— ${t.entry.description}; works on ${t.entry.concurrency} request${t.entry.concurrency === 1 ? '' : 's'} at once</span>`}</p>`;
+  const verdict = t.summary?.verdict ?? t.entry.error ?? (t.repeat !== null ? `Repeat ${t.repeat} of ${run.manifest.repeats ?? run.spread?.repeats ?? '?'}, judged on its own (the headline judges the median of all repeats).` : '');
+  const head = html`<h3><span class="swatch" style="background:${colorOf(run, t.entry.name)}"></span>${t.entry.name} ${badge(status)}</h3>
+<p class="verdict">${verdict}${html` <span class="muted">— ${t.entry.description}; works on ${t.entry.concurrency} request${t.entry.concurrency === 1 ? '' : 's'} at once</span>`}</p>
+${t.entry.generator?.saturated ? html`<p class="error-line">Load generator saturated while driving this target${t.entry.generator.reason ? html` (${t.entry.generator.reason})` : ''}: these latencies are suspect.</p>` : ''}`;
   if (!t.stages.length) return html`${head}<p class="muted">No stage statistics were recorded for this target.</p>`;
   const cols = columns(run, t);
   return html`${head}
@@ -48,8 +49,10 @@ function targetTable(run: RunData, t: TargetRun, i: number): Html {
 }
 
 export function stageTablesSection(run: RunData): Html {
+  if (run.kind === 'modes') return html``;
   return html`<section id="stages"><h2>Per stage</h2>
-<p class="muted">Latencies in ms over the steady part of each stage (successful responses only). Shaded rows: from the stage the target degraded.</p>
-${run.targets.map((t, i) => targetTable(run, t, i))}
+<p class="muted">Latencies in ms over the steady part of each stage (successful responses only). Shaded rows: from the stage the target degraded.${
+  run.groups.length ? ' With repeats, one table per repeat, each judged on its own; the headline judges the medians.' : ''}</p>
+${run.targets.map((t) => targetTable(run, t))}
 </section>`;
 }

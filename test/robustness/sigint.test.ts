@@ -62,7 +62,7 @@ describe('Ctrl-C during a lab', () => {
     const out = path.join(tmp, 'starting');
     lab = startLab(['--profile', 'smoke', '--targets', 'express-cluster', '--out', out]);
     const labPid = lab.child.pid!;
-    // The cluster primary has forked a worker, but the cluster is not ready yet.
+    // The lab's own esbuild service plus the target's primary: the cluster is far from ready.
     expect(await waitFor(async () => (await collect(labPid)).length >= 2, 60_000)).toBe(true);
     lab.child.kill('SIGINT');
     await waitFor(async () => { await collect(labPid); return lab!.child.exitCode !== null; }, 500);
@@ -71,6 +71,8 @@ describe('Ctrl-C during a lab', () => {
     const manifest = JSON.parse(readFileSync(path.join(out, 'manifest.json'), 'utf8')) as { complete: boolean; targets: { state: string }[] };
     expect(manifest.complete).toBe(false);
     expect(manifest.targets[0]!.state).toBe('interrupted');
+    const failures = JSON.parse(readFileSync(path.join(out, 'express-cluster', 'failures.json'), 'utf8')) as { error: string };
+    expect(failures.error).toBe('target express-cluster was stopped while starting (interrupted)');
   });
 
   it('a second Ctrl-C quits at once, still without orphans', async () => {

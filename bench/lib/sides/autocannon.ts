@@ -1,14 +1,21 @@
 import autocannon from 'autocannon';
-import type { SideResult, SideSpec } from '../side-types.ts';
+import type { SideResult, SideRunner, SideSpec } from '../side-types.ts';
 import { measured } from './measure.ts';
 
 type Spec = Extract<SideSpec, { kind: 'autocannon' }>;
 
 /** autocannon's own API (one process, no workers, pipelining 1): the reference generator. */
-export async function runAutocannonSide(s: Spec): Promise<SideResult> {
+export function autocannonSide(s: Spec): SideRunner {
   const once = (seconds: number) => autocannon({ url: s.origin, connections: s.connections, duration: seconds });
-  if (s.warmupSeconds > 0) await once(s.warmupSeconds);
-  const m = await measured(false, () => once(s.seconds));
+  return {
+    warmUp: async () => {
+      if (s.warmupSeconds > 0) await once(s.warmupSeconds);
+    },
+    run: async (seconds) => summarize(s, await measured(false, () => once(seconds))),
+  };
+}
+
+function summarize(s: Spec, m: { value: autocannon.Result; cpuMs: number; seconds: number }): SideResult {
   const r = m.value;
   const errors = r.errors + r.non2xx;
   const requests = r['2xx'] + errors;

@@ -4,7 +4,7 @@ import { driveOpen } from '../../../harness/drive/open.ts';
 import { decodeHistogram, latencyStats } from '../../../harness/histogram.ts';
 import { Recorder, type RecorderResult } from '../../../harness/record.ts';
 import { stageWindows } from '../../../harness/schedule.ts';
-import type { SideResult, SideSpec } from '../side-types.ts';
+import type { SideResult, SideRunner, SideSpec } from '../side-types.ts';
 import { measured } from './measure.ts';
 
 const TIMEOUT_MS = 10_000;
@@ -36,12 +36,19 @@ async function openOnce(s: OpenSpec, seconds: number) {
   return { result: recorder.finish(), maxLagMs: Math.round(stats.maxLagMs * 10) / 10 };
 }
 
-export async function runLabSide(s: ClosedSpec | OpenSpec): Promise<SideResult> {
+/** Warm up once, then run measured slices: the same code path, so JIT and connections are warm for it. */
+export function labSide(s: ClosedSpec | OpenSpec): SideRunner {
   const once = (seconds: number): Promise<{ result: RecorderResult; maxLagMs: number | undefined }> => (s.kind === 'lab-closed' ? closedOnce(s, seconds) : openOnce(s, seconds));
-  // Same code path as the measured run, so JIT and connections are warm for exactly it.
-  if (s.warmupSeconds > 0) await once(s.warmupSeconds);
-  const m = await measured(s.sampleRss ?? false, () => once(s.seconds));
-  return summarize(s.kind === 'lab-closed' ? `lab closed (${s.users} users)` : `lab open (${s.rate} req/s)`, m.value.result, m, m.value.maxLagMs);
+  const tool = s.kind === 'lab-closed' ? `lab closed (${s.users} users)` : `lab open (${s.rate} req/s)`;
+  return {
+    warmUp: async () => {
+      if (s.warmupSeconds > 0) await once(s.warmupSeconds);
+    },
+    run: async (seconds) => {
+      const m = await measured(s.sampleRss ?? false, () => once(seconds));
+      return summarize(tool, m.value.result, m, m.value.maxLagMs);
+    },
+  };
 }
 
 function summarize(tool: string, r: RecorderResult, m: { cpuMs: number; seconds: number; rss: SideResult['rss'] }, maxLagMs: number | undefined): SideResult {
@@ -61,6 +68,7 @@ function summarize(tool: string, r: RecorderResult, m: { cpuMs: number; seconds:
     cpuMs: Math.round(m.cpuMs),
     cpuUsPerRequest: requests > 0 ? round((m.cpuMs * 1000) / requests, 1) : null,
     latency: latencyStats(decodeHistogram(r.histograms.run)),
+    histogram: r.histograms.run,
     rss: m.rss,
     ...(maxLagMs === undefined ? {} : { maxLagMs }),
   };

@@ -1,0 +1,98 @@
+import type { CapacityRow, KneeRow, SpreadStats, SpreadTarget } from '../../harness/results-format.ts';
+import { chartContext, colorOf } from '../charts/context.ts';
+import { capacityBars, capacitySpec, kneeSearchSpec, kneeSteps, spreadRows, spreadSpec } from '../charts/modes.ts';
+import { fmtMs, fmtNum, fmtRps, stageLabel } from '../format.ts';
+import { html, type Html } from '../html.ts';
+import type { RunData } from '../model.ts';
+import { kneeBrokeAt, kneeSentence, pctOf, stoppedByText } from '../modes.ts';
+import { chartFigure } from './charts.ts';
+
+const swatch = (run: RunData, name: string): Html => html`<span class="swatch" style="background:${colorOf(run, name)}"></span>`;
+const triple = (s: SpreadStats | null, f: (x: number) => string = fmtNum): Html =>
+  s ? html`<td>${f(s.min)}</td><td class="med">${f(s.median)}</td><td>${f(s.max)}</td>` : html`<td>–</td><td class="med">–</td><td>–</td>`;
+
+function spreadTable(run: RunData, t: SpreadTarget): Html {
+  const unit = run.profile.model === 'open' ? 'arrival req/s' : 'users';
+  const runs = (t.runs ?? []).map((r, i) => html`${i ? ', ' : ''}repeat ${r.repeat}${r.state === 'ok' ? '' : html` <span class="bad">(${r.state})</span>`}`);
+  return html`<h3>${swatch(run, t.name)}${t.name}</h3>
+<p class="muted">Runs: ${runs}. Only repeats that finished count (all of them, if none did); n is how many measured the stage.</p>
+<div class="scroll"><table class="spread"><thead>
+<tr><th rowspan="2">stage</th><th rowspan="2">${unit}</th><th rowspan="2" title="repeats that measured the stage">n</th><th colspan="3" class="group">p50 (ms)</th><th colspan="3" class="group">p95 (ms)</th><th colspan="3" class="group">successful req/s</th></tr>
+<tr>${[0, 1, 2].map(() => html`<th>min</th><th class="med">median</th><th>max</th>`)}</tr></thead>
+<tbody>${(t.stages ?? []).map((s) => html`<tr><td>${stageLabel(s.index)}</td><td>${fmtNum(s.users)}</td><td>${s.n}</td>${triple(s.p50)}${triple(s.p95)}${triple(s.rps)}</tr>`)}</tbody></table></div>`;
+}
+
+/** --repeat N: per target and stage, how far the repeats were apart; a dot per repeat on the chart. */
+export function spreadSection(run: RunData): Html {
+  const file = run.spread;
+  if (!file) return html``;
+  const ctx = chartContext(run);
+  const { dots, bars } = spreadRows(file);
+  const stages = [...new Set(file.targets.flatMap((t) => (t.stages ?? []).map((s) => s.index)))].sort((a, b) => a - b).map(stageLabel);
+  const chart = dots.length
+    ? chartFigure('chart-spread', 'p95 of every repeat, per stage',
+      `One dot per repeat; the black tick is the median (the number the rest of the page uses), the thin bar spans min to max. Log scale: equal gaps are equal ratios. When two targets' ranges overlap, ${file.repeats} repeats cannot tell them apart.`,
+      spreadSpec(ctx, stages, dots, bars))
+    : html`<p class="muted">No repeat measured a p95 to chart.</p>`;
+  return html`<section id="spread"><h2>Spread across ${file.repeats} repeats</h2>
+<p class="muted">Each target ran ${file.repeats} times, interleaved with the others. The headline, verdicts and p95 chart use the stage-wise median; here is how much the repeats disagreed. Per-repeat time series and stage tables are further down, one per repeat.</p>
+${chart}
+${file.targets.map((t) => spreadTable(run, t))}
+</section>`;
+}
+
+function capacityRow(run: RunData, r: CapacityRow): Html {
+  const pct = pctOf(r.rps, r.theoreticalRps);
+  return html`<tr><td>${swatch(run, r.name)}${r.name}</td><td>${fmtNum(r.concurrency)}</td><td>${fmtNum(r.rps)}</td><td>${fmtNum(r.theoreticalRps)}</td>
+<td${pct !== null && pct < 80 ? html` class="bad"` : ''}>${pct === null ? '–' : `${pct}%`}</td><td>${fmtNum(r.p50)}</td><td>${fmtNum(r.p95)}</td><td>${fmtNum(r.p99)}</td>
+<td>${fmtNum(r.connections)} × ${fmtNum(r.seconds)} s</td><td${r.errors ? html` class="bad"` : ''}>${fmtNum(r.errors)}${r.timeouts ? ` (${fmtNum(r.timeouts)} timeouts)` : ''}</td>
+<td class="state">${r.state === 'ok' ? 'ok' : html`<span class="bad">${r.state}</span> ${r.error ?? ''}`}</td></tr>`;
+}
+
+/** --capacity: the most each target served with a fixed number of eager connections, against theory. */
+export function capacitySection(run: RunData): Html {
+  const rows = run.capacity;
+  if (!rows) return html``;
+  const bars = capacityBars(rows);
+  const chart = bars.length
+    ? chartFigure('chart-capacity', 'Measured against theoretical throughput',
+      'Bars: successful req/s measured with every connection sending as soon as it was answered. Black tick: theoretical req/s (concurrency ÷ mean service time, block work only).',
+      capacitySpec(chartContext(run), bars))
+    : html`<p class="muted">No target was measured.</p>`;
+  return html`<section id="capacity"><h2>Capacity</h2>
+<p class="muted">Closed loop without a rate limit: the throughput is the most the target finished; latencies are at that load, so they are mostly time spent queued.</p>
+${chart}
+<div class="scroll"><table class="modes"><thead><tr><th>target</th><th>concurrency</th><th>req/s</th><th>theoretical</th><th>of theory</th><th>p50 ms</th><th>p95 ms</th><th>p99 ms</th><th title="connections, each sending its next request as soon as answered, for this many seconds">load</th><th>errors</th><th>state</th></tr></thead>
+<tbody>${rows.map((r) => capacityRow(run, r))}</tbody></table></div>
+</section>`;
+}
+
+function kneeTable(run: RunData, r: KneeRow): Html {
+  const broke = kneeBrokeAt(r);
+  const pct = pctOf(r.maxSustainableRps, r.theoreticalRps);
+  return html`<h3>${swatch(run, r.name)}${r.name}</h3>
+<p>${kneeSentence(r)}</p>
+<dl class="facts"><dt>max sustainable</dt><dd>${r.maxSustainableRps === null ? 'none held' : fmtRps(r.maxSustainableRps)}${pct !== null ? ` (${pct}% of theoretical ${fmtRps(r.theoreticalRps)})` : ''}</dd>
+<dt>lowest rate that broke</dt><dd>${broke === null ? 'none' : fmtRps(broke)}</dd>
+<dt>search ended</dt><dd>${r.stoppedBy}: ${stoppedByText(r.stoppedBy)}</dd>
+<dt>p95 SLO, step length</dt><dd>${fmtMs(r.sloMs)}, ${fmtNum(r.stepSeconds)} s · concurrency ${fmtNum(r.concurrency)}, work ${r.work}</dd></dl>
+${r.steps.length ? html`<div class="scroll"><table class="modes"><thead><tr><th>step #</th><th>offered req/s</th><th>served req/s</th><th>p95 ms</th><th>errors</th><th>dropped</th><th>held?</th></tr></thead>
+<tbody>${r.steps.map((s, i) => html`<tr${s.ok ? '' : html` class="degraded"`}><td>${i + 1}</td><td>${fmtNum(s.rate)}</td><td>${fmtNum(s.achievedRps)}</td><td${s.p95 === null || s.p95 > r.sloMs ? html` class="bad"` : ''}>${s.p95 === null ? 'no response' : fmtNum(s.p95)}</td><td>${fmtNum(s.errors)}</td><td>${fmtNum(s.dropped)}</td><td>${s.ok ? 'held' : html`<span class="bad">broke</span>`}</td></tr>`)}</tbody></table></div>` : html`<p class="muted">No step ran.</p>`}`;
+}
+
+/** --knee: per target, the highest arrival rate whose p95 held under the SLO, and the steps that found it. */
+export function kneeSearchSection(run: RunData): Html {
+  const rows = run.knee;
+  if (!rows) return html``;
+  const points = kneeSteps(rows);
+  const theory = rows.filter((r) => r.theoreticalRps !== null).map((r) => ({ target: r.name, rate: r.theoreticalRps!, label: `theoretical ${fmtNum(r.theoreticalRps)}` }));
+  const chart = points.length
+    ? chartFigure('chart-knee-search', 'Knee search: offered rate against p95',
+      'Each step held one arrival rate for a few seconds (open model, latency timed from when each request was due). Dots held, crosses broke; red rule: the p95 SLO; dashed: theoretical req/s. Lower panel: req/s served against offered, the dotted diagonal is keeping up. A step with no successful response is drawn at the top.',
+      kneeSearchSpec(chartContext(run), points, [...new Set(rows.map((r) => r.sloMs))], theory))
+    : html`<p class="muted">No step was measured.</p>`;
+  return html`<section id="knee"><h2>Knee: highest sustainable arrival rate</h2>
+${chart}
+${rows.map((r) => kneeTable(run, r))}
+</section>`;
+}
