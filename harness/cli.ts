@@ -12,6 +12,7 @@ import { killTreeSync } from './spawn.ts';
 import { modeName, runModes } from './mode-cli.ts';
 import { formatSpread } from './spread-table.ts';
 import { formatResults } from './table.ts';
+import { writeReport } from '../reports/render.ts';
 
 /** After the first Ctrl-C, the longest the lab may take to save and leave. */
 const STOP_DEADLINE_MS = 20_000;
@@ -75,7 +76,10 @@ async function main(argv: string[]): Promise<number> {
 
   if (modeName(flags)) {
     // --url is refused with these modes (args.ts), so the targets are always the lab's own.
-    return runModes({ flags, targets: await resolveTargets(flags.targets), runDir, signal: abort.signal, spawned: (pid) => live.add(pid), stopped: (pid) => live.delete(pid) });
+    const code = await runModes({ flags, targets: await resolveTargets(flags.targets), runDir, signal: abort.signal, spawned: (pid) => live.add(pid), stopped: (pid) => live.delete(pid) });
+    const reportPath = await writeReportSafely(runDir);
+    if (reportPath) console.log(`report:     ${reportPath}`);
+    return code;
   }
 
   const p = profile.profile;
@@ -98,7 +102,7 @@ async function main(argv: string[]): Promise<number> {
   for (const t of manifest.targets) {
     if (t.generator?.saturated) console.log(`WARNING ${t.dir}: latency figures suspect — ${t.generator.reason}`);
   }
-  const reportPath = await writeReportIfAvailable(runDir);
+  const reportPath = await writeReportSafely(runDir);
   console.log(`run folder: ${runDir}${reportPath ? `\nreport:     ${reportPath}` : ''}`);
   if (!manifest.complete) {
     console.log('run INCOMPLETE: interrupted; the results above cover what finished.');
@@ -107,9 +111,9 @@ async function main(argv: string[]): Promise<number> {
   return manifest.targets.some((t) => t.state !== 'ok') ? 1 : 0;
 }
 
-async function writeReportIfAvailable(runDir: string): Promise<string | null> {
+/** The results are safe on disk already; a report that fails to render is reported, not fatal. */
+async function writeReportSafely(runDir: string): Promise<string | null> {
   try {
-    const { writeReport } = (await import('../reports/render.ts')) as { writeReport: (dir: string) => Promise<string> };
     return await writeReport(runDir);
   } catch (err) {
     console.error(`report: not written: ${err instanceof Error ? err.message : String(err)}`);

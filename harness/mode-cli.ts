@@ -4,6 +4,11 @@ import type { FoundTarget } from './discover.ts';
 import { runKnee } from './knee.ts';
 import type { LabFlags } from './args.ts';
 import { formatCapacity, formatKnee } from './mode-tables.ts';
+import path from 'node:path';
+import { machineInfo } from './machine.ts';
+import { safeDirName, writeManifest } from './results.ts';
+import { RESULTS_SCHEMA_VERSION, type RunManifest, type TargetState } from './results-format.ts';
+import { concurrencyOf } from './run.ts';
 
 /** The run folder's suffix for the measurement modes: results/<time>-capacity, -knee, -capacity-knee. */
 export function modeName(flags: Pick<LabFlags, 'capacity' | 'knee'>): string | null {
@@ -30,17 +35,35 @@ export async function runModes(o: {
   };
   console.log(`loadlab: ${modeName(flags)} mode, ${o.targets.length} target(s), work ${flags.work}, seed ${flags.seed}`);
   console.log(`results: ${o.runDir}\n`);
+  // The same manifest as a profile run (machine, Node, commit, seed), with no profile: the report reads it.
+  const manifest: RunManifest = {
+    schemaVersion: RESULTS_SCHEMA_VERSION, runId: path.basename(o.runDir), startedAt: new Date().toISOString(), finishedAt: null, complete: false,
+    ...(await machineInfo()), work: flags.work, seed: flags.seed, profile: null, profileSource: modeName(flags) ?? '',
+    targets: o.targets.map((t) => ({ name: t.definition.name, description: t.definition.description, ...concurrencyOf(t, flags.size), state: 'interrupted', error: 'not run', dir: safeDirName(t.definition.name) })),
+  };
+  await writeManifest(o.runDir, manifest);
   const states: string[] = [];
+  const settle = (rows: { name: string; state: string; error: string | null }[]) => {
+    for (const r of rows) {
+      const entry = manifest.targets.find((t) => t.name === r.name);
+      if (entry && entry.state !== 'failed') Object.assign(entry, { state: r.state as TargetState, error: r.error });
+    }
+  };
   if (flags.capacity) {
     const rows = await runCapacity({ ...common, connections: flags.connections, seconds: flags['capacity-seconds'] });
     console.log(`\nCapacity (closed loop, no rate limit; theory = concurrency ÷ ${MEAN_SERVICE_MS} ms mean service, block work only):\n${formatCapacity(rows)}\n`);
     states.push(...rows.map((r) => r.state));
+    settle(rows);
   }
   if (flags.knee && !o.signal.aborted) {
     const rows = await runKnee({ ...common, sloMs: flags['slo-ms'], stepSeconds: flags['knee-step-seconds'] });
     console.log(`\nKnee (open model; highest arrival rate whose p95 held under the SLO):\n${formatKnee(rows)}\n`);
     states.push(...rows.map((r) => r.state));
+    settle(rows);
   }
+  manifest.complete = !o.signal.aborted;
+  manifest.finishedAt = new Date().toISOString();
+  await writeManifest(o.runDir, manifest);
   console.log(`run folder: ${o.runDir}`);
   if (o.signal.aborted) return 130;
   return states.some((s) => s !== 'ok') ? 1 : 0;

@@ -18,6 +18,10 @@ interface RunRow {
 
 const readJson = async (file: string): Promise<unknown> => JSON.parse(await readFile(file, 'utf8')) as unknown;
 const exists = (file: string) => stat(file).then(() => true, () => false);
+const readRows = async (file: string): Promise<Record<string, unknown>[]> => {
+  const v = await readJson(file).catch(() => null);
+  return Array.isArray(v) ? v.filter((r): r is Record<string, unknown> => typeof r === 'object' && r !== null && typeof (r as { name?: unknown }).name === 'string') : [];
+};
 
 async function findRuns(root: string): Promise<RunRow[]> {
   const entries = await readdir(root, { withFileTypes: true });
@@ -25,8 +29,14 @@ async function findRuns(root: string): Promise<RunRow[]> {
   for (const e of entries) {
     if (!e.isDirectory()) continue;
     const dir = path.join(root, e.name);
-    const manifest = await readJson(path.join(dir, 'manifest.json')).catch(() => null);
-    if (!manifest || typeof manifest !== 'object') continue;
+    let manifest = await readJson(path.join(dir, 'manifest.json')).catch(() => null);
+    if (!manifest || typeof manifest !== 'object') {
+      // Capacity and knee runs write no manifest: list them by their rows.
+      const rows = [...await readRows(path.join(dir, 'capacity.json')), ...await readRows(path.join(dir, 'knee.json'))];
+      if (!rows.length) continue;
+      const mode = [await exists(path.join(dir, 'capacity.json')) ? 'capacity' : '', await exists(path.join(dir, 'knee.json')) ? 'knee' : ''].filter(Boolean).join(' + ');
+      manifest = { runId: e.name, profileSource: mode, work: String(rows[0]?.work ?? ''), targets: [...new Map(rows.map((r) => [String(r.name), { name: String(r.name), state: String(r.state) }])).values()] };
+    }
     const summary = await readJson(path.join(dir, 'summary.json')).catch(() => null);
     rows.push({ dir: e.name, manifest: manifest as Partial<RunManifest>, summary: summary as Partial<Summary> | null, hasReport: await exists(path.join(dir, REPORT_FILE)) });
   }
@@ -38,7 +48,7 @@ function row(r: RunRow): Html {
   const m = r.manifest;
   const targets = Array.isArray(r.summary?.targets)
     ? r.summary.targets.map((t) => html`<div>${badge(String(t.status))} ${t.name} <span class="muted">${t.verdict}</span></div>`)
-    : (m.targets ?? []).map((t) => html`<div>${t.name} <span class="muted">(${t.state}; no summary.json)</span></div>`);
+    : (m.targets ?? []).map((t) => html`<div>${t.name} <span class="muted">(${t.state}${m.profile === undefined && !m.startedAt ? '' : '; no summary.json'})</span></div>`);
   const link = r.hasReport
     ? html`<a href="${fileHref(`${r.dir}/${REPORT_FILE}`)}">${r.dir}</a>`
     : html`${r.dir}<br><span class="muted">no report yet: npm run report -- ${r.dir}</span>`;

@@ -13,13 +13,14 @@ const triple = (s: SpreadStats | null, f: (x: number) => string = fmtNum): Html 
 
 function spreadTable(run: RunData, t: SpreadTarget): Html {
   const unit = run.profile.model === 'open' ? 'arrival req/s' : 'users';
+  const measured = (t.stages ?? []).length > 0;
   const runs = (t.runs ?? []).map((r, i) => html`${i ? ', ' : ''}repeat ${r.repeat}${r.state === 'ok' ? '' : html` <span class="bad">(${r.state})</span>`}`);
   return html`<h3>${swatch(run, t.name)}${t.name}</h3>
 <p class="muted">Runs: ${runs}. Only repeats that finished count (all of them, if none did); n is how many measured the stage.</p>
-<div class="scroll"><table class="spread"><thead>
+${measured ? html`<div class="scroll"><table class="spread"><thead>
 <tr><th rowspan="2">stage</th><th rowspan="2">${unit}</th><th rowspan="2" title="repeats that measured the stage">n</th><th colspan="3" class="group">p50 (ms)</th><th colspan="3" class="group">p95 (ms)</th><th colspan="3" class="group">successful req/s</th></tr>
 <tr>${[0, 1, 2].map(() => html`<th>min</th><th class="med">median</th><th>max</th>`)}</tr></thead>
-<tbody>${(t.stages ?? []).map((s) => html`<tr><td>${stageLabel(s.index)}</td><td>${fmtNum(s.users)}</td><td>${s.n}</td>${triple(s.p50)}${triple(s.p95)}${triple(s.rps)}</tr>`)}</tbody></table></div>`;
+<tbody>${(t.stages ?? []).map((s) => html`<tr><td>${stageLabel(s.index)}</td><td>${fmtNum(s.users)}</td><td>${s.n}</td>${triple(s.p50)}${triple(s.p95)}${triple(s.rps)}</tr>`)}</tbody></table></div>` : html`<p class="muted">No repeat measured a stage.</p>`}`;
 }
 
 /** --repeat N: per target and stage, how far the repeats were apart; a dot per repeat on the chart. */
@@ -46,7 +47,7 @@ function capacityRow(run: RunData, r: CapacityRow): Html {
   return html`<tr><td>${swatch(run, r.name)}${r.name}</td><td>${fmtNum(r.concurrency)}</td><td>${fmtNum(r.rps)}</td><td>${fmtNum(r.theoreticalRps)}</td>
 <td${pct !== null && pct < 80 ? html` class="bad"` : ''}>${pct === null ? '–' : `${pct}%`}</td><td>${fmtNum(r.p50)}</td><td>${fmtNum(r.p95)}</td><td>${fmtNum(r.p99)}</td>
 <td>${fmtNum(r.connections)} × ${fmtNum(r.seconds)} s</td><td${r.errors ? html` class="bad"` : ''}>${fmtNum(r.errors)}${r.timeouts ? ` (${fmtNum(r.timeouts)} timeouts)` : ''}</td>
-<td class="state">${r.state === 'ok' ? 'ok' : html`<span class="bad">${r.state}</span> ${r.error ?? ''}`}</td></tr>`;
+<td>${r.state === 'ok' ? 'ok' : html`<span class="bad">${r.state}</span>`}</td></tr>`;
 }
 
 /** --capacity: the most each target served with a fixed number of eager connections, against theory. */
@@ -64,6 +65,7 @@ export function capacitySection(run: RunData): Html {
 ${chart}
 <div class="scroll"><table class="modes"><thead><tr><th>target</th><th>concurrency</th><th>req/s</th><th>theoretical</th><th>of theory</th><th>p50 ms</th><th>p95 ms</th><th>p99 ms</th><th title="connections, each sending its next request as soon as answered, for this many seconds">load</th><th>errors</th><th>state</th></tr></thead>
 <tbody>${rows.map((r) => capacityRow(run, r))}</tbody></table></div>
+${rows.filter((r) => r.error).map((r) => html`<p class="error-line">${r.name}: ${r.error}</p>`)}
 </section>`;
 }
 
@@ -85,7 +87,7 @@ export function kneeSearchSection(run: RunData): Html {
   const rows = run.knee;
   if (!rows) return html``;
   const points = kneeSteps(rows);
-  const theory = rows.filter((r) => r.theoreticalRps !== null).map((r) => ({ target: r.name, rate: r.theoreticalRps!, label: `theoretical ${fmtNum(r.theoreticalRps)}` }));
+  const theory = rows.filter((r) => r.theoreticalRps !== null && r.steps.length > 0).map((r) => ({ target: r.name, rate: r.theoreticalRps!, label: `theoretical ${fmtNum(r.theoreticalRps)}` }));
   const chart = points.length
     ? chartFigure('chart-knee-search', 'Knee search: offered rate against p95',
       'Each step held one arrival rate for a few seconds (open model, latency timed from when each request was due). Dots held, crosses broke; red rule: the p95 SLO; dashed: theoretical req/s. Lower panel: req/s served against offered, the dotted diagonal is keeping up. A step with no successful response is drawn at the top.',

@@ -36,7 +36,7 @@ async function visit(reportFile: string): Promise<Visit> {
     await page.goto(pathToFileURL(reportFile).href);
     await page.waitForFunction(() => Array.from(document.querySelectorAll('[data-spec]')).every((el) => el.hasAttribute('data-rendered')), null, { timeout: 30_000 });
     // Hovering bars makes vega-tooltip show target names as tooltip HTML: it must stay text.
-    for (const bar of (await page.$$('#chart-stage-p95 .mark-rect path')).slice(0, 12)) {
+    for (const bar of (await page.$$('#chart-stage-p95 .mark-rect path, #chart-capacity .mark-rect path, #chart-spread .mark-symbol path')).slice(0, 12)) {
       await bar.hover({ timeout: 1000 }).catch(() => {});
     }
     v.charts = await page.$$eval('[data-spec]', (els) => els.map((el) => ({
@@ -77,6 +77,28 @@ describe.skipIf(SKIP)('report in headless Chromium', () => {
       expect(v.pageErrors).toEqual([]);
       expect(v.dialogs).toEqual([]);
       expect(v.images).toBe(0);
+    });
+  }
+
+  const variants = [
+    { name: 'repeat + saturation', opts: { repeat: 3, generatorSaturated: true }, charts: ['chart-spread-spec', 'chart-saturation-spec', 'chart-stage-p95-spec'] },
+    { name: 'capacity + knee (no profile)', opts: { modes: { capacity: true, knee: true } }, charts: ['chart-capacity-spec', 'chart-knee-search-spec'] },
+  ] as const;
+  for (const v of variants) {
+    it(`${v.name}: every chart draws marks, nothing loads from the network, no console errors`, async () => {
+      const runDir = await makeFixtureRun(path.join(root, v.name.replace(/\W+/g, '-')), v.opts);
+      const file = await writeReport(runDir);
+      const seen = await visit(file);
+      expect(seen.charts.map((c) => c.id)).toEqual(expect.arrayContaining([...v.charts]));
+      for (const c of seen.charts) {
+        expect(c.rendered, c.id).toBe('ok');
+        expect(c.marks, c.id).toBeGreaterThan(0);
+      }
+      expect(seen.requests).toEqual([pathToFileURL(file).href]);
+      expect(seen.consoleErrors).toEqual([]);
+      expect(seen.pageErrors).toEqual([]);
+      expect(seen.dialogs).toEqual([]);
+      expect(seen.images).toBe(0);
     });
   }
 

@@ -1,0 +1,172 @@
+import { compile } from 'vega-lite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CapacityRow, SpreadFile } from '../../harness/results-format.ts';
+import { chartContext } from '../../reports/charts/context.ts';
+import { capacityBars, capacitySpec, kneeSearchSpec, kneeSteps, spreadRows, spreadSpec } from '../../reports/charts/modes.ts';
+import { bucketSaturation, saturationSection } from '../../reports/charts/saturation.ts';
+import { buildHeadline } from '../../reports/headline.ts';
+import { escapeHtml } from '../../reports/html.ts';
+import { loadRun } from '../../reports/load-run.ts';
+import type { RunData } from '../../reports/model.ts';
+import { capacityTitle, kneeTitle, spreadSentence, widestSpread } from '../../reports/modes.ts';
+import { renderReport } from '../../reports/render.ts';
+import { FAILED_NAME, INJECTED_NAME } from '../fixtures/run/synthetic-targets.ts';
+import { tempFixtureRun } from './helpers.ts';
+
+type Obj = Record<string, any>;
+const markup = (page: string) => page.replace(/<script>[\s\S]*?<\/script>/g, '<script></script>');
+const units = (spec: Obj): Obj[] => (spec.layer ? spec.layer.flatMap(units) : spec.vconcat ? spec.vconcat.flatMap(units) : [spec]);
+const markType = (u: Obj) => (typeof u.mark === 'string' ? u.mark : u.mark?.type);
+
+const cap = (name: string, concurrency: number, rps: number | null, theoreticalRps: number | null): CapacityRow => ({
+  name, concurrency, work: 'block', connections: 16, seconds: 3, rps, p50: 200, p95: 300, p99: 400, errors: 0, timeouts: 0, theoreticalRps,
+  state: rps === null ? 'failed' : 'ok', error: rps === null ? 'did not start' : null,
+});
+
+describe('capacity and knee in words', () => {
+  it('states the capacity finding with numbers, highest first', () => {
+    expect(capacityTitle([cap('express-dev', 1, 17.6, 18.2), cap('worker-pool', 4, 69.4, 72.7)]))
+      .toBe('worker-pool served 69.4 req/s at 16 connections, 95% of its theoretical 72.7; express-dev 17.6 (97% of 18.2)');
+    expect(capacityTitle([cap('a', 1, 30, null), cap('b', 1, null, 18.2)])).toBe('a served 30 req/s at 16 connections; b failed');
+  });
+
+  it('states the knee with the SLO, share of theory and where it broke', () => {
+    const title = kneeTitle([{
+      name: 'express-dev', concurrency: 1, work: 'block', sloMs: 500, stepSeconds: 3, maxSustainableRps: 16, stoppedBy: 'bracketed', theoreticalRps: 18.2,
+      steps: [{ rate: 16, p95: 300, achievedRps: 16, dropped: 0, errors: 0, ok: true }, { rate: 20, p95: 900, achievedRps: 18, dropped: 0, errors: 0, ok: false }],
+      state: 'ok', error: null,
+    }]);
+    expect(title).toBe('Knee (p95 SLO 500 ms): express-dev sustained 16 req/s, 88% of its theoretical 18.2; broke at 20');
+  });
+
+  it('measures the widest spread across repeats', () => {
+    const file = {
+      schemaVersion: 1, runId: 'x', repeats: 3,
+      targets: [{ name: 'a', concurrency: 1, runs: [], stages: [
+        { index: 0, users: 2, n: 3, p50: null, p95: { min: 90, median: 100, max: 130 }, rps: { min: 9, median: 10, max: 10 }, repeats: [1, 2, 3], values: { p50: [], p95: [90, 100, 130], rps: [] } },
+        { index: 1, users: 2, n: 1, p50: null, p95: { min: 10, median: 100, max: 900 }, rps: null, repeats: [1], values: { p50: [], p95: [], rps: [] } },
+      ] }],
+    } as SpreadFile;
+    expect(widestSpread(file, 'p95')).toMatchObject({ target: 'a', stage: 0, pct: 40 });
+    expect(spreadSentence(file)).toContain('median of 3 interleaved repeats');
+    expect(spreadSentence(file)).toContain('p95 varied by up to 40% of its median (a, stage 1: 90 ms to 130 ms)');
+  });
+});
+
+describe('a run with repeats and saturation (synthetic)', () => {
+  let run: RunData;
+  let page = '';
+  let cleanup: () => Promise<void>;
+  beforeAll(async () => {
+    const f = await tempFixtureRun({ repeat: 3, generatorSaturated: true });
+    cleanup = f.cleanup;
+    run = await loadRun(f.runDir);
+    page = await renderReport(f.runDir);
+  });
+  afterAll(() => cleanup());
+
+  it('loads every repeat, groups them per target and reads spread.json', () => {
+    expect(run.problems).toEqual([]);
+    expect(run.targets).toHaveLength(12);
+    expect(run.targets.map((t) => t.entry.name)).toContain('express-dev · repeat 3');
+    expect(run.groups.map((g) => [g.name, g.runs.length])).toEqual([['express-dev', 3], ['express-cluster', 3], [INJECTED_NAME, 3], [FAILED_NAME, 3]]);
+    expect(run.spread?.repeats).toBe(3);
+    // The group's stages are the medians summary.json holds.
+    const dev = run.groups[0]!;
+    expect(dev.median.stages.map((s) => s.p95)).toEqual(run.summary!.targets[0]!.stages.map((s) => s.p95));
+    expect(dev.median.summary?.name).toBe('express-dev');
+    expect(run.targets[0]!.summary).toBeNull();
+  });
+
+  it('headline: one finding per target, on the medians of N repeats, with the spread', () => {
+    const h = buildHeadline(run);
+    expect(h.targets).toHaveLength(4);
+    expect(h.title).toMatch(/\(median of 3 repeats\)$/);
+    expect(h.repeats).toMatch(/median of 3 interleaved repeats.*p95 varied by up to [\d.]+% of its median/);
+    expect(h.why[0]).toContain('load generator was saturated while driving express-dev');
+  });
+
+  it('spread section: a table per target and a chart with a dot per repeat and the median', () => {
+    expect(page).toContain('<section id="spread"><h2>Spread across 3 repeats</h2>');
+    const { dots, bars } = spreadRows(run.spread!);
+    expect(dots.filter((d) => d.target === 'express-dev' && d.stage === 'S2').map((d) => d.repeat)).toEqual([1, 2, 3]);
+    expect(bars.find((b) => b.target === 'express-dev' && b.stage === 'S2')?.median).toBe(run.spread!.targets[0]!.stages[1]!.p95!.median);
+    const spec = spreadSpec(chartContext(run), ['S1', 'S2', 'S3'], dots, bars) as Obj;
+    expect(() => compile(spec as never)).not.toThrow();
+    expect(units(spec).map(markType)).toEqual(['rule', 'tick', 'point']);
+  });
+
+  it('saturation chart: server and generator readings, and the generator peaks in the caption', () => {
+    const pts = bucketSaturation('a', [{ t: 0, cpuPct: 50, rssMb: 80, eldP99Ms: 12, genCpuPct: 30, genRssMb: 100, genEldP99Ms: 4 }], 1);
+    expect(pts.map((p) => `${p.metric}/${p.process}`).sort()).toEqual(['cpuPct/load generator', 'cpuPct/server', 'eldP99Ms/load generator', 'eldP99Ms/server', 'rssMb/server']);
+    const spec = saturationSection.build(run, chartContext(run)) as Obj;
+    expect(() => compile(spec as never)).not.toThrow();
+    expect(JSON.stringify(spec)).toContain('"load generator"');
+    expect(saturationSection.caption(run, chartContext(run))).toContain('SATURATED');
+    expect(page).toContain('Load generator saturated while driving this target');
+  });
+
+  it('escapes target names and generator reasons in the new sections', () => {
+    const m = markup(page);
+    expect(m).not.toContain('<img');
+    expect(m).not.toContain('for 5 s <b>');
+    expect(m).toContain('for 5 s &lt;b&gt;');
+    expect(m).toContain(escapeHtml(INJECTED_NAME));
+  });
+});
+
+describe('a capacity + knee run folder (synthetic, no manifest)', () => {
+  let run: RunData;
+  let page = '';
+  let cleanup: () => Promise<void>;
+  beforeAll(async () => {
+    const f = await tempFixtureRun({ modes: { capacity: true, knee: true } });
+    cleanup = f.cleanup;
+    run = await loadRun(f.runDir);
+    page = await renderReport(f.runDir);
+  });
+  afterAll(() => cleanup());
+
+  it('renders without expecting profile files', () => {
+    expect(run.kind).toBe('modes');
+    expect(run.hasManifest).toBe(false);
+    expect(run.problems).toEqual([]);
+    expect(markup(page)).not.toMatch(/is missing|could not be used/);
+    expect(page).not.toContain('id="charts"');
+    expect(page).not.toContain('id="stages"');
+    expect(run.targets.find((t) => t.entry.name === FAILED_NAME)?.logTail.join('\n')).toContain('Cannot find module');
+  });
+
+  it('headline states capacity and knee in words with numbers', () => {
+    const h = buildHeadline(run);
+    expect(h.title).toMatch(/^express-cluster served [\d.]+ req\/s at 16 connections, \d+% of its theoretical 72\.7; .*express-dev [\d.]+ \(\d+% of 18\.2\); worker-pool failed$/);
+    expect(h.subtitles[0]).toMatch(/^Knee \(p95 SLO 500 ms\): express-cluster sustained [\d.]+ req\/s, \d+% of its theoretical 72\.7; broke at [\d.]+/);
+    expect(h.targets.filter((t) => t.label === 'capacity')).toHaveLength(3);
+    expect(h.targets.filter((t) => t.status === 'failed')).toHaveLength(2);
+  });
+
+  it('capacity: measured bars with theoretical ticks; knee: steps, SLO rule, held and broke', () => {
+    const ctx = chartContext(run);
+    const bars = capacityBars(run.capacity!);
+    expect(bars.map((b) => b.target)).toEqual(['express-dev', 'express-cluster', INJECTED_NAME]);
+    const cs = capacitySpec(ctx, bars) as Obj;
+    expect(() => compile(cs as never)).not.toThrow();
+    expect(units(cs).map(markType)).toEqual(['bar', 'tick', 'text']);
+    const steps = kneeSteps(run.knee!);
+    expect(new Set(steps.map((s) => s.outcome))).toEqual(new Set(['held', 'broke']));
+    const ks = kneeSearchSpec(ctx, steps, [500], [{ target: 'express-dev', rate: 18.2, label: 'theoretical 18.2' }]) as Obj;
+    expect(() => compile(ks as never)).not.toThrow();
+    expect(JSON.stringify(ks)).toContain('p95 SLO 500 ms');
+    expect(page).toContain('<section id="capacity">');
+    expect(page).toContain('<section id="knee">');
+  });
+
+  it('escapes target names from capacity.json and knee.json', () => {
+    const m = markup(page);
+    expect(m).not.toContain('<img');
+    expect(m).not.toContain('<b>not bold');
+    expect(m).not.toMatch(/<script>alert/);
+    expect(m).toContain(escapeHtml(INJECTED_NAME));
+    for (const [, body] of page.matchAll(/<script type="application\/json" id="[^"]+">([\s\S]*?)<\/script>/g)) expect(body).not.toMatch(/[<>]/);
+  });
+});
