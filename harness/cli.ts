@@ -5,7 +5,7 @@ import { discoverProfiles, discoverTargets, resolveProfile, resolveTargets } fro
 import { LabError } from './errors.ts';
 import { externalTarget } from './external.ts';
 import { progressReporter } from './progress.ts';
-import { prepareRunDir } from './results.ts';
+import { prepareRunDir, RESULTS_ROOT } from './results.ts';
 import type { StageStats } from './results-format.ts';
 import { concurrencyOf, runLab } from './run.ts';
 import { killTreeSync } from './spawn.ts';
@@ -13,6 +13,7 @@ import { modeName, runModes } from './mode-cli.ts';
 import { formatSpread } from './spread-table.ts';
 import { formatResults } from './table.ts';
 import { writeReport } from '../reports/render.ts';
+import { writeIndex } from '../reports/index.ts';
 
 /** After the first Ctrl-C, the longest the lab may take to save and leave. */
 const STOP_DEADLINE_MS = 20_000;
@@ -114,7 +115,10 @@ async function main(argv: string[]): Promise<number> {
 /** The results are safe on disk already; a report that fails to render is reported, not fatal. */
 async function writeReportSafely(runDir: string): Promise<string | null> {
   try {
-    return await writeReport(runDir);
+    const report = await writeReport(runDir);
+    // Runs in the default results folder are listed in results/index.html, newest first.
+    if (path.dirname(runDir) === RESULTS_ROOT) await writeIndex(RESULTS_ROOT);
+    return report;
   } catch (err) {
     console.error(`report: not written: ${err instanceof Error ? err.message : String(err)}`);
     return null;
