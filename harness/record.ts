@@ -94,7 +94,10 @@ export class Recorder {
    */
   ok(nowS: number, latencyUs: number, sentLatencyUs = latencyUs): void {
     this.advance(nowS);
-    this.cur.ok++;
+    // A response that completes after the profile's end (the drain of queued requests) keeps its
+    // latency, in the last second's histogram, but not its throughput: squeezed into that one
+    // second, a queue's worth of completions would make a saturated server look faster.
+    if (nowS < this.opts.duration) this.cur.ok++;
     recordUs(this.cur.raw, latencyUs);
     if (this.cur.corrected && this.opts.expectedIntervalUs !== null) {
       recordUsWithExpectedInterval(this.cur.corrected, latencyUs, this.opts.expectedIntervalUs);

@@ -38,7 +38,10 @@ export interface IntervalRow {
   users: number;
   /** Completed requests (successes + errors) in this second. */
   requests: number;
-  /** Successful (2xx) responses per second. */
+  /**
+   * Successful (2xx) responses per second. In the last row, responses that completed after the
+   * profile's end (the drain) are left out here but their latency is in the percentiles.
+   */
   rps: number;
   errors: ErrorCounts;
   errorsTotal: number;

@@ -83,3 +83,16 @@ describe('Recorder: interval → stage → run', () => {
     expect(res.samples.refused).toHaveLength(5);
   });
 });
+
+describe('Recorder: the drain after the profile ends', () => {
+  it('keeps the latency of responses completing after the end, but not their throughput', () => {
+    const r = new Recorder({ windows, duration: 8, expectedIntervalUs: null });
+    for (let t = 0; t < 8; t++) r.ok(t + 0.5, 50_000);
+    for (let i = 0; i < 20; i++) r.ok(8 + i * 0.05, 2_000_000); // a queue of 20 draining after the end
+    const res = r.finish();
+    expect(res.rows).toHaveLength(8);
+    expect(res.rows[7]!.rps).toBe(1);
+    expect(res.rows[7]!.p95).toBeGreaterThan(1900);
+    expect(decodeHistogram(res.histograms.run).totalCount).toBe(28);
+  });
+});
