@@ -10,7 +10,8 @@ export type { SaturationRow } from '../harness/results-format.ts';
  * [10, 100) ms (targets/lib/prng.ts), so the mean is (10 + 100) / 2. The headline's capacity
  * reasoning (capacity ≈ concurrency ÷ mean service time) rests on it; change both together.
  */
-export const MEAN_SERVICE_MS = 55;
+// One source of truth: the targets' own service-time distribution.
+export { MEAN_SERVICE_MS } from '../targets/lib/prng.ts';
 
 /** A file of the run, as a path relative to the run folder (always '/'-separated). */
 export interface RunFile {
