@@ -8,7 +8,7 @@ export type { SaturationRow } from '../harness/results-format.ts';
 /**
  * Mean service time of one request of the default API, in ms: the work is uniform in
  * [10, 100) ms (targets/lib/prng.ts), so the mean is (10 + 100) / 2. The headline's capacity
- * reasoning (capacity ≈ concurrency ÷ mean service time) rests on it; change both together.
+ * reasoning (capacity ≈ concurrency ÷ mean service time) rests on it.
  */
 // One source of truth: the targets' own service-time distribution.
 export { MEAN_SERVICE_MS } from '../targets/lib/prng.ts';
