@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { machineInfo } from '../harness/machine.ts';
+import { machineInfo } from '../harness/results/machine.ts';
 import { accuracy } from './figures/accuracy.ts';
 import { efficiency } from './figures/efficiency.ts';
 import { memory, MEMORY_LONG_SECONDS } from './figures/memory.ts';

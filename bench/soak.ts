@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { setTimeout as delay } from 'node:timers/promises';
 import pidtree from 'pidtree';
-import { isAlive } from '../harness/spawn.ts';
+import { isAlive } from '../harness/spawn/start-target.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SAMPLE_EVERY_MS = 1000;
@@ -43,7 +43,7 @@ export default defineProfile({
 `);
 
 const out = path.join(tmp, 'run');
-const lab = spawn(process.execPath, ['--import', 'tsx', 'harness/cli.ts', '--profile', profileFile, '--targets', values.target!, '--out', out], {
+const lab = spawn(process.execPath, ['--import', 'tsx', 'harness/cli/main.ts', '--profile', profileFile, '--targets', values.target!, '--out', out], {
   cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'],
 });
 const exited = new Promise<number>((resolve) => lab.once('exit', (code) => resolve(code ?? 1)));

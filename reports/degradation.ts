@@ -1,5 +1,5 @@
-import type { StageStats, SummaryTarget } from '../harness/results-format.ts';
-import { verdict } from '../harness/verdict.ts';
+import type { StageStats, SummaryTarget } from '../harness/results/format.ts';
+import { verdict } from '../harness/analysis/verdict.ts';
 
 export interface Degradation {
   baseline: StageStats | null;

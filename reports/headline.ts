@@ -1,8 +1,8 @@
-import type { StageStats } from '../harness/results-format.ts';
-import { capacityApplies, capacityRps, effectiveConcurrency, knownConcurrency, peakOfferedLoad, type PeakLoad } from './capacity.ts';
+import type { StageStats } from '../harness/results/format.ts';
+import { capacityApplies, capacityRps, effectiveConcurrency, knownConcurrency, peakOfferedLoad, type PeakLoad } from '../harness/analysis/capacity-theory.ts';
 import { degradation } from './degradation.ts';
 import { fmtMs, fmtNum, fmtPct, fmtRps } from './format.ts';
-import { MEAN_SERVICE_MS, type RunData, type TargetRun } from './model.ts';
+import { MEAN_SERVICE_MS, type RunData, type TargetRun } from '../harness/results/run-data.ts';
 import { capacitySentence, capacityTitle, kneeSentence, kneeTitle, spreadSentence } from './modes.ts';
 
 export type Status = 'held' | 'degraded' | 'failed';

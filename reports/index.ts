@@ -1,6 +1,6 @@
 import { readFile, readdir, rename, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { RunManifest, Summary } from '../harness/results-format.ts';
+import type { RunManifest, Summary } from '../harness/results/format.ts';
 import { ReportInputError } from './errors.ts';
 import { fileHref, html, type Html } from './html.ts';
 import { page } from './page.ts';

@@ -1,4 +1,4 @@
-import type { CapacityRow, KneeRow, KneeStep, SpreadFile, SpreadStats } from '../harness/results-format.ts';
+import type { CapacityRow, KneeRow, KneeStep, SpreadFile, SpreadStats } from '../harness/results/format.ts';
 import { fmtMs, fmtNum, fmtRps } from './format.ts';
 
 /** measured ÷ theoretical as a whole percentage; null when either is unknown. */

@@ -1,5 +1,5 @@
-import { decodeHistogram, latencyStats, newLatencyHistogram } from '../../harness/histogram.ts';
-import type { LatencyStats } from '../../harness/results-format.ts';
+import { decodeHistogram, latencyStats, newLatencyHistogram } from '../../harness/record/histogram.ts';
+import type { LatencyStats } from '../../harness/results/format.ts';
 import type { SideResult } from './side-types.ts';
 
 /**

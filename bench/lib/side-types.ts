@@ -1,4 +1,4 @@
-import type { LatencyStats } from '../../harness/results-format.ts';
+import type { LatencyStats } from '../../harness/results/format.ts';
 
 /** One load generator run, executed in a child process of its own so its CPU time is its alone. */
 export type SideSpec =

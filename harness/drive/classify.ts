@@ -1,4 +1,4 @@
-import type { ErrorKind } from '../results-format.ts';
+import type { ErrorKind } from '../results/format.ts';
 
 const BY_CODE: Record<string, ErrorKind> = {
   ECONNREFUSED: 'refused',

@@ -4,8 +4,8 @@ import { performance } from 'node:perf_hooks';
 import { Client } from 'undici';
 import type { ClosedProfile } from '../../profiles/lib/define.ts';
 import { mulberry32 } from '../../targets/lib/prng.ts';
-import type { Recorder } from '../record.ts';
-import { pickTask, usersAt, waitSeconds } from '../schedule.ts';
+import type { Recorder } from '../record/recorder.ts';
+import { pickTask, usersAt, waitSeconds } from '../analysis/schedule.ts';
 import { classifyError } from './classify.ts';
 import { sendRequest } from './http.ts';
 

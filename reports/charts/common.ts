@@ -1,5 +1,5 @@
 import type { ChartContext } from './context.ts';
-import type { RunData } from '../model.ts';
+import type { RunData } from '../../harness/results/run-data.ts';
 
 /**
  * A vega-lite spec as plain JSON. vega-lite's TS types fight composed layers, so the specs are

@@ -1,4 +1,4 @@
-import type { RunData } from '../model.ts';
+import type { RunData } from '../../harness/results/run-data.ts';
 import { stageLabel } from '../format.ts';
 
 /** Colours for targets in manifest order, shared by every chart and the headline badges. */

@@ -1,4 +1,4 @@
-import { ERROR_KINDS } from '../../harness/results-format.ts';
+import { ERROR_KINDS } from '../../harness/results/format.ts';
 import type { ChartContext } from './context.ts';
 import { bucketNote, runSeries } from './series.ts';
 import { CHART_WIDTH, CONFIG, stageLayers, timeX, type ChartSection, type Spec } from './common.ts';

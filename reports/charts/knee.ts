@@ -1,7 +1,7 @@
 import type { ChartContext } from './context.ts';
 import { CHART_WIDTH, CONFIG, colorEncoding, type ChartSection, type Spec } from './common.ts';
 import { stageLabel, fmtNum } from '../format.ts';
-import { capacityApplies, capacityRps, effectiveConcurrency, knownConcurrency } from '../capacity.ts';
+import { capacityApplies, capacityRps, effectiveConcurrency, knownConcurrency } from '../../harness/analysis/capacity-theory.ts';
 
 export interface KneePoint { target: string; index: number; stage: string; rps: number; p95: number }
 export interface CapacityMark { target: string; rps: number; label: string }

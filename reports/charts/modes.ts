@@ -1,4 +1,4 @@
-import type { CapacityRow, KneeRow, SpreadFile } from '../../harness/results-format.ts';
+import type { CapacityRow, KneeRow, SpreadFile } from '../../harness/results/format.ts';
 import { fmtMs, fmtNum, stageLabel } from '../format.ts';
 import { pctOf, stepsByRate } from '../modes.ts';
 import type { ChartContext } from './context.ts';

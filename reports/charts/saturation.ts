@@ -1,6 +1,6 @@
-import type { SaturationRow } from '../../harness/results-format.ts';
+import type { SaturationRow } from '../../harness/results/format.ts';
 import { fmtMs, fmtNum } from '../format.ts';
-import type { RunData } from '../model.ts';
+import type { RunData } from '../../harness/results/run-data.ts';
 import type { ChartContext } from './context.ts';
 import { bucketSeconds } from './series.ts';
 import { CHART_WIDTH, CONFIG, colorEncoding, stageLayers, timeX, type ChartSection, type Spec } from './common.ts';

@@ -1,5 +1,5 @@
-import type { IntervalRow } from '../../harness/results-format.ts';
-import { ERROR_KINDS, type ErrorCounts } from '../../harness/results-format.ts';
+import type { IntervalRow } from '../../harness/results/format.ts';
+import { ERROR_KINDS, type ErrorCounts } from '../../harness/results/format.ts';
 
 /** Above this many points per target a time series is bucketed; per-second data stays exact below it. */
 export const MAX_SERIES_POINTS = 600;

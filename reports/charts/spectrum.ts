@@ -1,6 +1,6 @@
 import { decodeFromCompressedBase64 } from 'hdr-histogram-js';
 import type { ChartContext } from './context.ts';
-import type { RunData } from '../model.ts';
+import type { RunData } from '../../harness/results/run-data.ts';
 import { CHART_WIDTH, CONFIG, colorEncoding, type ChartSection, type Spec } from './common.ts';
 import { SPECTRUM_MAX_NINES, ninesLabelExpr, spectrum, type SpectrumPoint } from './spectrum-math.ts';
 import { stageLabel } from '../format.ts';

@@ -2,7 +2,7 @@ import { CHART_SECTIONS } from '../charts/index.ts';
 import { chartContext } from '../charts/context.ts';
 import type { Spec } from '../charts/common.ts';
 import { html, jsonForScript, raw, type Html } from '../html.ts';
-import type { RunData } from '../model.ts';
+import type { RunData } from '../../harness/results/run-data.ts';
 
 /** One chart: a container the page script fills, and its vega-lite spec as inert JSON. */
 export function chartFigure(id: string, title: string, caption: string | Html, spec: Spec): Html {

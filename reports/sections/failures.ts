@@ -1,7 +1,7 @@
-import { ERROR_KINDS } from '../../harness/results-format.ts';
+import { ERROR_KINDS } from '../../harness/results/format.ts';
 import { fmtNum } from '../format.ts';
 import { html, type Html } from '../html.ts';
-import type { RunData, TargetRun } from '../model.ts';
+import type { RunData, TargetRun } from '../../harness/results/run-data.ts';
 
 function targetFailures(t: TargetRun): Html | null {
   const f = t.failures;

@@ -1,6 +1,6 @@
 import { fmtBytes } from '../format.ts';
 import { fileHref, html, type Html } from '../html.ts';
-import type { RunData, RunFile } from '../model.ts';
+import type { RunData, RunFile } from '../../harness/results/run-data.ts';
 
 const list = (files: RunFile[]): Html =>
   html`<ul class="files">${files.map((f) => html`<li><a href="${fileHref(f.path)}">${f.path}</a> <span class="muted">${fmtBytes(f.bytes)}</span></li>`)}</ul>`;

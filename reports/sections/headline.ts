@@ -1,9 +1,9 @@
 import { buildHeadline } from '../headline.ts';
 import { fmtNum, fmtRps } from '../format.ts';
 import { html, type Html } from '../html.ts';
-import type { RunData } from '../model.ts';
+import type { RunData } from '../../harness/results/run-data.ts';
 import { colorOf } from '../charts/context.ts';
-import { MEAN_SERVICE_MS } from '../model.ts';
+import { MEAN_SERVICE_MS } from '../../harness/results/run-data.ts';
 
 export const badge = (status: string, label = status): Html => html`<span class="badge ${status}">${label}</span>`;
 

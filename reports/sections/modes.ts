@@ -1,9 +1,9 @@
-import type { CapacityRow, KneeRow, SpreadStats, SpreadTarget } from '../../harness/results-format.ts';
+import type { CapacityRow, KneeRow, SpreadStats, SpreadTarget } from '../../harness/results/format.ts';
 import { chartContext, colorOf } from '../charts/context.ts';
 import { capacityBars, capacitySpec, kneeSearchSpec, kneeSteps, spreadRows, spreadSpec } from '../charts/modes.ts';
 import { fmtMs, fmtNum, fmtRps, stageLabel } from '../format.ts';
 import { html, type Html } from '../html.ts';
-import type { RunData } from '../model.ts';
+import type { RunData } from '../../harness/results/run-data.ts';
 import { kneeBrokeAt, kneeSentence, pctOf, stoppedByText } from '../modes.ts';
 import { chartFigure } from './charts.ts';
 

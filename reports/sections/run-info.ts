@@ -1,7 +1,7 @@
 import { fmtNum } from '../format.ts';
 import { html, type Html } from '../html.ts';
-import type { RunData } from '../model.ts';
-import { loadUnit } from '../profile.ts';
+import type { RunData } from '../../harness/results/run-data.ts';
+import { loadUnit } from '../../harness/results/profile-info.ts';
 
 /** Flagged on top of the page: numbers of an incomplete run cover only part of the profile. */
 export function incompleteBanner(run: RunData): Html {

@@ -1,10 +1,10 @@
-import type { StageStats } from '../../harness/results-format.ts';
+import type { StageStats } from '../../harness/results/format.ts';
 import { colorOf } from '../charts/context.ts';
 import { degradation } from '../degradation.ts';
 import { fmtNum } from '../format.ts';
 import { statusOf } from '../headline.ts';
 import { html, type Html } from '../html.ts';
-import type { RunData, TargetRun } from '../model.ts';
+import type { RunData, TargetRun } from '../../harness/results/run-data.ts';
 import { badge } from './headline.ts';
 
 interface Column { head: string; title?: string; cell: (s: StageStats) => string }

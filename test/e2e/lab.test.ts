@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { RunManifest, StageStats, Summary } from '../../harness/results-format.ts';
+import type { RunManifest, StageStats, Summary } from '../../harness/results/format.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 let dir = '';
@@ -16,7 +16,7 @@ describe('npm run lab (end to end, smoke profile)', () => {
   it('reproduces the finding: the dev server degrades under overload while the pool holds', async () => {
     dir = await mkdtemp(path.join(tmpdir(), 'loadlab-e2e-'));
     const out = path.join(dir, 'run');
-    const res = await execa(process.execPath, ['--import', 'tsx', 'harness/cli.ts', '--profile', 'smoke', '--targets', 'express-dev,worker-pool', '--out', out], { cwd: ROOT, reject: false, all: true });
+    const res = await execa(process.execPath, ['--import', 'tsx', 'harness/cli/main.ts', '--profile', 'smoke', '--targets', 'express-dev,worker-pool', '--out', out], { cwd: ROOT, reject: false, all: true });
     expect(res.exitCode, res.all).toBe(0);
 
     const summary = JSON.parse(await readFile(path.join(out, 'summary.json'), 'utf8')) as Summary;

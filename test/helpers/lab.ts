@@ -16,7 +16,7 @@ export interface LabProcess {
 
 /** Run the real CLI as a child (one node process: no tsx wrapper between us and it). */
 export function startLab(args: string[]): LabProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'harness/cli.ts', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'harness/cli/main.ts', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stdout!.on('data', (d: Buffer) => { out += d.toString(); });

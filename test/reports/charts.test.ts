@@ -1,7 +1,7 @@
 import * as hdr from 'hdr-histogram-js';
 import { compile } from 'vega-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { IntervalRow } from '../../harness/results-format.ts';
+import type { IntervalRow } from '../../harness/results/format.ts';
 import { CHART_SECTIONS } from '../../reports/charts/index.ts';
 import { chartContext, type ChartContext } from '../../reports/charts/context.ts';
 import { stackErrors } from '../../reports/charts/errors.ts';
@@ -10,8 +10,8 @@ import { latencyOverTimeSpec } from '../../reports/charts/latency.ts';
 import { downsample, bucketSeconds, MAX_SERIES_POINTS } from '../../reports/charts/series.ts';
 import { ninesLabel, ninesLabelExpr, ninesOf, quantileOfNines, spectrum } from '../../reports/charts/spectrum-math.ts';
 import { stageP95Spec } from '../../reports/charts/stage-p95.ts';
-import { loadRun } from '../../reports/load-run.ts';
-import type { RunData } from '../../reports/model.ts';
+import { loadRun } from '../../harness/results/load.ts';
+import type { RunData } from '../../harness/results/run-data.ts';
 import { tempFixtureRun } from './helpers.ts';
 
 type Obj = Record<string, any>;

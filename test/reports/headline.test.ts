@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { capacityRps, effectiveConcurrency } from '../../reports/capacity.ts';
+import { capacityRps, effectiveConcurrency } from '../../harness/analysis/capacity-theory.ts';
 import { degradation } from '../../reports/degradation.ts';
 import { buildHeadline } from '../../reports/headline.ts';
-import { loadRun } from '../../reports/load-run.ts';
-import { MEAN_SERVICE_MS, type RunData } from '../../reports/model.ts';
+import { loadRun } from '../../harness/results/load.ts';
+import { MEAN_SERVICE_MS, type RunData } from '../../harness/results/run-data.ts';
 import { FAILED_NAME, INJECTED_NAME } from '../fixtures/run/synthetic-targets.ts';
 import { tempFixtureRun } from './helpers.ts';
-import type { StageStats, SummaryTarget } from '../../harness/results-format.ts';
+import type { StageStats, SummaryTarget } from '../../harness/results/format.ts';
 
 const stage = (index: number, p95: number | null, errorPct = 0): StageStats => ({
   index, at: index * 10, end: index * 10 + 10, steadyFrom: index * 10 + 1, users: (index + 1) * 10, requests: 100, rps: 10,

@@ -1,13 +1,13 @@
 import { compile } from 'vega-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CapacityRow, SpreadFile } from '../../harness/results-format.ts';
+import type { CapacityRow, SpreadFile } from '../../harness/results/format.ts';
 import { chartContext } from '../../reports/charts/context.ts';
 import { capacityBars, capacitySpec, kneeSearchSpec, kneeSteps, spreadRows, spreadSpec } from '../../reports/charts/modes.ts';
 import { bucketSaturation, saturationSection } from '../../reports/charts/saturation.ts';
 import { buildHeadline } from '../../reports/headline.ts';
 import { escapeHtml } from '../../reports/html.ts';
-import { loadRun } from '../../reports/load-run.ts';
-import type { RunData } from '../../reports/model.ts';
+import { loadRun } from '../../harness/results/load.ts';
+import type { RunData } from '../../harness/results/run-data.ts';
 import { capacityTitle, kneeTitle, spreadSentence, widestSpread } from '../../reports/modes.ts';
 import { renderReport } from '../../reports/render.ts';
 import { FAILED_NAME, INJECTED_NAME } from '../fixtures/run/synthetic-targets.ts';

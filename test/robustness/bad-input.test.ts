@@ -2,9 +2,9 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseLabArgs } from '../../harness/args.ts';
-import { discoverTargets, resolveProfile, resolveTargets, validateProfile, validateTarget } from '../../harness/discover.ts';
-import { prepareRunDir } from '../../harness/results.ts';
+import { parseLabArgs } from '../../harness/cli/args.ts';
+import { discoverTargets, resolveProfile, resolveTargets, validateProfile, validateTarget } from '../../harness/input/discover.ts';
+import { prepareRunDir } from '../../harness/results/write.ts';
 import { fixture, startLab } from '../helpers/lab.ts';
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'loadlab-bad-input-'));

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FailuresFile, RunManifest, Summary } from '../../harness/results-format.ts';
+import type { FailuresFile, RunManifest, Summary } from '../../harness/results/format.ts';
 import { gone } from '../helpers/pids.ts';
 import { descendants, fixture, startLab, waitFor, type LabProcess } from '../helpers/lab.ts';
 

@@ -1,9 +1,9 @@
 import { closedProfileSchema, constant, constantPacing, openProfileSchema } from '../../../profiles/lib/define.ts';
 import { driveClosed } from '../../../harness/drive/closed.ts';
 import { driveOpen } from '../../../harness/drive/open.ts';
-import { decodeHistogram, latencyStats } from '../../../harness/histogram.ts';
-import { Recorder, type RecorderResult } from '../../../harness/record.ts';
-import { stageWindows } from '../../../harness/schedule.ts';
+import { decodeHistogram, latencyStats } from '../../../harness/record/histogram.ts';
+import { Recorder, type RecorderResult } from '../../../harness/record/recorder.ts';
+import { stageWindows } from '../../../harness/analysis/schedule.ts';
 import type { SideResult, SideRunner, SideSpec } from '../side-types.ts';
 import { measured } from './measure.ts';
 

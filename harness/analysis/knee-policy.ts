@@ -1,0 +1,82 @@
+import type { KneeRow } from '../results/format.ts';
+
+/** Bounds of the knee search; every field caps how long it can run. */
+export interface KneePolicy {
+  /** First rate tried (req/s). @default 5 */
+  startRps: number;
+  /** Below this, halving after a failed first step gives up. @default 1 */
+  minRps: number;
+  /** Doubling never goes past this. @default 2000 */
+  maxRps: number;
+  /** Hard cap on steps per target. @default 12 */
+  maxSteps: number;
+  /** Bisection steps after the knee is first bracketed. @default 3 */
+  bisections: number;
+  /** Stop bisecting once the bracket is this narrow: hi ≤ lo × (1 + resolution). @default 0.1 */
+  resolution: number;
+}
+
+export const KNEE_POLICY: KneePolicy = { startRps: 5, minRps: 1, maxRps: 2000, maxSteps: 12, bisections: 3, resolution: 0.1 };
+
+export interface KneeTry { rate: number; ok: boolean }
+
+export type KneeDecision = { next: number } | { done: KneeRow['stoppedBy'] };
+
+const round1 = (n: number) => Math.round(n * 10) / 10;
+
+/** Lowest rate that broke, and the highest that held below it (noise can make a higher rate pass). */
+export function kneeBracket(history: readonly KneeTry[]): { lo: number | null; hi: number | null } {
+  const fails = history.filter((h) => !h.ok).map((h) => h.rate);
+  const hi = fails.length ? Math.min(...fails) : null;
+  const held = history.filter((h) => h.ok && (hi === null || h.rate < hi)).map((h) => h.rate);
+  return { lo: held.length ? Math.max(...held) : null, hi };
+}
+
+/** The answer: the highest rate that held below the lowest that broke; null if none held. */
+export const maxSustainable = (history: readonly KneeTry[]): number | null => kneeBracket(history).lo;
+
+/**
+ * Next rate, given every step so far: double from `startRps` until a step breaks, halve
+ * if the very first one broke, then bisect between the best rate that held and the lowest
+ * that broke, for at most `bisections` steps or until the bracket is within `resolution`.
+ */
+export function nextKneeRate(history: readonly KneeTry[], p: KneePolicy = KNEE_POLICY): KneeDecision {
+  if (history.length === 0) return { next: p.startRps };
+  if (history.length >= p.maxSteps) return { done: 'max-steps' };
+  const { lo, hi } = kneeBracket(history);
+  if (hi === null) {
+    if (lo! >= p.maxRps) return { done: 'max-rate' };
+    return { next: Math.min(round1(lo! * 2), p.maxRps) };
+  }
+  if (lo === null) {
+    const next = round1(hi / 2);
+    return next < p.minRps ? { done: 'min-rate' } : { next };
+  }
+  const bracketedAt = history.findIndex((_, i) => {
+    const b = kneeBracket(history.slice(0, i + 1));
+    return b.lo !== null && b.hi !== null;
+  });
+  const bisected = history.length - 1 - bracketedAt;
+  if (bisected >= p.bisections || hi <= lo * (1 + p.resolution)) return { done: 'bracketed' };
+  const next = round1((lo + hi) / 2);
+  return next <= lo || next >= hi ? { done: 'bracketed' } : { next };
+}
+
+/** Share of requests (errors) or arrivals (drops) above which a step did not hold. */
+const MAX_FAIL_SHARE = 0.01;
+/** Served below this share of the offered rate, the queue was growing: not sustainable. */
+const MIN_SERVED_SHARE = 0.9;
+
+/**
+ * Did a step hold? p95 within the SLO, few errors and drops, and the server kept up with the
+ * arrivals. The last matters in short steps: just past capacity the queue grows slowly, so p95
+ * can still look fine after a few seconds while throughput already falls behind.
+ */
+export function stepHeld(s: { rate: number; seconds: number; p95: number | null; achievedRps: number; dropped: number; errors: number; requests: number }, sloMs: number): boolean {
+  const offered = s.rate * s.seconds;
+  return s.p95 !== null
+    && s.p95 <= sloMs
+    && s.errors <= MAX_FAIL_SHARE * Math.max(1, s.requests)
+    && s.dropped <= MAX_FAIL_SHARE * Math.max(1, offered)
+    && s.achievedRps >= MIN_SERVED_SHARE * s.rate;
+}

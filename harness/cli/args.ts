@@ -1,0 +1,121 @@
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { WORK_MODELS } from '../../targets/lib/define.ts';
+import { LabError, labErrorMap, zodMessage } from '../errors.ts';
+
+export const USAGE = `Usage: npm run lab -- [options]
+
+  --targets a,b        targets to run, by name or .ts file (default: every file in targets/)
+  --profile NAME|FILE  load profile (default: launch); see --list
+  --url URL            drive a server that is already running (http://127.0.0.1:PORT) instead of
+                       starting targets; not with --targets
+  --work MODEL         block | sleep | cpu: how each request spends its 10–100 ms (default: block)
+  --seed N             seed of the service-time and think-time sequences (default: 1)
+  --size N             workers / pool threads for multi-worker targets (default: each target's own, 4)
+  --out DIR            write the run folder exactly here (default: results/<time>-<profile>/)
+  --force              allow --out to overwrite a non-empty folder
+  --timeout-ms N       per-request timeout in ms, overriding the profile's timeoutMs (default: the profile's, 10000)
+  --allow-remote       allow load to a non-loopback address; without it the lab only ever sends to
+                       127.0.0.0/8, ::1 or localhost (use it only against a server you own)
+  --repeat N           run each target N times, interleaved (A B A B …), and report the spread (default: 1, max 10)
+  --capacity           instead of a profile: each target's max req/s with autocannon at fixed connections
+    --connections N        connections, each sending again as soon as answered (default: 16)
+    --capacity-seconds S   measured seconds per target (default: 10)
+  --knee               instead of a profile: each target's highest arrival rate whose p95 holds under the SLO
+    --slo-ms N             the p95 bound (default: 500)
+    --knee-step-seconds S  seconds each rate is held (default: 5)
+  --list               list the targets and profiles found, then exit
+  --help               this text`;
+
+const intFlag = (name: string) =>
+  z.string().optional().transform((v, ctx) => {
+    if (v === undefined) return undefined;
+    const n = Number(v);
+    if (!/^-?\d+$/.test(v.trim()) || !Number.isSafeInteger(n)) {
+      ctx.addIssue({ code: 'custom', message: `must be a whole number, got "${v}"`, path: [] });
+      return z.NEVER;
+    }
+    return n;
+  }).describe(name);
+
+const flagsSchema = z.object({
+  targets: z.string().optional().transform((v) => (v === undefined ? undefined : v.split(',').map((s) => s.trim()).filter(Boolean))),
+  profile: z.string().min(1).default('launch'),
+  work: z.enum(WORK_MODELS).default('block'),
+  seed: intFlag('seed').pipe(z.number().int().min(0).max(2 ** 31 - 1).default(1)),
+  size: intFlag('size').pipe(z.number().int().min(1).max(64).optional()),
+  url: z.string().min(1).optional(),
+  out: z.string().min(1).optional(),
+  force: z.boolean().default(false),
+  'timeout-ms': intFlag('timeout-ms').pipe(z.number().int().min(1).max(600_000).optional()),
+  'allow-remote': z.boolean().default(false),
+  repeat: intFlag('repeat').pipe(z.number().int().min(1).max(10).default(1)),
+  capacity: z.boolean().default(false),
+  connections: intFlag('connections').pipe(z.number().int().min(1).max(1024).optional()),
+  'capacity-seconds': intFlag('capacity-seconds').pipe(z.number().int().min(1).max(300).optional()),
+  knee: z.boolean().default(false),
+  'slo-ms': intFlag('slo-ms').pipe(z.number().int().min(1).max(60_000).optional()),
+  'knee-step-seconds': intFlag('knee-step-seconds').pipe(z.number().int().min(2).max(60).optional()),
+  list: z.boolean().default(false),
+  help: z.boolean().default(false),
+}).strict();
+
+export type LabFlags = z.infer<typeof flagsSchema>;
+
+/** `--seed -1` reads to parseArgs as a flag named -1 ("ambiguous"); `--seed=-1` gets the range message instead. */
+function joinNegativeValues(argv: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const next = argv[i + 1];
+    if (/^--[a-z-]+$/.test(a) && next !== undefined && /^-\d/.test(next)) {
+      out.push(`${a}=${next}`);
+      i++;
+    } else out.push(a);
+  }
+  return out;
+}
+
+/** Parse `npm run lab -- …`; any mistake is a one-line LabError naming the flag. */
+export function parseLabArgs(argv: string[]): LabFlags {
+  let values: Record<string, unknown>;
+  const args = joinNegativeValues(argv);
+  try {
+    ({ values } = parseArgs({
+      args,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        targets: { type: 'string' }, profile: { type: 'string' }, work: { type: 'string' },
+        seed: { type: 'string' }, size: { type: 'string' }, out: { type: 'string' }, url: { type: 'string' },
+        force: { type: 'boolean' }, 'timeout-ms': { type: 'string' }, 'allow-remote': { type: 'boolean' }, list: { type: 'boolean' }, help: { type: 'boolean' },
+        repeat: { type: 'string' }, capacity: { type: 'boolean' }, connections: { type: 'string' }, 'capacity-seconds': { type: 'string' },
+        knee: { type: 'boolean' }, 'slo-ms': { type: 'string' }, 'knee-step-seconds': { type: 'string' },
+      },
+    }));
+  } catch (err) {
+    throw new LabError('BAD_INPUT', `${err instanceof Error ? err.message.split('\n')[0] : String(err)} (see --help)`);
+  }
+  const parsed = flagsSchema.safeParse(values, { errorMap: labErrorMap });
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const flag = `--${String(issue?.path[0] ?? '')}`;
+    throw new LabError('BAD_INPUT', zodMessage(flag, parsed.error, values).replace(`${flag}: ${String(issue?.path[0] ?? '')} `, `${flag}: `));
+  }
+  if (parsed.data.targets && parsed.data.targets.length === 0) throw new LabError('BAD_INPUT', '--targets: must name at least one target');
+  checkModeFlags(parsed.data);
+  if (parsed.data.url !== undefined && parsed.data.targets) {
+    throw new LabError('BAD_INPUT', '--url and --targets cannot be used together: --url drives a server already running, --targets starts the lab\'s own');
+  }
+  return parsed.data;
+}
+
+// A mode's tuning flag without the mode would be silently ignored: say so instead.
+function checkModeFlags(f: LabFlags): void {
+  const needs: [keyof LabFlags, 'capacity' | 'knee'][] = [['connections', 'capacity'], ['capacity-seconds', 'capacity'], ['slo-ms', 'knee'], ['knee-step-seconds', 'knee']];
+  for (const [flag, mode] of needs) {
+    if (f[flag] !== undefined && !f[mode]) throw new LabError('BAD_INPUT', `--${flag}: only applies with --${mode}`);
+  }
+  if (f.url !== undefined && (f.capacity || f.knee)) throw new LabError('BAD_INPUT', `--url: --${f.capacity ? 'capacity' : 'knee'} starts the lab's own targets (it needs their declared concurrency); use --targets`);
+  if (f.repeat > 1 && (f.capacity || f.knee)) throw new LabError('BAD_INPUT', `--repeat: applies to profile runs, not to --${f.capacity ? 'capacity' : 'knee'}`);
+}

@@ -1,0 +1,70 @@
+import { MEAN_SERVICE_MS } from '../../targets/lib/prng.ts';
+import { runCapacity } from '../modes/capacity.ts';
+import type { FoundTarget } from '../input/discover.ts';
+import { runKnee } from '../modes/knee.ts';
+import type { LabFlags } from './args.ts';
+import { formatCapacity, formatKnee } from './mode-tables.ts';
+import path from 'node:path';
+import { machineInfo } from '../results/machine.ts';
+import { safeDirName, writeManifest } from '../results/write.ts';
+import { RESULTS_SCHEMA_VERSION, type RunManifest, type TargetState } from '../results/format.ts';
+import { concurrencyOf } from '../run/lab.ts';
+
+/** The run folder's suffix for the measurement modes: results/<time>-capacity, -knee, -capacity-knee. */
+export function modeName(flags: Pick<LabFlags, 'capacity' | 'knee'>): string | null {
+  const parts = [flags.capacity ? 'capacity' : '', flags.knee ? 'knee' : ''].filter(Boolean);
+  return parts.length ? parts.join('-') : null;
+}
+
+/**
+ * `--capacity` and/or `--knee` instead of a profile run: each writes its JSON into the run
+ * folder and prints its table. Exit code: 0 all ok, 1 a target failed, 130 interrupted.
+ */
+export async function runModes(o: {
+  flags: LabFlags;
+  targets: FoundTarget[];
+  runDir: string;
+  signal: AbortSignal;
+  spawned(pid: number): void;
+  stopped(pid: number): void;
+}): Promise<number> {
+  const { flags } = o;
+  const common = {
+    targets: o.targets, work: flags.work, seed: flags.seed, size: flags.size, runDir: o.runDir, signal: o.signal,
+    allowRemote: flags['allow-remote'], spawned: o.spawned, stopped: o.stopped, log: (line: string) => console.log(line),
+  };
+  console.log(`loadlab: ${modeName(flags)} mode, ${o.targets.length} target(s), work ${flags.work}, seed ${flags.seed}`);
+  console.log(`results: ${o.runDir}\n`);
+  // The same manifest as a profile run (machine, Node, commit, seed), with no profile: the report reads it.
+  const manifest: RunManifest = {
+    schemaVersion: RESULTS_SCHEMA_VERSION, runId: path.basename(o.runDir), startedAt: new Date().toISOString(), finishedAt: null, complete: false,
+    ...(await machineInfo()), work: flags.work, seed: flags.seed, profile: null, profileSource: modeName(flags) ?? '',
+    targets: o.targets.map((t) => ({ name: t.definition.name, description: t.definition.description, ...concurrencyOf(t, flags.size), state: 'interrupted', error: 'not run', dir: safeDirName(t.definition.name) })),
+  };
+  await writeManifest(o.runDir, manifest);
+  const states: string[] = [];
+  const settle = (rows: { name: string; state: string; error: string | null }[]) => {
+    for (const r of rows) {
+      const entry = manifest.targets.find((t) => t.name === r.name);
+      if (entry && entry.state !== 'failed') Object.assign(entry, { state: r.state as TargetState, error: r.error });
+    }
+  };
+  if (flags.capacity) {
+    const rows = await runCapacity({ ...common, connections: flags.connections, seconds: flags['capacity-seconds'] });
+    console.log(`\nCapacity (closed loop, no rate limit; theory = concurrency ÷ ${MEAN_SERVICE_MS} ms mean service, block work only):\n${formatCapacity(rows)}\n`);
+    states.push(...rows.map((r) => r.state));
+    settle(rows);
+  }
+  if (flags.knee && !o.signal.aborted) {
+    const rows = await runKnee({ ...common, sloMs: flags['slo-ms'], stepSeconds: flags['knee-step-seconds'] });
+    console.log(`\nKnee (open model; highest arrival rate whose p95 held under the SLO):\n${formatKnee(rows)}\n`);
+    states.push(...rows.map((r) => r.state));
+    settle(rows);
+  }
+  manifest.complete = !o.signal.aborted;
+  manifest.finishedAt = new Date().toISOString();
+  await writeManifest(o.runDir, manifest);
+  console.log(`run folder: ${o.runDir}`);
+  if (o.signal.aborted) return 130;
+  return states.some((s) => s !== 'ok') ? 1 : 0;
+}

@@ -1,0 +1,60 @@
+import path from 'node:path';
+import type { WorkModel } from '../../targets/lib/define.ts';
+import type { FoundTarget } from '../input/discover.ts';
+import { assertLoopbackUrl } from '../input/loopback.ts';
+import { safeDirName } from '../results/write.ts';
+import { concurrencyOf } from '../run/lab.ts';
+import { startTarget, type StartedTarget } from '../spawn/start-target.ts';
+
+/** What the capacity and knee modes share: which targets, how they are started, where logs go. */
+export interface ModeOptions {
+  targets: FoundTarget[];
+  work: WorkModel;
+  seed: number;
+  size?: number;
+  runDir: string;
+  signal: AbortSignal;
+  allowRemote?: boolean;
+  /** Started and stopped processes, so an emergency exit can kill them synchronously. */
+  spawned?(pid: number): void;
+  stopped?(pid: number): void;
+  /** One line of progress; the modes never print by themselves. */
+  log?(line: string): void;
+}
+
+export interface TargetInfo { name: string; concurrency: number; size: number }
+
+export const targetInfo = (t: FoundTarget, size: number | undefined): TargetInfo => ({ name: t.definition.name, ...concurrencyOf(t, size) });
+
+export const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
+/** Start one target (log in RUN_DIR/<target>/target.log), run `fn` against it, always stop it. */
+export async function withTarget<T>(o: ModeOptions, t: FoundTarget, fn: (started: StartedTarget, info: TargetInfo) => Promise<T>): Promise<T> {
+  const info = targetInfo(t, o.size);
+  let started: StartedTarget;
+  try {
+    started = await startTarget({
+      file: t.file,
+      name: info.name,
+      work: o.work,
+      seed: o.seed,
+      size: info.size,
+      env: t.definition.env,
+      readyTimeoutMs: (t.definition.readyTimeoutSeconds ?? 15) * 1000,
+      logFile: path.join(o.runDir, safeDirName(info.name), 'target.log'),
+      onSpawn: (pid) => o.spawned?.(pid),
+      signal: o.signal,
+    });
+  } catch (err) {
+    const pid = (err as { pid?: unknown }).pid;
+    if (typeof pid === 'number') o.stopped?.(pid);
+    throw err;
+  }
+  try {
+    assertLoopbackUrl(started.url, o.allowRemote ?? false);
+    return await fn(started, info);
+  } finally {
+    await started.stop();
+    o.stopped?.(started.pid);
+  }
+}

@@ -1,0 +1,235 @@
+import * as hdr from 'hdr-histogram-js';
+import type { Histogram } from 'hdr-histogram-js';
+import { encodeHistogram, latencyStats, newLatencyHistogram, recordUs, recordUsWithExpectedInterval } from './histogram.ts';
+import { ERROR_KINDS, type ErrorCounts, type ErrorKind, type HistogramsFile, type IntervalRow, type LatencyBasis, type StageStats } from '../results/format.ts';
+import type { StageWindow } from '../analysis/schedule.ts';
+
+const MAX_SAMPLES_PER_KIND = 5;
+
+export const zeroErrors = (): ErrorCounts => ({ refused: 0, reset: 0, timeout: 0, http: 0, other: 0 });
+
+function sumErrors(e: ErrorCounts): number {
+  return ERROR_KINDS.reduce((n, k) => n + e[k], 0);
+}
+
+interface Interval {
+  users: number;
+  ok: number;
+  errors: ErrorCounts;
+  dropped: number;
+  raw: Histogram;
+  corrected: Histogram | null;
+  sent: Histogram | null;
+}
+
+interface StageAcc {
+  window: StageWindow;
+  raw: Histogram;
+  corrected: Histogram | null;
+  sent: Histogram | null;
+}
+
+export interface RecorderOptions {
+  windows: StageWindow[];
+  /** Seconds the profile lasts: responses completing later are counted in its last second. */
+  duration: number;
+  /**
+   * Keep a coordinated-omission-corrected view (HdrHistogram's recordValueWithExpectedInterval):
+   * the interval at which a virtual user would have sent had the server kept up.
+   */
+  expectedIntervalUs: number | null;
+  /**
+   * What `ok()`'s latency is timed from. 'intended' (open model) also keeps the latency from
+   * the actual send, passed as `ok()`'s third argument, as a second view.
+   * @default 'sent'
+   */
+  latencyBasis?: LatencyBasis;
+  /** Called as each second closes (live progress). */
+  onInterval?: (row: IntervalRow) => void;
+}
+
+export interface RecorderResult {
+  rows: IntervalRow[];
+  stages: StageStats[];
+  histograms: HistogramsFile;
+  hlog: string;
+  errors: ErrorCounts;
+  samples: Partial<Record<ErrorKind, string[]>>;
+}
+
+/**
+ * Records one target's run in one-second intervals. Memory stays flat however long the run:
+ * each second's histogram is folded into its stage and the whole run, logged, then reset.
+ * Time is passed in (seconds since the profile started) so tests can drive it.
+ */
+export class Recorder {
+  private readonly rows: IntervalRow[] = [];
+  private readonly stages: StageAcc[];
+  private readonly run = newLatencyHistogram();
+  private readonly runCorrected: Histogram | null;
+  private readonly runSent: Histogram | null;
+  private readonly cur: Interval;
+  private t = 0;
+  private readonly errors = zeroErrors();
+  private readonly samples: Partial<Record<ErrorKind, string[]>> = {};
+  private readonly hlogLines: string[] = [];
+  private readonly hlog = new hdr.HistogramLogWriter((s) => this.hlogLines.push(s));
+
+  constructor(private readonly opts: RecorderOptions) {
+    const corrected = opts.expectedIntervalUs !== null;
+    const sent = opts.latencyBasis === 'intended';
+    const maybe = (keep: boolean) => (keep ? newLatencyHistogram() : null);
+    this.runCorrected = maybe(corrected);
+    this.runSent = maybe(sent);
+    this.stages = opts.windows.map((w) => ({ window: w, raw: newLatencyHistogram(), corrected: maybe(corrected), sent: maybe(sent) }));
+    this.cur = { users: 0, ok: 0, errors: zeroErrors(), dropped: 0, raw: newLatencyHistogram(), corrected: maybe(corrected), sent: maybe(sent) };
+    this.hlog.outputLogFormatVersion();
+    this.hlog.outputComment('loadlab latency log: one interval per second, values in microseconds');
+    this.hlog.outputLegend();
+  }
+
+  /**
+   * A successful response completing at `nowS` that took `latencyUs` from the latency basis;
+   * `sentLatencyUs` (open model) is the same response timed from its actual send.
+   */
+  ok(nowS: number, latencyUs: number, sentLatencyUs = latencyUs): void {
+    this.advance(nowS);
+    // A response that completes after the profile's end (the drain of queued requests) keeps its
+    // latency, in the last second's histogram, but not its throughput: squeezed into that one
+    // second, a queue's worth of completions would make a saturated server look faster.
+    if (nowS < this.opts.duration) this.cur.ok++;
+    recordUs(this.cur.raw, latencyUs);
+    if (this.cur.corrected && this.opts.expectedIntervalUs !== null) {
+      recordUsWithExpectedInterval(this.cur.corrected, latencyUs, this.opts.expectedIntervalUs);
+    }
+    if (this.cur.sent) recordUs(this.cur.sent, sentLatencyUs);
+  }
+
+  error(nowS: number, kind: ErrorKind, message: string): void {
+    this.advance(nowS);
+    this.cur.errors[kind]++;
+    this.errors[kind]++;
+    const list = (this.samples[kind] ??= []);
+    if (list.length < MAX_SAMPLES_PER_KIND && !list.includes(message)) list.push(message);
+  }
+
+  dropped(nowS: number, n = 1): void {
+    this.advance(nowS);
+    this.cur.dropped += n;
+  }
+
+  /** Users (closed model) or scheduled rate (open model) in effect now; the row keeps the last value. */
+  users(nowS: number, users: number): void {
+    this.advance(nowS);
+    this.cur.users = users;
+  }
+
+  /** Close every whole second before `nowS`; returns the rows closed by this call. */
+  advance(nowS: number): IntervalRow[] {
+    const target = Math.min(Math.floor(nowS), this.opts.duration - 1);
+    const closed: IntervalRow[] = [];
+    while (this.t < target) closed.push(this.closeInterval());
+    return closed;
+  }
+
+  /**
+   * Close the run. `untilS` ends it early (an interruption or a dead target): rows stop at the
+   * last second reached instead of padding the rest of the profile with zeros that look measured.
+   */
+  finish(untilS = this.opts.duration): RecorderResult {
+    const end = Math.max(0, Math.min(this.opts.duration, Math.ceil(untilS)));
+    this.advance(end);
+    while (this.rows.length < end) this.closeInterval();
+    const stages = this.stages.map((s) => this.stageStats(s));
+    return {
+      rows: this.rows,
+      stages,
+      histograms: {
+        unit: 'us',
+        latencyBasis: this.opts.latencyBasis ?? 'sent',
+        run: encodeHistogram(this.run),
+        runCorrected: this.runCorrected ? encodeHistogram(this.runCorrected) : null,
+        runSent: this.runSent ? encodeHistogram(this.runSent) : null,
+        stages: this.stages.map((s) => ({
+          index: s.window.index,
+          raw: encodeHistogram(s.raw),
+          corrected: s.corrected ? encodeHistogram(s.corrected) : null,
+          sent: s.sent ? encodeHistogram(s.sent) : null,
+        })),
+      },
+      hlog: this.hlogLines.join(''),
+      errors: { ...this.errors },
+      samples: this.samples,
+    };
+  }
+
+  private closeInterval(): IntervalRow {
+    const c = this.cur;
+    const t = this.t;
+    const stats = latencyStats(c.raw);
+    const stage = this.stages.findLastIndex((s) => s.window.at <= t);
+    const row: IntervalRow = {
+      t,
+      stage: Math.max(0, stage),
+      users: c.users,
+      requests: c.ok + sumErrors(c.errors),
+      rps: c.ok,
+      errors: { ...c.errors },
+      errorsTotal: sumErrors(c.errors),
+      dropped: c.dropped,
+      p50: stats.p50, p90: stats.p90, p95: stats.p95, p99: stats.p99, max: stats.max,
+    };
+    this.rows.push(row);
+    this.opts.onInterval?.(row);
+    this.hlog.outputIntervalHistogram(c.raw, t, t + 1, 1000);
+    this.run.add(c.raw);
+    if (c.corrected) this.runCorrected?.add(c.corrected);
+    if (c.sent) this.runSent?.add(c.sent);
+    const acc = this.stages.find((s) => t >= s.window.steadyFrom && t < s.window.end);
+    if (acc) {
+      acc.raw.add(c.raw);
+      if (c.corrected) acc.corrected?.add(c.corrected);
+      if (c.sent) acc.sent?.add(c.sent);
+    }
+    c.raw.reset();
+    c.corrected?.reset();
+    c.sent?.reset();
+    c.ok = 0;
+    c.errors = zeroErrors();
+    c.dropped = 0;
+    this.t++;
+    return row;
+  }
+
+  private stageStats(s: StageAcc): StageStats {
+    const w = s.window;
+    const rows = this.rows.filter((r) => r.t >= w.steadyFrom && r.t < w.end);
+    const errors = zeroErrors();
+    let ok = 0;
+    let dropped = 0;
+    for (const r of rows) {
+      ok += r.rps;
+      dropped += r.dropped;
+      for (const k of ERROR_KINDS) errors[k] += r.errors[k];
+    }
+    const errorsTotal = sumErrors(errors);
+    const requests = ok + errorsTotal;
+    const seconds = Math.max(1, Math.min(w.end, this.rows.length) - w.steadyFrom);
+    return {
+      index: w.index,
+      at: w.at,
+      end: w.end,
+      steadyFrom: w.steadyFrom,
+      users: w.users,
+      requests,
+      rps: Math.round((ok / seconds) * 10) / 10,
+      errors,
+      errorsTotal,
+      errorPct: requests === 0 ? 0 : Math.round((errorsTotal / requests) * 1000) / 10,
+      dropped,
+      ...latencyStats(s.raw),
+      corrected: s.corrected ? latencyStats(s.corrected) : null,
+      sent: s.sent ? latencyStats(s.sent) : null,
+    };
+  }
+}

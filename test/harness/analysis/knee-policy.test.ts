@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import { KNEE_POLICY, kneeBracket, maxSustainable, nextKneeRate, stepHeld, type KneeDecision, type KneePolicy, type KneeTry } from '../../../harness/analysis/knee-policy.ts';
+
+/** Run the policy against a server whose true knee is `knee`: every rate ≤ knee holds. */
+function search(knee: number, policy: KneePolicy = KNEE_POLICY): { rates: number[]; end: KneeDecision; answer: number | null } {
+  const history: KneeTry[] = [];
+  for (let i = 0; i < 100; i++) {
+    const d = nextKneeRate(history, policy);
+    if ('done' in d) return { rates: history.map((h) => h.rate), end: d, answer: maxSustainable(history) };
+    history.push({ rate: d.next, ok: d.next <= knee });
+  }
+  throw new Error('policy did not stop');
+}
+
+describe('nextKneeRate', () => {
+  it('starts low, doubles until a step breaks, then bisects three times', () => {
+    const r = search(17);
+    expect(r.rates).toEqual([5, 10, 20, 15, 17.5, 16.3]);
+    expect(r.end).toEqual({ done: 'bracketed' });
+    expect(r.answer).toBe(16.3);
+  });
+
+  it('finds a worker-pool-sized knee within the step cap', () => {
+    const r = search(70);
+    expect(r.rates).toEqual([5, 10, 20, 40, 80, 60, 70, 75]);
+    expect(r.answer).toBe(70);
+  });
+
+  it('stops bisecting once the bracket is within the resolution', () => {
+    const r = search(17, { ...KNEE_POLICY, bisections: 10, resolution: 0.1 });
+    // 16.3 held, 17.5 broke: 17.5 ≤ 16.3 × 1.1, close enough.
+    expect(r.rates).toEqual([5, 10, 20, 15, 17.5, 16.3]);
+    expect(r.end).toEqual({ done: 'bracketed' });
+  });
+
+  it('halves when even the first rate breaks, and gives up below the minimum', () => {
+    expect(search(3).rates).toEqual([5, 2.5, 3.8, 3.2, 2.9]);
+    expect(search(3).answer).toBe(2.9);
+    const dead = search(0);
+    expect(dead.rates).toEqual([5, 2.5, 1.3]);
+    expect(dead.end).toEqual({ done: 'min-rate' });
+    expect(dead.answer).toBeNull();
+  });
+
+  it('stops at the maximum rate when nothing breaks', () => {
+    const r = search(Infinity, { ...KNEE_POLICY, maxRps: 30 });
+    expect(r.rates).toEqual([5, 10, 20, 30]);
+    expect(r.end).toEqual({ done: 'max-rate' });
+    expect(r.answer).toBe(30);
+  });
+
+  it('never takes more than maxSteps steps', () => {
+    const r = search(Infinity, { ...KNEE_POLICY, maxSteps: 4 });
+    expect(r.rates).toHaveLength(4);
+    expect(r.end).toEqual({ done: 'max-steps' });
+  });
+
+  it('ignores a noisy pass above a rate that broke', () => {
+    const history: KneeTry[] = [{ rate: 5, ok: true }, { rate: 10, ok: true }, { rate: 20, ok: false }, { rate: 15, ok: false }, { rate: 17.5, ok: true }];
+    expect(kneeBracket(history)).toEqual({ lo: 10, hi: 15 });
+    expect(maxSustainable(history)).toBe(10);
+    expect(nextKneeRate(history)).toEqual({ next: 12.5 });
+  });
+});
+
+describe('stepHeld', () => {
+  const base = { rate: 20, seconds: 5, p95: 300, achievedRps: 19.8, dropped: 0, errors: 0, requests: 100 };
+
+  it('holds with p95 within the SLO, no errors and the rate served', () => {
+    expect(stepHeld(base, 500)).toBe(true);
+    expect(stepHeld({ ...base, p95: 500 }, 500)).toBe(true);
+  });
+
+  it('breaks on p95 past the SLO, or no successful response at all', () => {
+    expect(stepHeld({ ...base, p95: 501 }, 500)).toBe(false);
+    expect(stepHeld({ ...base, p95: null }, 500)).toBe(false);
+  });
+
+  it('breaks on more than 1% errors or drops', () => {
+    expect(stepHeld({ ...base, errors: 1 }, 500)).toBe(true);
+    expect(stepHeld({ ...base, errors: 2 }, 500)).toBe(false);
+    expect(stepHeld({ ...base, dropped: 2 }, 500)).toBe(false);
+  });
+
+  it('breaks when the server serves under 90% of the offered rate, whatever p95 says', () => {
+    expect(stepHeld({ ...base, achievedRps: 18 }, 500)).toBe(true);
+    expect(stepHeld({ ...base, achievedRps: 17.9 }, 500)).toBe(false);
+  });
+});

@@ -1,0 +1,132 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { execa } from 'execa';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { openProfileSchema, type OpenProfileInput } from '../../../profiles/lib/define.ts';
+import { driveOpen } from '../../../harness/drive/open.ts';
+import { Recorder } from '../../../harness/record/recorder.ts';
+import type { RunManifest, StageStats, Summary } from '../../../harness/results/format.ts';
+import { stageWindows } from '../../../harness/analysis/schedule.ts';
+
+const ROOT = path.resolve(import.meta.dirname, '../../..');
+const servers: Server[] = [];
+let tmp = '';
+
+/** A server in this process on an ephemeral loopback port; `delayMs` decides each answer's delay. */
+async function serve(delayMs: (receivedAtMs: number) => number): Promise<string> {
+  const server = createServer((req, res) => {
+    setTimeout(() => res.end('ok'), delayMs(performance.now()));
+    req.resume();
+  });
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+afterEach(async () => {
+  for (const s of servers.splice(0)) {
+    s.closeAllConnections();
+    await new Promise((resolve) => s.close(resolve));
+  }
+});
+
+afterAll(async () => {
+  if (tmp) await rm(tmp, { recursive: true, force: true });
+});
+
+async function drive(origin: string, input: Omit<OpenProfileInput, 'name' | 'model'>) {
+  const profile = openProfileSchema.parse({ name: 'test', model: 'open', warmupSeconds: 0, ...input });
+  const recorder = new Recorder({ windows: stageWindows(profile), duration: Math.ceil(profile.duration), expectedIntervalUs: null, latencyBasis: 'intended' });
+  const stats = await driveOpen({ origin, profile, recorder, signal: new AbortController().signal });
+  return { stats, result: recorder.finish() };
+}
+
+describe('driveOpen against an in-process server', () => {
+  it('sends 50 req/s for 3 s on schedule to a 20 ms server', async () => {
+    const origin = await serve(() => 20);
+    const { stats, result } = await drive(origin, { stages: [{ at: 0, rate: 50 }], duration: 3, maxInFlight: 50, timeoutMs: 2000 });
+    const ok = result.rows.reduce((n, r) => n + r.rps, 0);
+    expect(stats.scheduled).toBe(150);
+    expect(stats.dropped).toBe(0);
+    expect(ok).toBeGreaterThanOrEqual(128);
+    expect(ok).toBeLessThanOrEqual(172);
+    expect(result.rows.map((r) => r.users)).toEqual([50, 50, 50]);
+    const [stage] = result.stages;
+    // Wide bands: 2 noisy cores. The floor is the server's own 20 ms.
+    expect(stage!.p50!).toBeGreaterThanOrEqual(19);
+    expect(stage!.p50!).toBeLessThan(150);
+    expect(stage!.sent!.count).toBe(stage!.count);
+    expect(result.histograms.latencyBasis).toBe('intended');
+  });
+
+  it('counts drops and times stalled requests from their intended send time', async () => {
+    let first = 0;
+    // From 1 s to 2 s after the first request, every answer takes 1 s.
+    const origin = await serve((now) => {
+      first ||= now;
+      const t = now - first;
+      return t >= 1000 && t < 2000 ? 1000 : 5;
+    });
+    const { stats, result } = await drive(origin, { stages: [{ at: 0, rate: 50 }], duration: 3, maxInFlight: 5, timeoutMs: 3000 });
+    const dropped = result.rows.reduce((n, r) => n + r.dropped, 0);
+    expect(dropped).toBeGreaterThan(0);
+    expect(dropped).toBe(stats.dropped);
+    expect(stats.launched + stats.dropped).toBe(150);
+    const run = result.stages[0]!;
+    expect(run.errorsTotal).toBe(0);
+    expect(run.p99!).toBeGreaterThanOrEqual(900);
+    expect(run.p99!).toBeLessThan(3000);
+  });
+});
+
+describe('npm run lab -- --url', () => {
+  const lab = (args: string[]) => execa(process.execPath, ['--import', 'tsx', 'harness/cli/main.ts', ...args], { cwd: ROOT, reject: false, all: true });
+
+  it('drives a server the lab did not start and writes the usual run folder', async () => {
+    tmp = await mkdtemp(path.join(tmpdir(), 'loadlab-url-'));
+    const profileFile = path.join(tmp, 'tiny-open.ts');
+    const define = path.join(ROOT, 'profiles/lib/define.ts');
+    await writeFile(profileFile, `import { defineProfile } from ${JSON.stringify(define)};\n`
+      + `export default defineProfile({ name: 'tiny-open', model: 'open', stages: [{ at: 0, rate: 20 }], duration: 2, warmupSeconds: 0, timeoutMs: 2000 });\n`);
+    let hits = 0;
+    const origin = await serve(() => {
+      hits++;
+      return 10;
+    });
+    const out = path.join(tmp, 'run');
+    const res = await lab(['--url', origin, '--profile', profileFile, '--out', out]);
+    expect(res.exitCode, res.all).toBe(0);
+    expect(hits).toBeGreaterThanOrEqual(30);
+
+    const host = new URL(origin).host;
+    const summary = JSON.parse(await readFile(path.join(out, 'summary.json'), 'utf8')) as Summary;
+    expect(summary.targets).toHaveLength(1);
+    expect(summary.targets[0]).toMatchObject({ name: host, concurrency: 0, state: 'ok', status: 'held' });
+    const manifest = JSON.parse(await readFile(path.join(out, 'manifest.json'), 'utf8')) as RunManifest;
+    expect(manifest.complete).toBe(true);
+    expect(manifest.targets[0]).toMatchObject({ name: host, description: origin, url: origin, concurrency: 0, size: 0 });
+    const stages = JSON.parse(await readFile(path.join(out, manifest.targets[0]!.dir, 'stages.json'), 'utf8')) as StageStats[];
+    expect(stages[0]!.requests).toBeGreaterThanOrEqual(30);
+  });
+
+  it('refuses a non-loopback URL with exit 2 before sending anything', async () => {
+    const out = path.join(await mkdtemp(path.join(tmpdir(), 'loadlab-url-')), 'run');
+    const started = Date.now();
+    const res = await lab(['--url', 'http://10.0.0.1:1', '--profile', 'smoke', '--out', out]);
+    expect(res.exitCode, res.all).toBe(2);
+    expect(res.stderr).toMatch(/refusing to send load to 10\.0\.0\.1:1: not a loopback address/);
+    // No run folder and no time spent connecting: nothing was sent.
+    await expect(stat(out)).rejects.toThrow();
+    expect(Date.now() - started).toBeLessThan(15_000);
+    await rm(path.dirname(out), { recursive: true, force: true });
+  });
+
+  it('rejects --url with --targets in one line', async () => {
+    const res = await lab(['--url', 'http://127.0.0.1:1', '--targets', 'express-dev']);
+    expect(res.exitCode).toBe(2);
+    expect(res.stderr.trim()).toBe('loadlab: --url and --targets cannot be used together: --url drives a server already running, --targets starts the lab\'s own');
+  });
+});

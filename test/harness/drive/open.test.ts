@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import { ArrivalQueue } from '../../../harness/drive/arrivals.ts';
+import { meanScheduledRate } from '../../../harness/drive/open.ts';
+import { openProfileSchema, type RateStage } from '../../../profiles/lib/define.ts';
+import { arrivalSchedule, expectedArrivals } from '../../../harness/analysis/schedule.ts';
+import { verdict } from '../../../harness/analysis/verdict.ts';
+
+const round = (xs: number[]) => xs.map((x) => Math.round(x * 1e6) / 1e6);
+const constant10: RateStage[] = [{ at: 0, rate: 10 }];
+const queue = (stages: RateStage[], duration: number) => new ArrivalQueue(arrivalSchedule(stages, duration));
+
+describe('ArrivalQueue: what one wake-up launches and drops', () => {
+  it('launches every arrival due by now, and none later', () => {
+    const q = queue(constant10, 2);
+    expect(q.next).toBeCloseTo(0.05, 9);
+    expect(q.due(0.04, 100)).toEqual({ launch: [], dropped: [] });
+    const first = q.due(0.5, 100);
+    expect(round(first.launch)).toEqual([0.05, 0.15, 0.25, 0.35, 0.45]);
+    expect(first.dropped).toEqual([]);
+    expect(q.next).toBeCloseTo(0.55, 9);
+  });
+
+  it('drops the arrivals beyond the free in-flight slots, keeping their intended times', () => {
+    const q = queue(constant10, 2);
+    q.due(0.5, 100);
+    const r = q.due(1, 2);
+    expect(round(r.launch)).toEqual([0.55, 0.65]);
+    expect(round(r.dropped)).toEqual([0.75, 0.85, 0.95]);
+    expect(round(q.due(1.2, 0).dropped)).toEqual([1.05, 1.15]);
+  });
+
+  it('launches a late wake-up’s whole backlog in one burst: lateness alone drops nothing', () => {
+    const q = queue(constant10, 2);
+    const r = q.due(1.5, Infinity);
+    expect(r.launch).toHaveLength(15);
+    expect(r.dropped).toEqual([]);
+  });
+
+  it('is spent after the last arrival', () => {
+    const q = queue(constant10, 1);
+    expect(q.due(5, Infinity).launch).toHaveLength(10);
+    expect(q.next).toBeNull();
+    expect(q.due(6, Infinity)).toEqual({ launch: [], dropped: [] });
+  });
+
+  it('follows a ramp second by second when woken every 10 ms (10 → 30 req/s over 2 s)', () => {
+    const ramp: RateStage[] = [{ at: 0, rate: 10 }, { at: 2, from: 10, rate: 30 }];
+    const q = queue(ramp, 4);
+    const perSecond = [0, 0, 0, 0];
+    for (let tick = 1; tick <= 400; tick++) {
+      for (const t of q.due(tick / 100, Infinity).launch) perSecond[Math.floor(t)]!++;
+    }
+    // ∫rate over each second: 10, 10, then 10→20 (15) and 20→30 (25).
+    expect(perSecond).toEqual([10, 10, 15, 25]);
+    expect(perSecond.reduce((a, b) => a + b)).toBe(expectedArrivals(ramp, 4, 0, 4));
+    expect(q.next).toBeNull();
+  });
+
+  it('with 3 free slots per wake-up, launches 3 of every 5 due and drops the rest', () => {
+    const q = queue([{ at: 0, rate: 50 }], 2);
+    let launched = 0;
+    let dropped = 0;
+    for (let tick = 1; tick <= 20; tick++) {
+      const r = q.due(tick / 10, 3);
+      launched += r.launch.length;
+      dropped += r.dropped.length;
+    }
+    expect(launched).toBe(60);
+    expect(dropped).toBe(40);
+  });
+});
+
+describe('an open ramp stage offers its mean rate, not the rate it ends at', () => {
+  const profile = openProfileSchema.parse({
+    name: 'ramp', model: 'open', duration: 55,
+    stages: [{ at: 0, rate: 10 }, { at: 15, from: 10, rate: 45 }, { at: 35, rate: 45 }],
+  });
+
+  it('averages the schedule over a span', () => {
+    expect(meanScheduledRate(profile, 0, 15)).toBe(10);
+    expect(meanScheduledRate(profile, 15, 35)).toBe(27.5);
+    expect(meanScheduledRate(profile, 15, 16)).toBe(10.9);
+    expect(meanScheduledRate(profile, 54, 60)).toBe(45);
+  });
+
+  it('lets a server that kept pace with the ramp hold', () => {
+    const stage = (index: number, users: number, offered: number, rps: number) =>
+      ({ index, users, offered, rps, requests: rps * 20, p95: 120, mean: 60, errorPct: 0 });
+    const v = verdict([stage(0, 10, 10, 10), stage(1, 45, 27.5, 27.4), stage(2, 45, 45, 45)], { unit: 'req/s' });
+    expect(v.status).toBe('held');
+  });
+});

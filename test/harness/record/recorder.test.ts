@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import { decodeHistogram } from '../../../harness/record/histogram.ts';
+import { Recorder } from '../../../harness/record/recorder.ts';
+import type { StageWindow } from '../../../harness/analysis/schedule.ts';
+
+const windows: StageWindow[] = [
+  { index: 0, at: 0, end: 4, steadyFrom: 1, users: 2 },
+  { index: 1, at: 4, end: 8, steadyFrom: 5, users: 10 },
+];
+
+/** Feeds a known pattern: second t gets (t + 1) responses of (t + 1) × 10 ms, and one timeout in second 6. */
+function feed(r: Recorder): void {
+  for (let t = 0; t < 8; t++) {
+    r.users(t, t < 4 ? 2 : 10);
+    for (let i = 0; i <= t; i++) r.ok(t + i / 20, (t + 1) * 10_000);
+    if (t === 6) r.error(6.5, 'timeout', 'UND_ERR_HEADERS_TIMEOUT: Headers Timeout Error');
+  }
+}
+
+describe('Recorder: interval → stage → run', () => {
+  it('writes one row per second with that second’s counts and percentiles', () => {
+    const r = new Recorder({ windows, duration: 8, expectedIntervalUs: null });
+    feed(r);
+    const { rows } = r.finish();
+    expect(rows.map((x) => x.t)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    expect(rows.map((x) => x.rps)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(rows.map((x) => x.stage)).toEqual([0, 0, 0, 0, 1, 1, 1, 1]);
+    expect(rows[6]!.errors.timeout).toBe(1);
+    expect(rows[6]!.requests).toBe(8);
+    expect(rows[2]!.p50).toBeCloseTo(30, 0);
+    expect(rows[7]!.users).toBe(10);
+  });
+
+  it('measures stages over their steady part only', () => {
+    const r = new Recorder({ windows, duration: 8, expectedIntervalUs: null });
+    feed(r);
+    const { stages } = r.finish();
+    // Stage 0 steady = seconds 1..3: 2 + 3 + 4 ok responses over 3 s.
+    expect(stages[0]!.requests).toBe(9);
+    expect(stages[0]!.rps).toBe(3);
+    expect(stages[1]!.requests).toBe(6 + 7 + 8 + 1);
+    expect(stages[1]!.errorsTotal).toBe(1);
+    expect(stages[1]!.errorPct).toBeCloseTo(4.5, 1);
+    expect(stages[1]!.count).toBe(21);
+  });
+
+  it('merged per-second histograms equal the whole-run histogram', () => {
+    const r = new Recorder({ windows, duration: 8, expectedIntervalUs: null });
+    feed(r);
+    const res = r.finish();
+    const run = decodeHistogram(res.histograms.run);
+    expect(run.totalCount).toBe(res.rows.reduce((n, row) => n + row.rps, 0));
+    const stageSum = res.histograms.stages.map((s) => decodeHistogram(s.raw));
+    const merged = decodeHistogram(res.histograms.stages[0]!.raw);
+    merged.add(stageSum[1]!);
+    // Stages skip their ramp seconds (0 and 4), so they hold the run minus those seconds.
+    expect(merged.totalCount).toBe(run.totalCount - res.rows[0]!.rps - res.rows[4]!.rps);
+    for (const q of [50, 90, 99, 100]) {
+      const whole = decodeHistogram(res.histograms.run);
+      expect(run.getValueAtPercentile(q)).toBe(whole.getValueAtPercentile(q));
+    }
+    // The interval log round-trips: one line per second.
+    expect(res.hlog.trim().split('\n').filter((l) => !l.startsWith('#') && !l.startsWith('"'))).toHaveLength(8);
+  });
+
+  it('keeps a coordinated-omission-corrected view when asked', () => {
+    const r = new Recorder({ windows, duration: 8, expectedIntervalUs: 100_000 });
+    for (let t = 0; t < 8; t++) r.ok(t, 10_000);
+    r.ok(7.5, 1_000_000); // one 1 s stall where a response was expected every 100 ms
+    const res = r.finish();
+    const raw = decodeHistogram(res.histograms.run);
+    const corrected = decodeHistogram(res.histograms.runCorrected!);
+    expect(raw.totalCount).toBe(9);
+    // HdrHistogram back-fills 900, 800, … 100 ms: the 9 sends the stall prevented.
+    expect(corrected.totalCount).toBe(18);
+  });
+
+  it('counts each error kind and keeps a few distinct samples', () => {
+    const r = new Recorder({ windows, duration: 8, expectedIntervalUs: null });
+    for (let i = 0; i < 10; i++) r.error(1, 'refused', `ECONNREFUSED ${i % 7}`);
+    const res = r.finish();
+    expect(res.errors.refused).toBe(10);
+    expect(res.samples.refused).toHaveLength(5);
+  });
+});
+
+describe('Recorder: the drain after the profile ends', () => {
+  it('keeps the latency of responses completing after the end, but not their throughput', () => {
+    const r = new Recorder({ windows, duration: 8, expectedIntervalUs: null });
+    for (let t = 0; t < 8; t++) r.ok(t + 0.5, 50_000);
+    for (let i = 0; i < 20; i++) r.ok(8 + i * 0.05, 2_000_000); // a queue of 20 draining after the end
+    const res = r.finish();
+    expect(res.rows).toHaveLength(8);
+    expect(res.rows[7]!.rps).toBe(1);
+    expect(res.rows[7]!.p95).toBeGreaterThan(1900);
+    expect(decodeHistogram(res.histograms.run).totalCount).toBe(28);
+  });
+});
