@@ -1,11 +1,11 @@
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { isTargetDefinition, targetDefinitionSchema, type TargetDefinition } from '../../targets/lib/define.ts';
 import { isProfileDefinition, profileSchemaFor, type Profile } from '../../profiles/lib/define.ts';
 import { LabError, labErrorMap, zodMessage } from '../errors.ts';
+import { ROOT } from '../paths.ts';
 
-export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const TARGETS_DIR = path.join(ROOT, 'targets');
 export const PROFILES_DIR = path.join(ROOT, 'profiles');
 

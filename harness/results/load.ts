@@ -6,7 +6,7 @@ import {
 } from './format.ts';
 import { safeDirName } from './write.ts';
 import { countedRuns, medianStages } from '../analysis/spread.ts';
-import { ReportInputError } from '../../reports/errors.ts';
+import { ReportInputError } from './errors.ts';
 import type { RepeatGroup, RunData, RunFile, RunKind, TargetRun } from './run-data.ts';
 import { readProfile } from './profile-info.ts';
 

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { writeFileAtomic, writeJsonAtomic } from './atomic.ts';
 import { LabError } from '../errors.ts';
 import { ensureWritableDir } from './outdir.ts';
-import { ROOT } from '../input/discover.ts';
+import { ROOT } from '../paths.ts';
 import type { RecorderResult } from '../record/recorder.ts';
 import type { FailuresFile, IntervalRow, RunManifest, Summary } from './format.ts';
 import { ERROR_KINDS } from './format.ts';
