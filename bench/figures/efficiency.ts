@@ -9,7 +9,8 @@ const SECONDS = 10;
 const SLICES = 5;
 const WARMUP_S = 2;
 const GOAL = 0.9;
-const OPEN_RATE = 60_000;
+/** The highest rate a profile accepts (profiles/lib/define.ts MAX_RATE). */
+const OPEN_RATE = 50_000;
 
 /**
  * Max req/s of the lab's closed driver (N users, no think time) beside autocannon at the same

@@ -92,6 +92,9 @@ function timeToCount(r0: number, slope: number, m: number): number {
  * high-rate run never holds its whole schedule.
  */
 export function* arrivalSchedule(stages: readonly RateStage[], duration: number): Generator<number> {
+  // An infinite rate or duration would make this loop spin without ever yielding.
+  const bad = stages.find((s) => !Number.isFinite(s.rate) || !Number.isFinite(s.from ?? 0) || !Number.isFinite(s.at));
+  if (bad || !Number.isFinite(duration)) throw new LabError('INTERNAL', `arrivalSchedule: expected finite rates and duration, got ${JSON.stringify(bad ?? { duration })}`);
   let before = 0;
   let k = 1;
   let last = -Infinity;

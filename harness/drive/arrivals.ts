@@ -7,6 +7,13 @@ export interface DueArrivals {
 }
 
 /**
+ * Most arrivals one wake-up takes from the schedule. A backlog larger than this (a stalled
+ * loop at a high rate) is worked off over several turns, so memory and the time between two
+ * turns stay bounded and a signal is always served.
+ */
+export const MAX_DUE_PER_TURN = 2000;
+
+/**
  * The open-model schedule as the driver consumes it: one arrival looked ahead, the rest still
  * in the generator. Pure (time and free slots are passed in) so the drop rule is unit-tested.
  */
@@ -23,15 +30,17 @@ export class ArrivalQueue {
   }
 
   /**
-   * Every arrival due by `now`: the first `free` launch, the rest are dropped. A late wake-up
-   * launches its backlog in one burst rather than skipping it, as wrk2 and k6 do; only the
-   * in-flight cap turns an arrival away, never the generator's own lateness.
+   * Arrivals due by `now`, at most `limit` of them: the first `free` launch, the rest are
+   * dropped. A late wake-up launches its backlog in a burst rather than skipping it, as wrk2
+   * and k6 do; only the in-flight cap turns an arrival away, never the generator's own lateness.
    */
-  due(now: number, free: number): DueArrivals {
+  due(now: number, free: number, limit = MAX_DUE_PER_TURN): DueArrivals {
     const out: DueArrivals = { launch: [], dropped: [] };
-    while (!this.head.done && this.head.value <= now) {
+    let taken = 0;
+    while (!this.head.done && this.head.value <= now && taken < limit) {
       (out.launch.length < free ? out.launch : out.dropped).push(this.head.value);
       this.head = this.times.next();
+      taken++;
     }
     return out;
   }

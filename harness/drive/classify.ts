@@ -9,6 +9,7 @@ const BY_CODE: Record<string, ErrorKind> = {
   UND_ERR_HEADERS_TIMEOUT: 'timeout',
   UND_ERR_BODY_TIMEOUT: 'timeout',
   UND_ERR_CONNECT_TIMEOUT: 'timeout',
+  LOADLAB_TIMEOUT: 'timeout',
   ETIMEDOUT: 'timeout',
 };
 

@@ -1,4 +1,3 @@
-import { setMaxListeners } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { performance } from 'node:perf_hooks';
 import { Client } from 'undici';
@@ -7,7 +6,7 @@ import { mulberry32 } from '../../targets/lib/prng.ts';
 import type { Recorder } from '../record/recorder.ts';
 import { pickTask, usersAt, waitSeconds } from '../analysis/schedule.ts';
 import { classifyError } from './classify.ts';
-import { sendRequest } from './http.ts';
+import { driveControl, type DriveControl } from './control.ts';
 
 /** How often the user count is brought in line with the schedule. */
 const CONTROL_TICK_MS = 100;
@@ -15,7 +14,7 @@ const CONTROL_TICK_MS = 100;
  * After a connection-level error a user pauses at least this long: with no think time,
  * a dead target would otherwise turn the generator into a busy loop of instant failures.
  */
-const ERROR_BACKOFF_S = 0.05;
+export const ERROR_BACKOFF_S = 0.05;
 
 export interface DriveClosedOptions {
   origin: string;
@@ -25,104 +24,122 @@ export interface DriveClosedOptions {
   signal: AbortSignal;
   /** Called about once a second with the elapsed profile time, for progress. */
   onTick?: (t: number) => void;
+  /** Longest wait for responses in flight after the profile's end. @default min(timeoutMs, 10 s) */
+  drainMs?: number;
 }
 
 interface VirtualUser {
   stopping: boolean;
-  done: Promise<void>;
+}
+
+/** One drive's shared state: its clock, its control (halt, drain, in-flight requests), its connections. */
+interface ClosedRun {
+  o: DriveClosedOptions;
+  now: () => number;
+  control: DriveControl;
+  clients: Set<Client>;
 }
 
 /**
  * Locust-style closed model: each virtual user owns one keep-alive connection and loops
  * task → response → wait. Users are started and stopped to follow the stage schedule.
- * Resolves when the profile's duration is over (or `signal` aborts) and in-flight requests have settled.
+ * Resolves when the profile's duration is over (or `signal` aborts) and in-flight requests
+ * have settled, within the drain limit.
  */
 export async function driveClosed(o: DriveClosedOptions): Promise<void> {
-  const { profile, recorder } = o;
   const start = performance.now();
-  const now = () => (performance.now() - start) / 1000;
-  const users: VirtualUser[] = [];
-  const running = new Set<Promise<void>>();
   const clients = new Set<Client>();
-  const halt = new AbortController();
-  // Every sleeping user listens on `halt`: hundreds of listeners are expected, not a leak.
-  setMaxListeners(0, halt.signal);
-  // An outside abort (Ctrl-C) drops in-flight requests at once; the normal end lets them finish.
-  const onAbort = () => {
-    halt.abort();
-    for (const c of clients) c.destroy().catch(() => {});
-  };
-  o.signal.addEventListener('abort', onAbort, { once: true });
-  // An abort before we started (Ctrl-C during warm-up) fires no event.
-  if (o.signal.aborted) onAbort();
-
-  const runUser = async (index: number, vu: VirtualUser) => {
-    const rand = mulberry32(o.seed * 7919 + index);
-    const client = new Client(o.origin, {
-      pipelining: 1,
-      headersTimeout: profile.timeoutMs,
-      bodyTimeout: profile.timeoutMs,
-      connectTimeout: profile.timeoutMs,
-    });
-    clients.add(client);
-    try {
-      while (!vu.stopping && !halt.signal.aborted) {
-        const task = pickTask(profile.tasks, rand);
-        const sent = performance.now();
-        let failedToConnect = false;
-        try {
-          const status = await sendRequest(client, task.method, task.path, profile.timeoutMs);
-          const t = now();
-          if (status >= 200 && status < 300) recorder.ok(t, (performance.now() - sent) * 1000);
-          else recorder.error(t, 'http', `HTTP ${status} ${task.method} ${task.path}`);
-        } catch (err) {
-          // Our own Ctrl-C cut this request: it says nothing about the server.
-          if (o.signal.aborted) break;
-          const { kind, message } = classifyError(err);
-          recorder.error(now(), kind, message);
-          failedToConnect = kind !== 'http';
-        }
-        if (vu.stopping || halt.signal.aborted) break;
-        let pause = waitSeconds(profile.wait, rand, (performance.now() - sent) / 1000);
-        if (failedToConnect) pause = Math.max(pause, ERROR_BACKOFF_S);
-        const left = profile.duration - now();
-        if (pause >= left) break;
-        if (pause > 0) await sleep(pause * 1000, undefined, { signal: halt.signal }).catch(() => {});
-      }
-    } finally {
-      clients.delete(client);
-      await client.destroy().catch(() => {});
-    }
-  };
-
-  let lastTick = -1;
+  const control = driveControl({
+    signal: o.signal,
+    timeoutMs: o.profile.timeoutMs,
+    ...(o.drainMs !== undefined ? { drainMs: o.drainMs } : {}),
+    onAbort: () => { for (const c of clients) c.destroy().catch(() => {}); },
+  });
+  const run: ClosedRun = { o, now: () => (performance.now() - start) / 1000, control, clients };
+  const users: VirtualUser[] = [];
   try {
-    while (!halt.signal.aborted) {
-      const t = now();
-      if (t >= profile.duration) break;
-      const want = usersAt(profile.stages, t);
-      while (users.length < want) {
-        const vu: VirtualUser = { stopping: false, done: Promise.resolve() };
-        vu.done = runUser(users.length, vu);
-        running.add(vu.done);
-        void vu.done.finally(() => running.delete(vu.done));
-        users.push(vu);
-      }
-      // Locust stops the most recently started users first.
-      while (users.length > want) users.pop()!.stopping = true;
-      recorder.users(t, users.length);
-      if (Math.floor(t) !== lastTick) {
-        lastTick = Math.floor(t);
-        o.onTick?.(t);
-      }
-      const untilEnd = (profile.duration - t) * 1000;
-      await sleep(Math.min(CONTROL_TICK_MS, Math.max(1, untilEnd)), undefined, { signal: halt.signal }).catch(() => {});
-    }
+    await followSchedule(run, users);
   } finally {
     for (const vu of users) vu.stopping = true;
-    // Responses still in flight are awaited (bounded by the request timeout) so their latency counts.
-    halt.abort();
-    await Promise.all(running);
-    o.signal.removeEventListener('abort', onAbort);
+    // Responses still in flight are awaited (bounded by the drain limit) so their latency counts.
+    await control.finish();
   }
+}
+
+/** The control loop: every tick, start or stop users to match the schedule, until the profile's end. */
+async function followSchedule(run: ClosedRun, users: VirtualUser[]): Promise<void> {
+  const { o, control } = run;
+  let lastTick = -1;
+  while (!control.halt.aborted) {
+    const t = run.now();
+    if (t >= o.profile.duration) break;
+    setUserCount(run, users, usersAt(o.profile.stages, t));
+    o.recorder.users(t, users.length);
+    if (Math.floor(t) !== lastTick) {
+      lastTick = Math.floor(t);
+      o.onTick?.(t);
+    }
+    const untilEnd = (o.profile.duration - t) * 1000;
+    await sleep(Math.min(CONTROL_TICK_MS, Math.max(1, untilEnd)), undefined, { signal: control.halt }).catch(() => {});
+  }
+}
+
+/** Start users up to `want`; above it, stop the most recently started first, as Locust does. */
+function setUserCount(run: ClosedRun, users: VirtualUser[], want: number): void {
+  while (users.length < want) {
+    const vu: VirtualUser = { stopping: false };
+    run.control.track(userLoop(run, users.length, vu));
+    users.push(vu);
+  }
+  while (users.length > want) users.pop()!.stopping = true;
+}
+
+/** One virtual user: its own connection and seeded sequence; task → response → think, until stopped. */
+async function userLoop(run: ClosedRun, index: number, vu: VirtualUser): Promise<void> {
+  const { o, control } = run;
+  const rand = mulberry32(o.seed * 7919 + index);
+  // The lab's own per-request deadline (http.ts) replaces undici's coarse header/body timers.
+  const client = new Client(o.origin, { pipelining: 1, headersTimeout: 0, bodyTimeout: 0, connectTimeout: o.profile.timeoutMs });
+  run.clients.add(client);
+  try {
+    while (!vu.stopping && !control.halt.aborted) {
+      const sent = performance.now();
+      const outcome = await oneRequest(run, client, rand);
+      if (outcome === 'interrupted' || vu.stopping || control.halt.aborted) break;
+      const pause = pauseAfter(o.profile, rand, (performance.now() - sent) / 1000, outcome === 'no-answer');
+      if (pause >= o.profile.duration - run.now()) break;
+      if (pause > 0) await sleep(pause * 1000, undefined, { signal: control.halt }).catch(() => {});
+    }
+  } finally {
+    run.clients.delete(client);
+    await client.destroy().catch(() => {});
+  }
+}
+
+type Outcome = 'answered' | 'no-answer' | 'interrupted';
+
+/** Send one task and record its latency or its error. */
+async function oneRequest(run: ClosedRun, client: Client, rand: () => number): Promise<Outcome> {
+  const { o } = run;
+  const task = pickTask(o.profile.tasks, rand);
+  const sent = performance.now();
+  try {
+    const status = await run.control.inFlight.send(client, task.method, task.path, o.profile.timeoutMs);
+    const t = run.now();
+    if (status >= 200 && status < 300) o.recorder.ok(t, (performance.now() - sent) * 1000);
+    else o.recorder.error(t, 'http', `HTTP ${status} ${task.method} ${task.path}`);
+    return 'answered';
+  } catch (err) {
+    // Our own Ctrl-C cut this request: it says nothing about the server.
+    if (run.control.interrupted()) return 'interrupted';
+    const { kind, message } = classifyError(err);
+    o.recorder.error(run.now(), kind, message);
+    return kind === 'http' ? 'answered' : 'no-answer';
+  }
+}
+
+/** Think time after a task; a request that got no answer waits at least the error back-off. */
+export function pauseAfter(profile: ClosedProfile, rand: () => number, elapsedSeconds: number, noAnswer: boolean): number {
+  const pause = waitSeconds(profile.wait, rand, elapsedSeconds);
+  return noAnswer ? Math.max(pause, ERROR_BACKOFF_S) : pause;
 }

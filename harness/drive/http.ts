@@ -1,5 +1,11 @@
 import type { Dispatcher } from 'undici';
 
+/** A request the lab gave up on: its own deadline passed, or the drain after the profile ran out. */
+export class RequestTimeoutError extends Error {
+  readonly code = 'LOADLAB_TIMEOUT';
+  override readonly name = 'TimeoutError';
+}
+
 /**
  * Reads nothing but the status: the body is dropped chunk by chunk as it arrives, with no
  * stream, no promise per chunk and no copy. One small object per request, methods shared.
@@ -8,17 +14,49 @@ import type { Dispatcher } from 'undici';
  * its types but still the one its own `request()` uses: undici calls it directly, while the
  * newer one (onRequestStart/onResponseStart/…) goes through a wrapper that also parses every
  * response's headers into an object — ~2 µs more CPU per request, ~10% of the total (bench/).
- * undici is pinned; test/harness/http.test.ts fails loudly if an upgrade drops this interface.
+ * undici is pinned; test/harness/drive/http.test.ts fails loudly if an upgrade drops this interface.
+ *
+ * The deadline is the lab's own timer, not undici's header/body timeouts: those run on a
+ * coarse ~0.5 s tick (a 1 ms timeout never fired, 2,000 ms fired at 2,499 ms). A Node timer
+ * fires within about a millisecond, and setting then clearing one costs well under a µs.
  */
 class StatusOnly implements Dispatcher.DispatchHandler {
   private status = 0;
+  private settled = false;
+  private abortFn: ((err: Error) => void) | null = null;
+  private pending: Error | null = null;
+  private timer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly resolve: (statusCode: number) => void,
     private readonly reject: (err: Error) => void,
-  ) {}
+    private readonly inFlight: Set<StatusOnly> | null,
+    timeoutMs: number,
+  ) {
+    this.timer = setTimeout(() => this.fail(new RequestTimeoutError(`no complete response within ${timeoutMs} ms`)), timeoutMs);
+    inFlight?.add(this);
+  }
 
-  onConnect(): void {}
+  /** Give up on this request now: it rejects with `err` and its connection is closed. */
+  fail(err: Error): void {
+    if (this.settled) return;
+    this.finish();
+    this.reject(err);
+    if (this.abortFn) this.abortFn(err);
+    else this.pending = err;
+  }
+
+  private finish(): void {
+    this.settled = true;
+    clearTimeout(this.timer);
+    this.inFlight?.delete(this);
+  }
+
+  onConnect(abort: (err?: Error) => void): void {
+    // Timed out while still waiting for a connection: abort as soon as undici hands it over.
+    if (this.pending) abort(this.pending);
+    else this.abortFn = abort;
+  }
 
   // Called again after a 1xx: the last status is the response's.
   onHeaders(statusCode: number): boolean {
@@ -31,23 +69,54 @@ class StatusOnly implements Dispatcher.DispatchHandler {
   }
 
   onComplete(): void {
+    if (this.settled) return;
+    this.finish();
     this.resolve(this.status);
   }
 
   onError(err: Error): void {
+    if (this.settled) return;
+    this.finish();
     this.reject(err);
   }
+}
+
+/**
+ * A driver's requests in flight, so the end of a run can cut the ones still out (the drain
+ * limit, Ctrl-C) and each fails at once with the reason given.
+ */
+export class InFlight {
+  private readonly handlers = new Set<StatusOnly>();
+
+  get size(): number {
+    return this.handlers.size;
+  }
+
+  send(dispatcher: Dispatcher, method: Dispatcher.HttpMethod, path: string, timeoutMs: number): Promise<number> {
+    return dispatch(dispatcher, method, path, timeoutMs, this.handlers);
+  }
+
+  /** Every request still in flight rejects with `err`. */
+  cut(err: Error): void {
+    for (const h of [...this.handlers]) h.fail(err);
+  }
+}
+
+function dispatch(dispatcher: Dispatcher, method: Dispatcher.HttpMethod, path: string, timeoutMs: number, set: Set<StatusOnly> | null): Promise<number> {
+  return new Promise((resolve, reject) => {
+    // 0 turns undici's own coarse timers off: the handler's deadline is the one that counts.
+    dispatcher.dispatch({ method, path, headersTimeout: 0, bodyTimeout: 0 }, new StatusOnly(resolve, reject, set, timeoutMs));
+  });
 }
 
 /**
  * The drivers' request path: send one request, resolve with its status code once the whole
  * response (body included) has arrived, so latency covers the full response as with
  * `request()` + `body.dump()`, for ~20% less CPU per request (bench/, efficiency figure).
- * Rejects with undici's own error (headers or body slower than `timeoutMs`, refused, reset, …):
- * `classifyError` reads it. No pipelining: see bench/README.md.
+ * Rejects with a RequestTimeoutError `timeoutMs` after the call if the response is not complete
+ * by then, or with undici's own error (refused, reset, …): `classifyError` reads it.
+ * No pipelining: see bench/README.md.
  */
 export function sendRequest(dispatcher: Dispatcher, method: Dispatcher.HttpMethod, path: string, timeoutMs: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    dispatcher.dispatch({ method, path, headersTimeout: timeoutMs, bodyTimeout: timeoutMs }, new StatusOnly(resolve, reject));
-  });
+  return dispatch(dispatcher, method, path, timeoutMs, null);
 }

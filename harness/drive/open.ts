@@ -7,7 +7,7 @@ import type { Recorder } from '../record/recorder.ts';
 import { arrivalSchedule, expectedArrivals, pickTask } from '../analysis/schedule.ts';
 import { ArrivalQueue } from './arrivals.ts';
 import { classifyError } from './classify.ts';
-import { sendRequest } from './http.ts';
+import { driveControl, type DriveControl } from './control.ts';
 
 /** Longest sleep between wake-ups, so the rate column and progress move even when arrivals are sparse. */
 const CONTROL_TICK_S = 0.1;
@@ -25,6 +25,8 @@ export interface DriveOpenOptions {
   seed?: number;
   /** Called about once a second with the elapsed profile time, for progress. */
   onTick?: (t: number) => void;
+  /** Longest wait for responses in flight after the schedule's end. @default min(timeoutMs, 10 s) */
+  drainMs?: number;
 }
 
 /** What the generator did, for callers that judge a run by more than its latencies (e.g. a knee search). */
@@ -41,96 +43,114 @@ export interface OpenDriveStats {
   maxLagMs: number;
 }
 
+/** One drive's shared state: its clock, task choice, control (halt, drain, in-flight requests) and stats. */
+interface OpenRun {
+  o: DriveOpenOptions;
+  start: number;
+  now: () => number;
+  rand: () => number;
+  pool: Pool;
+  control: DriveControl;
+  stats: OpenDriveStats;
+}
+
 /**
  * Open model (wrk2 -R, k6 ramping-arrival-rate): requests start on the profile's arrival
  * schedule whatever the server does, over a keep-alive pool of `maxInFlight` connections.
  * Latency is timed from each arrival's intended send time, so a stalled server cannot slow
  * the sender and hide its own slowness (no coordinated omission); the time from the actual
  * send is recorded alongside. Resolves when the schedule is over (or `signal` aborts) and
- * in-flight requests have settled (bounded by the profile's timeout).
+ * in-flight requests have settled, within the drain limit.
  */
 export async function driveOpen(o: DriveOpenOptions): Promise<OpenDriveStats> {
-  const { profile, recorder } = o;
+  const { profile } = o;
   const start = performance.now();
-  const now = () => (performance.now() - start) / 1000;
-  const rand = mulberry32((o.seed ?? 1) * 7919);
-  const pool = new Pool(o.origin, {
-    connections: profile.maxInFlight,
-    pipelining: 1,
-    headersTimeout: profile.timeoutMs,
-    bodyTimeout: profile.timeoutMs,
-    connectTimeout: profile.timeoutMs,
+  // The lab's own per-request deadline (http.ts) replaces undici's coarse header/body timers.
+  const pool = new Pool(o.origin, { connections: profile.maxInFlight, pipelining: 1, headersTimeout: 0, bodyTimeout: 0, connectTimeout: profile.timeoutMs });
+  const control = driveControl({
+    signal: o.signal,
+    timeoutMs: profile.timeoutMs,
+    ...(o.drainMs !== undefined ? { drainMs: o.drainMs } : {}),
+    onAbort: () => { pool.destroy().catch(() => {}); },
   });
-  const halt = new AbortController();
-  // An outside abort (Ctrl-C) drops in-flight requests at once; the normal end lets them finish.
-  const onAbort = () => {
-    halt.abort();
-    pool.destroy().catch(() => {});
+  const run: OpenRun = {
+    o, start, now: () => (performance.now() - start) / 1000, rand: mulberry32((o.seed ?? 1) * 7919), pool, control,
+    stats: { scheduled: 0, launched: 0, dropped: 0, maxLagMs: 0 },
   };
-  o.signal.addEventListener('abort', onAbort, { once: true });
-  // An abort before we started (Ctrl-C during warm-up) fires no event.
-  if (o.signal.aborted) onAbort();
-
-  const stats: OpenDriveStats = { scheduled: 0, launched: 0, dropped: 0, maxLagMs: 0 };
-  const running = new Set<Promise<void>>();
-
-  const send = async (intended: number) => {
-    const task = pickTask(profile.tasks, rand);
-    const sentAt = performance.now();
-    try {
-      const status = await sendRequest(pool, task.method, task.path, profile.timeoutMs);
-      const done = performance.now();
-      const t = (done - start) / 1000;
-      if (status >= 200 && status < 300) recorder.ok(t, (t - intended) * 1e6, (done - sentAt) * 1000);
-      else recorder.error(t, 'http', `HTTP ${status} ${task.method} ${task.path}`);
-    } catch (err) {
-      // Our own abort cut this request: it says nothing about the server.
-      if (o.signal.aborted) return;
-      const { kind, message } = classifyError(err);
-      recorder.error(now(), kind, message);
-    }
-  };
-
-  const queue = new ArrivalQueue(arrivalSchedule(profile.stages, profile.duration));
-  let lastTick = -1;
-  let lastLaunch: number | null = null;
   try {
-    while (!halt.signal.aborted) {
-      const t = now();
-      const { launch, dropped } = queue.due(t, profile.maxInFlight - running.size);
-      for (const at of dropped) recorder.dropped(at);
-      for (const at of launch) {
-        const p = send(at);
-        running.add(p);
-        void p.finally(() => running.delete(p));
-      }
-      stats.scheduled += launch.length + dropped.length;
-      stats.launched += launch.length;
-      stats.dropped += dropped.length;
-      if (launch.length > 0) lastLaunch = launch[launch.length - 1]!;
-      if (launch.length > 0) stats.maxLagMs = Math.max(stats.maxLagMs, (t - launch[0]!) * 1000);
-      recorder.users(t, meanRateOfSecond(profile, t));
-      if (Math.floor(t) !== lastTick) {
-        lastTick = Math.floor(t);
-        o.onTick?.(t);
-      }
-      if (t >= profile.duration) break;
-      const wake = Math.min(queue.next ?? profile.duration, t + CONTROL_TICK_S, profile.duration);
-      const waitMs = (wake - t) * 1000;
-      // Timers fire up to ~1 ms late and that lateness counts as latency. When arrivals are
-      // sparse, sleep to just before one and yield turn by turn (setImmediate) until it is due;
-      // when they are dense, turning would keep a core busy for the whole run, so timers it is.
-      const sparse = queue.next !== null && lastLaunch !== null && queue.next - lastLaunch >= SPIN_ONLY_BELOW_GAP_S;
-      if (!sparse || waitMs > SPIN_MS) await sleep(Math.max(0, sparse ? Math.floor(waitMs - SPIN_MS) : waitMs), undefined, { signal: halt.signal }).catch(() => {});
-      else await immediate();
-    }
+    await followArrivals(run, new ArrivalQueue(arrivalSchedule(profile.stages, profile.duration)));
   } finally {
-    halt.abort();
-    await Promise.all(running);
-    o.signal.removeEventListener('abort', onAbort);
+    await control.finish();
     await pool.close().catch(() => {});
   }
-  return stats;
+  return run.stats;
+}
+
+/** The send loop: launch (or drop) what is due, then wait for the next arrival, until the schedule's end. */
+async function followArrivals(run: OpenRun, queue: ArrivalQueue): Promise<void> {
+  const { o, control } = run;
+  let lastTick = -1;
+  let lastLaunch: number | null = null;
+  while (!control.halt.aborted) {
+    const t = run.now();
+    const launched = launchDue(run, queue, t);
+    if (launched !== null) lastLaunch = launched;
+    o.recorder.users(t, meanRateOfSecond(o.profile, t));
+    if (Math.floor(t) !== lastTick) {
+      lastTick = Math.floor(t);
+      o.onTick?.(t);
+    }
+    if (t >= o.profile.duration) break;
+    await waitForNext(run, queue, t, lastLaunch);
+  }
+}
+
+/** Launch or drop every arrival due by `t` (a bounded batch per turn); returns the last launched time. */
+function launchDue(run: OpenRun, queue: ArrivalQueue, t: number): number | null {
+  const { o, stats, control } = run;
+  const { launch, dropped } = queue.due(t, o.profile.maxInFlight - control.running);
+  for (const at of dropped) o.recorder.dropped(at);
+  for (const at of launch) control.track(send(run, at));
+  stats.scheduled += launch.length + dropped.length;
+  stats.launched += launch.length;
+  stats.dropped += dropped.length;
+  if (launch.length === 0) return null;
+  stats.maxLagMs = Math.max(stats.maxLagMs, (t - launch[0]!) * 1000);
+  return launch[launch.length - 1]!;
+}
+
+/**
+ * Timers fire up to ~1 ms late and that lateness counts as latency. When arrivals are sparse,
+ * sleep to just before one and yield turn by turn (setImmediate) until it is due; when they are
+ * dense, turning would keep a core busy for the whole run, so timers it is. Either way each
+ * turn goes back to the event loop, so signals and responses are always served.
+ */
+async function waitForNext(run: OpenRun, queue: ArrivalQueue, t: number, lastLaunch: number | null): Promise<void> {
+  const { duration } = run.o.profile;
+  const wake = Math.min(queue.next ?? duration, t + CONTROL_TICK_S, duration);
+  const waitMs = (wake - t) * 1000;
+  const sparse = queue.next !== null && lastLaunch !== null && queue.next - lastLaunch >= SPIN_ONLY_BELOW_GAP_S;
+  if (!sparse || waitMs > SPIN_MS) await sleep(Math.max(0, sparse ? Math.floor(waitMs - SPIN_MS) : waitMs), undefined, { signal: run.control.halt }).catch(() => {});
+  else await immediate();
+}
+
+/** One arrival: send its task and record latency from its intended time, or its error. */
+async function send(run: OpenRun, intended: number): Promise<void> {
+  const { o, control } = run;
+  const task = pickTask(o.profile.tasks, run.rand);
+  const sentAt = performance.now();
+  try {
+    const status = await control.inFlight.send(run.pool, task.method, task.path, o.profile.timeoutMs);
+    const done = performance.now();
+    const t = (done - run.start) / 1000;
+    if (status >= 200 && status < 300) o.recorder.ok(t, (t - intended) * 1e6, (done - sentAt) * 1000);
+    else o.recorder.error(t, 'http', `HTTP ${status} ${task.method} ${task.path}`);
+  } catch (err) {
+    // Our own abort cut this request: it says nothing about the server.
+    if (control.interrupted()) return;
+    const { kind, message } = classifyError(err);
+    o.recorder.error(run.now(), kind, message);
+  }
 }
 
 /** Arrivals scheduled in [from, to) per second, to 0.1 req/s: what that span offered. */

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client } from 'undici';
 import { classifyError } from '../../../harness/drive/classify.ts';
-import { sendRequest } from '../../../harness/drive/http.ts';
+import { InFlight, sendRequest } from '../../../harness/drive/http.ts';
 import { freePort } from '../../../harness/spawn/start-target.ts';
 
 const BIG = Buffer.alloc(1 << 20, 'x');
@@ -51,19 +51,36 @@ describe('sendRequest', () => {
     expect(await sendRequest(c, 'GET', '/ok', 2000)).toBe(200);
   });
 
-  it('rejects a response that never starts as a timeout, soon after timeoutMs', async () => {
+  it.each([100, 20, 1])('a %i ms timeout fires within a few ms of it, measured by the lab\'s own timer', async (timeoutMs) => {
+    const c = client();
+    // A connection already open: the time measured is the request's, not the connect's.
+    expect(await sendRequest(c, 'GET', '/ok', 2000)).toBe(200);
     const started = performance.now();
-    const err = await sendRequest(client(), 'GET', '/hang', 300).catch((e: unknown) => e);
+    const err = await sendRequest(c, 'GET', '/hang', timeoutMs).catch((e: unknown) => e);
     const took = performance.now() - started;
-    expect(classifyError(err).kind).toBe('timeout');
-    expect(took).toBeGreaterThanOrEqual(250);
-    // undici's header/body timers tick every ~0.5 s, so a 300 ms timeout fires within about a second.
-    expect(took).toBeLessThan(2000);
+    expect(classifyError(err)).toMatchObject({ kind: 'timeout', message: `LOADLAB_TIMEOUT: no complete response within ${timeoutMs} ms` });
+    expect(took).toBeGreaterThanOrEqual(timeoutMs - 1);
+    // undici's own timers tick every ~0.5 s (100 ms fired at ~500 ms, 1 ms never): 40 ms is a wide margin on 2 shared cores.
+    expect(took).toBeLessThan(timeoutMs + 40);
+  });
+
+  it('a request cut by its owner rejects at once with the reason given, and the connection is freed', async () => {
+    const c = client();
+    const inFlight = new InFlight();
+    const pending = inFlight.send(c, 'GET', '/hang', 60_000).catch((e: unknown) => e);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(inFlight.size).toBe(1);
+    inFlight.cut(new Error('drain limit'));
+    expect(((await pending) as Error).message).toBe('drain limit');
+    expect(inFlight.size).toBe(0);
+    expect(await sendRequest(c, 'GET', '/ok', 2000)).toBe(200);
   });
 
   it('rejects a body that stalls as a timeout', async () => {
+    const started = performance.now();
     const err = await sendRequest(client(), 'GET', '/slow-body', 300).catch((e: unknown) => e);
     expect(classifyError(err).kind).toBe('timeout');
+    expect(performance.now() - started).toBeLessThan(300 * 1.5);
   });
 
   it('rejects a connection the server drops as a reset', async () => {

@@ -3,9 +3,10 @@ import type { AddressInfo } from 'node:net';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { execa } from 'execa';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { openProfileSchema, type OpenProfileInput } from '../../../profiles/lib/define.ts';
+import { MAX_RATE, openProfileSchema, type OpenProfileInput } from '../../../profiles/lib/define.ts';
 import { driveOpen } from '../../../harness/drive/open.ts';
 import { Recorder } from '../../../harness/record/recorder.ts';
 import type { RunManifest, StageStats, Summary } from '../../../harness/results/format.ts';
@@ -37,10 +38,10 @@ afterAll(async () => {
   if (tmp) await rm(tmp, { recursive: true, force: true });
 });
 
-async function drive(origin: string, input: Omit<OpenProfileInput, 'name' | 'model'>) {
+async function drive(origin: string, input: Omit<OpenProfileInput, 'name' | 'model'>, extra: { signal?: AbortSignal; drainMs?: number } = {}) {
   const profile = openProfileSchema.parse({ name: 'test', model: 'open', warmupSeconds: 0, ...input });
   const recorder = new Recorder({ windows: stageWindows(profile), duration: Math.ceil(profile.duration), expectedIntervalUs: null, latencyBasis: 'intended' });
-  const stats = await driveOpen({ origin, profile, recorder, signal: new AbortController().signal });
+  const stats = await driveOpen({ origin, profile, recorder, signal: extra.signal ?? new AbortController().signal, ...(extra.drainMs ? { drainMs: extra.drainMs } : {}) });
   return { stats, result: recorder.finish() };
 }
 
@@ -79,6 +80,37 @@ describe('driveOpen against an in-process server', () => {
     expect(run.errorsTotal).toBe(0);
     expect(run.p99!).toBeGreaterThanOrEqual(900);
     expect(run.p99!).toBeLessThan(3000);
+  });
+});
+
+describe('driveOpen at the edges of what a profile may ask', () => {
+  it(`at the highest rate (${MAX_RATE} req/s) against a server that never answers: bounded memory, a live event loop, a prompt stop`, async () => {
+    const origin = await serve(() => 1e9);
+    const abort = new AbortController();
+    const loop = monitorEventLoopDelay({ resolution: 10 });
+    loop.enable();
+    const heapBefore = process.memoryUsage().heapUsed;
+    // The abort is a timer: it only fires if the driver keeps returning to the event loop.
+    setTimeout(() => abort.abort(), 1500);
+    const t0 = performance.now();
+    const { stats } = await drive(origin, { stages: [{ at: 0, rate: MAX_RATE }], duration: 60, maxInFlight: 100, timeoutMs: 600_000 }, { signal: abort.signal });
+    const took = performance.now() - t0;
+    loop.disable();
+    expect(took).toBeLessThan(1500 * 2);
+    expect(stats.launched).toBe(100);
+    expect(stats.dropped).toBeGreaterThan(MAX_RATE * 0.5);
+    expect(loop.max / 1e6).toBeLessThan(250);
+    expect(process.memoryUsage().heapUsed - heapBefore).toBeLessThan(200 * 2 ** 20);
+  });
+
+  it('ends within its duration plus the drain limit, whatever the request timeout', async () => {
+    const origin = await serve(() => 1e9);
+    const t0 = performance.now();
+    const { result } = await drive(origin, { stages: [{ at: 0, rate: 20 }], duration: 1, maxInFlight: 50, timeoutMs: 600_000 }, { drainMs: 300 });
+    const took = performance.now() - t0;
+    expect(took).toBeGreaterThanOrEqual(1000 + 300 - 20);
+    expect(took).toBeLessThan((1000 + 300) * 1.5);
+    expect(result.errors.timeout).toBe(20);
   });
 });
 

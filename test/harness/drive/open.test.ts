@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ArrivalQueue } from '../../../harness/drive/arrivals.ts';
+import { ArrivalQueue, MAX_DUE_PER_TURN } from '../../../harness/drive/arrivals.ts';
 import { meanScheduledRate } from '../../../harness/drive/open.ts';
-import { openProfileSchema, type RateStage } from '../../../profiles/lib/define.ts';
+import { MAX_RATE, openProfileSchema, type RateStage } from '../../../profiles/lib/define.ts';
 import { arrivalSchedule, expectedArrivals } from '../../../harness/analysis/schedule.ts';
 import { verdict } from '../../../harness/analysis/verdict.ts';
 
@@ -27,6 +27,19 @@ describe('ArrivalQueue: what one wake-up launches and drops', () => {
     expect(round(r.launch)).toEqual([0.55, 0.65]);
     expect(round(r.dropped)).toEqual([0.75, 0.85, 0.95]);
     expect(round(q.due(1.2, 0).dropped)).toEqual([1.05, 1.15]);
+  });
+
+  it('takes a bounded batch per wake-up, so a huge backlog costs bounded memory and time per turn', () => {
+    const q = queue([{ at: 0, rate: MAX_RATE }], 3600);
+    const first = q.due(3600, 10);
+    expect(first.launch).toHaveLength(10);
+    expect(first.dropped).toHaveLength(MAX_DUE_PER_TURN - 10);
+    expect(q.next).toBeCloseTo((MAX_DUE_PER_TURN + 0.5) / MAX_RATE, 9);
+  });
+
+  it('refuses a schedule that could never end (infinite rate) instead of spinning', () => {
+    expect(() => arrivalSchedule([{ at: 0, rate: Infinity }], 5).next()).toThrow(/finite rates/);
+    expect(() => arrivalSchedule([{ at: 0, rate: 5 }], Infinity).next()).toThrow(/finite rates/);
   });
 
   it('launches a late wake-up’s whole backlog in one burst: lateness alone drops nothing', () => {
