@@ -1,6 +1,7 @@
 import type { ZodError, ZodErrorMap } from 'zod';
 
-export type LabErrorCode = 'BAD_INPUT' | 'TARGET_FAILED' | 'INTERRUPTED' | 'INTERNAL';
+/** `BAD_INPUT`: the user's flags, profile or target are wrong (exit 2). `INTERNAL`: a harness bug (exit 1). */
+export type LabErrorCode = 'BAD_INPUT' | 'INTERNAL';
 
 /** An error the CLI prints as one line; `BAD_INPUT` exits 2, nothing else is written. */
 export class LabError extends Error {
@@ -16,11 +17,29 @@ export function zodMessage(subject: string, error: ZodError, input?: unknown): s
   if (!issue) return `${subject}: invalid`;
   const field = issue.path.reduce<string>((acc, p) => (typeof p === 'number' ? `${acc}[${p}]` : acc ? `${acc}.${p}` : p), '');
   const got = valueAt(input, issue.path);
-  const gotText = got === undefined ? '' : `, got ${JSON.stringify(got)}`;
+  const gotText = got === undefined ? '' : `, got ${showValue(got)}`;
   const message = issue.code === 'unrecognized_keys' ? `unknown key(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}` : issue.message;
   // Custom checks often say what arrived themselves; saying it twice reads as a bug.
   const saysGot = issue.code === 'unrecognized_keys' || /\bgot\b/.test(message);
   return `${subject}: ${field ? `${field} ` : ''}${message}${saysGot ? '' : gotText}`;
+}
+
+/** The message of anything thrown: an Error, an error-like object from another realm (vitest's loader), or a value. */
+export function messageOf(err: unknown): string {
+  if (err instanceof Error) return err.message;
+  const m = (err as { message?: unknown } | null)?.message;
+  return typeof m === 'string' ? m : String(err);
+}
+
+const NON_FINITE = /"\\u0000(NaN|Infinity|-Infinity)\\u0000"/g;
+
+/** A value as a message shows it: JSON, except that NaN and ±Infinity keep their names (JSON says null). */
+export function showValue(v: unknown): string {
+  if (v === undefined) return 'undefined';
+  if (typeof v === 'function') return 'a function';
+  if (typeof v === 'bigint') return `${v}n`;
+  const json = JSON.stringify(v, (_k, x: unknown) => (typeof x === 'number' && !Number.isFinite(x) ? `\u0000${String(x)}\u0000` : x));
+  return json === undefined ? String(v) : json.replace(NON_FINITE, '$1');
 }
 
 function valueAt(input: unknown, p: (string | number)[]): unknown {

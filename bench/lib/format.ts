@@ -1,5 +1,6 @@
 import type { FigureRun } from './figure.ts';
 import type { SideResult } from './side-types.ts';
+import { alignColumns } from '../../harness/cli/table.ts';
 
 export interface MachineLine {
   date: string;
@@ -32,8 +33,7 @@ export function formatHeader(m: MachineLine): string {
 /** One figure as a small aligned table, its one-line result and its notes. */
 export function formatFigure(f: FigureRun, label: string): string {
   const cells = [COLUMNS.map(([h]) => h), ...f.rows.map((r) => COLUMNS.map(([, get]) => get(r)))];
-  const widths = COLUMNS.map((_, i) => Math.max(...cells.map((row) => row[i]!.length)));
-  const lines = cells.map((row) => row.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  '));
+  const lines = alignColumns(cells).split('\n');
   const verdict = f.met === null ? 'not judged' : f.met ? 'goal met' : 'goal MISSED';
   return [
     `${label} ${f.title}`,

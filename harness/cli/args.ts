@@ -76,6 +76,27 @@ function joinNegativeValues(argv: string[]): string[] {
   return out;
 }
 
+const STRING_FLAGS = ['targets', 'profile', 'work', 'seed', 'size', 'out', 'url', 'timeout-ms', 'repeat', 'connections', 'capacity-seconds', 'slo-ms', 'knee-step-seconds'] as const;
+const BOOLEAN_FLAGS = ['force', 'allow-remote', 'list', 'help', 'capacity', 'knee'] as const;
+/** Flags whose values add up: `--targets a --targets b` runs both. */
+const LIST_FLAGS = new Set<string>(['targets']);
+
+/**
+ * A flag given twice would otherwise keep only its last value: a list flag's values are merged,
+ * any other value flag is refused (a repeated switch like `--force --force` changes nothing).
+ */
+function mergeRepeats(values: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [name, v] of Object.entries(values)) {
+    if (!Array.isArray(v)) out[name] = v;
+    else if (LIST_FLAGS.has(name)) out[name] = v.join(',');
+    else if (v.length > 1 && typeof v[0] === 'string') {
+      throw new LabError('BAD_INPUT', `--${name}: given ${v.length} times (${v.map((x) => JSON.stringify(x)).join(', ')}); give it once`);
+    } else out[name] = v[v.length - 1];
+  }
+  return out;
+}
+
 /** Parse `npm run lab -- …`; any mistake is a one-line LabError naming the flag. */
 export function parseLabArgs(argv: string[]): LabFlags {
   let values: Record<string, unknown>;
@@ -86,16 +107,14 @@ export function parseLabArgs(argv: string[]): LabFlags {
       strict: true,
       allowPositionals: false,
       options: {
-        targets: { type: 'string' }, profile: { type: 'string' }, work: { type: 'string' },
-        seed: { type: 'string' }, size: { type: 'string' }, out: { type: 'string' }, url: { type: 'string' },
-        force: { type: 'boolean' }, 'timeout-ms': { type: 'string' }, 'allow-remote': { type: 'boolean' }, list: { type: 'boolean' }, help: { type: 'boolean' },
-        repeat: { type: 'string' }, capacity: { type: 'boolean' }, connections: { type: 'string' }, 'capacity-seconds': { type: 'string' },
-        knee: { type: 'boolean' }, 'slo-ms': { type: 'string' }, 'knee-step-seconds': { type: 'string' },
+        ...Object.fromEntries(STRING_FLAGS.map((f) => [f, { type: 'string' as const, multiple: true }])),
+        ...Object.fromEntries(BOOLEAN_FLAGS.map((f) => [f, { type: 'boolean' as const, multiple: true }])),
       },
     }));
   } catch (err) {
     throw new LabError('BAD_INPUT', `${err instanceof Error ? err.message.split('\n')[0] : String(err)} (see --help)`);
   }
+  values = mergeRepeats(values);
   const parsed = flagsSchema.safeParse(values, { errorMap: labErrorMap });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

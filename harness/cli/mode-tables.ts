@@ -1,10 +1,6 @@
 import type { CapacityRow, KneeRow } from '../results/format.ts';
 import { formatMs } from '../analysis/verdict.ts';
-
-function pad(rows: string[][]): string {
-  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-  return rows.map((r) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ')).join('\n');
-}
+import { alignColumns } from './table.ts';
 
 const rps = (n: number | null) => (n === null ? '—' : n.toFixed(1));
 const ratio = (measured: number | null, theory: number | null) => (measured === null || !theory ? '—' : `${Math.round((measured / theory) * 100)}%`);
@@ -17,7 +13,7 @@ export function formatCapacity(rows: readonly CapacityRow[]): string {
     ratio(r.rps, r.theoreticalRps), formatMs(r.p50), formatMs(r.p95), formatMs(r.p99), String(r.errors), String(r.timeouts),
   ]);
   const notes = rows.filter((r) => r.error).map((r) => `  ${r.name}: ${r.error}`);
-  return [pad([head, ...body]), ...notes].join('\n');
+  return [alignColumns([head, ...body]), ...notes].join('\n');
 }
 
 /** Knee mode's table: the answer per target, then the steps that led to it (✓ held, ✗ broke). */
@@ -29,5 +25,5 @@ export function formatKnee(rows: readonly KneeRow[]): string {
     rps(r.theoreticalRps), formatMs(r.sloMs), String(r.steps.length), r.stoppedBy,
   ]);
   const trails = rows.map((r) => `  ${r.name}: ${r.steps.map((s) => `${s.rate}${s.ok ? '✓' : '✗'}`).join(' ') || '(no steps)'}${r.error ? ` — ${r.error}` : ''}`);
-  return [pad([head, ...body]), '', 'steps (req/s, ✓ held / ✗ broke):', ...trails].join('\n');
+  return [alignColumns([head, ...body]), '', 'steps (req/s, ✓ held / ✗ broke):', ...trails].join('\n');
 }

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { machineInfo } from '../results/machine.ts';
 import { safeDirName, writeManifest } from '../results/write.ts';
 import { RESULTS_SCHEMA_VERSION, type RunManifest, type TargetState } from '../results/format.ts';
-import { concurrencyOf } from '../run/lab.ts';
+import { concurrencyOf } from '../input/concurrency.ts';
 
 /** The run folder's suffix for the measurement modes: results/<time>-capacity, -knee, -capacity-knee. */
 export function modeName(flags: Pick<LabFlags, 'capacity' | 'knee'>): string | null {

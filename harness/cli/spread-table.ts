@@ -1,10 +1,6 @@
 import type { SpreadStats, Summary } from '../results/format.ts';
 import { formatMs } from '../analysis/verdict.ts';
-
-function pad(rows: string[][]): string {
-  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-  return rows.map((r) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ')).join('\n');
-}
+import { alignColumns } from './table.ts';
 
 const ms = (s: SpreadStats | null) => (s ? `${formatMs(s.min)} / ${formatMs(s.median)} / ${formatMs(s.max)}` : '—');
 const rps = (s: SpreadStats | null) => (s ? `${s.min.toFixed(1)} / ${s.median.toFixed(1)} / ${s.max.toFixed(1)}` : '—');
@@ -14,7 +10,7 @@ export function formatSpread(summary: Summary, unit: 'users' | 'req/s'): string 
   return summary.targets.map((t) => {
     const head = ['stage', unit === 'users' ? 'users' : 'rate', 'req/s min / med / max', 'p50 min / med / max', 'p95 min / med / max', 'n'];
     const rows = t.stages.map((s) => [String(s.index + 1), String(s.users), rps(s.spread?.rps ?? null), ms(s.spread?.p50 ?? null), ms(s.spread?.p95 ?? null), String(s.spread?.n ?? 0)]);
-    const table = rows.length ? pad([head, ...rows]).replace(/^/gm, '  ') : '  (no measurements)';
+    const table = rows.length ? alignColumns([head, ...rows]).replace(/^/gm, '  ') : '  (no measurements)';
     return `${t.name} — concurrency ${t.concurrency}, ${t.repeats ?? 1} repeat(s)\n${table}\n  → on the medians: ${t.verdict}`;
   }).join('\n\n');
 }

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { isTargetDefinition, targetDefinitionSchema, type TargetDefinition } from '../../targets/lib/define.ts';
 import { isProfileDefinition, profileSchemaFor, type Profile } from '../../profiles/lib/define.ts';
-import { LabError, labErrorMap, zodMessage } from '../errors.ts';
+import { LabError, labErrorMap, messageOf, showValue, zodMessage } from '../errors.ts';
 import { ROOT } from '../paths.ts';
 
 export const TARGETS_DIR = path.join(ROOT, 'targets');
@@ -22,9 +22,23 @@ async function importDefault(file: string, what: string): Promise<unknown> {
   try {
     return ((await import(pathToFileURL(file).href)) as { default?: unknown }).default;
   } catch (err) {
-    const msg = err instanceof Error ? err.message.split('\n')[0] : String(err);
-    throw new LabError('BAD_INPUT', `${what} ${path.relative(process.cwd(), file) || file}: failed to load: ${msg}`, { cause: err });
+    throw new LabError('BAD_INPUT', `${what} ${relative(file)}: failed to load: ${loadFailure(err)}`, { cause: err });
   }
+}
+
+const relative = (file: string) => path.relative(process.cwd(), file) || file;
+
+/**
+ * Why an import failed, in one line. esbuild's syntax errors say "Transform failed with 1 error:"
+ * on the first line and the place on the next (`/abs/file.ts:4:15: ERROR: Expected …`).
+ */
+export function loadFailure(err: unknown): string {
+  const lines = messageOf(err).split('\n');
+  const place = /^(.+?):(\d+):(\d+): ERROR: (.+)$/.exec(lines[1] ?? '');
+  if (/^Transform failed with \d+ error/.test(lines[0] ?? '') && place) {
+    return `syntax error at ${relative(place[1]!)}:${place[2]}:${place[3]}: ${place[4]}`;
+  }
+  return lines[0] ?? '';
 }
 
 /** A target definition's fields, checked; a mistake is one line naming the field (`subject: field …`). */
@@ -38,7 +52,7 @@ export function validateProfile(def: object, subject: string): Profile {
   // Each model has its own schema; an unknown model would otherwise be reported as "must be closed".
   const model = (def as { model?: unknown }).model;
   if (model !== undefined && model !== 'closed' && model !== 'open') {
-    throw new LabError('BAD_INPUT', `${subject}: model must be "closed" or "open", got ${JSON.stringify(model)}`);
+    throw new LabError('BAD_INPUT', `${subject}: model must be "closed" or "open", got ${showValue(model)}`);
   }
   const parsed = profileSchemaFor(def).safeParse({ ...def }, { errorMap: labErrorMap });
   if (!parsed.success) throw new LabError('BAD_INPUT', zodMessage(subject, parsed.error, def));
@@ -48,7 +62,7 @@ export function validateProfile(def: object, subject: string): Profile {
 export async function loadTargetFile(file: string): Promise<FoundTarget> {
   const def = await importDefault(file, 'target file');
   if (!isTargetDefinition(def)) {
-    throw new LabError('BAD_INPUT', `target file ${path.relative(process.cwd(), file)}: default export must be defineTarget({...})`);
+    throw new LabError('BAD_INPUT', `target file ${relative(file)}: default export must be defineTarget({...})`);
   }
   validateTarget(def, `target ${String(def.name ?? file)}`);
   return { definition: def, file };
@@ -57,18 +71,14 @@ export async function loadTargetFile(file: string): Promise<FoundTarget> {
 export async function discoverTargets(dir = TARGETS_DIR): Promise<FoundTarget[]> {
   const found: FoundTarget[] = [];
   for (const file of await entries(dir)) found.push(await loadTargetFile(file));
-  const seen = new Set<string>();
-  for (const t of found) {
-    if (seen.has(t.definition.name)) throw new LabError('BAD_INPUT', `target name "${t.definition.name}" is defined twice`);
-    seen.add(t.definition.name);
-  }
+  refuseTwice(found.map((t) => ({ name: t.definition.name, where: relative(t.file) })), 'target');
   return found;
 }
 
 export async function loadProfileFile(file: string): Promise<FoundProfile> {
   const def = await importDefault(file, 'profile file');
   if (!isProfileDefinition(def)) {
-    throw new LabError('BAD_INPUT', `profile file ${path.relative(process.cwd(), file)}: default export must be defineProfile({...})`);
+    throw new LabError('BAD_INPUT', `profile file ${relative(file)}: default export must be defineProfile({...})`);
   }
   const name = typeof (def as { name?: unknown }).name === 'string' ? (def as { name: string }).name : path.basename(file, '.ts');
   return { profile: validateProfile(def, `profile ${name}`), file, source: name };
@@ -77,36 +87,53 @@ export async function loadProfileFile(file: string): Promise<FoundProfile> {
 export async function discoverProfiles(dir = PROFILES_DIR): Promise<FoundProfile[]> {
   const found: FoundProfile[] = [];
   for (const file of await entries(dir)) found.push(await loadProfileFile(file));
+  refuseTwice(found.map((p) => ({ name: p.profile.name, where: relative(p.file) })), 'profile');
   return found;
 }
 
-/** `--profile launch` or `--profile ./my-profile.ts`. */
-export async function resolveProfile(nameOrFile: string): Promise<FoundProfile> {
+/** Two things with one name (results folders are named after targets; `--profile` picks by name): refuse. */
+function refuseTwice(items: { name: string; where: string }[], what: 'profile' | 'target', flag = ''): void {
+  const seen = new Map<string, string>();
+  for (const { name, where } of items) {
+    // Folder names must differ on case-insensitive file systems too.
+    const key = name.toLowerCase();
+    const first = seen.get(key);
+    if (first !== undefined) {
+      const places = first === where ? where : `${first} and ${where}`;
+      throw new LabError('BAD_INPUT', `${flag}${what} name "${name}" is ${flag ? 'selected' : 'defined'} twice (${places}); each ${what} needs its own name`);
+    }
+    seen.set(key, where);
+  }
+}
+
+/** `--profile launch` (the name `--list` shows) or `--profile ./my-profile.ts`. */
+export async function resolveProfile(nameOrFile: string, dir = PROFILES_DIR): Promise<FoundProfile> {
   if (nameOrFile.endsWith('.ts') || nameOrFile.includes('/')) {
     return loadProfileFile(path.resolve(nameOrFile));
   }
-  const file = path.join(PROFILES_DIR, `${nameOrFile}.ts`);
-  const all = await entries(PROFILES_DIR);
-  if (!all.includes(file)) {
-    const names = all.map((f) => path.basename(f, '.ts')).join(', ');
-    throw new LabError('BAD_INPUT', `--profile: unknown profile "${nameOrFile}" (known: ${names})`);
+  const all = await discoverProfiles(dir);
+  const found = all.find((p) => p.profile.name === nameOrFile);
+  if (!found) {
+    throw new LabError('BAD_INPUT', `--profile: unknown profile "${nameOrFile}" (known: ${all.map((p) => p.profile.name).join(', ')})`);
   }
-  return loadProfileFile(file);
+  return found;
 }
 
-/** `--targets a,b,./my-target.ts`; no selection means every target found. */
-export async function resolveTargets(selection: string[] | undefined): Promise<FoundTarget[]> {
-  const files = selection?.filter((s) => s.endsWith('.ts')) ?? [];
-  const names = selection?.filter((s) => !s.endsWith('.ts'));
-  const known = await discoverTargets();
-  const picked: FoundTarget[] = [];
+/** `--targets a,b,./my-target.ts`; no selection means every target found. Two with one name are refused. */
+export async function resolveTargets(selection: string[] | undefined, dir = TARGETS_DIR): Promise<FoundTarget[]> {
+  const known = await discoverTargets(dir);
   if (!selection) return known;
-  for (const name of names ?? []) {
-    const t = known.find((k) => k.definition.name === name);
-    if (!t) throw new LabError('BAD_INPUT', `--targets: unknown target "${name}" (known: ${known.map((k) => k.definition.name).join(', ')})`);
+  const picked: FoundTarget[] = [];
+  // Keep the user's order: it is the order targets run in.
+  for (const s of selection) {
+    if (s.endsWith('.ts')) {
+      picked.push(await loadTargetFile(path.resolve(s)));
+      continue;
+    }
+    const t = known.find((k) => k.definition.name === s);
+    if (!t) throw new LabError('BAD_INPUT', `--targets: unknown target "${s}" (known: ${known.map((k) => k.definition.name).join(', ')})`);
     picked.push(t);
   }
-  for (const f of files) picked.push(await loadTargetFile(path.resolve(f)));
-  // Keep the user's order: it is the order targets run in.
-  return selection.map((s) => picked.find((p) => (s.endsWith('.ts') ? p.file === path.resolve(s) : p.definition.name === s))!);
+  refuseTwice(picked.map((t) => ({ name: t.definition.name, where: relative(t.file) })), 'target', '--targets: ');
+  return picked;
 }

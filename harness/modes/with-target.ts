@@ -3,8 +3,9 @@ import type { WorkModel } from '../../targets/lib/define.ts';
 import type { FoundTarget } from '../input/discover.ts';
 import { assertLoopbackUrl } from '../input/loopback.ts';
 import { safeDirName } from '../results/write.ts';
-import { concurrencyOf } from '../run/lab.ts';
-import { startTarget, type StartedTarget } from '../spawn/start-target.ts';
+import { concurrencyOf } from '../input/concurrency.ts';
+import { startFoundTarget } from '../spawn/start-found.ts';
+import type { StartedTarget } from '../spawn/start-target.ts';
 
 /** What the capacity and knee modes share: which targets, how they are started, where logs go. */
 export interface ModeOptions {
@@ -31,25 +32,10 @@ export const errorText = (err: unknown) => (err instanceof Error ? err.message :
 /** Start one target (log in RUN_DIR/<target>/target.log), run `fn` against it, always stop it. */
 export async function withTarget<T>(o: ModeOptions, t: FoundTarget, fn: (started: StartedTarget, info: TargetInfo) => Promise<T>): Promise<T> {
   const info = targetInfo(t, o.size);
-  let started: StartedTarget;
-  try {
-    started = await startTarget({
-      file: t.file,
-      name: info.name,
-      work: o.work,
-      seed: o.seed,
-      size: info.size,
-      env: t.definition.env,
-      readyTimeoutMs: (t.definition.readyTimeoutSeconds ?? 15) * 1000,
-      logFile: path.join(o.runDir, safeDirName(info.name), 'target.log'),
-      onSpawn: (pid) => o.spawned?.(pid),
-      signal: o.signal,
-    });
-  } catch (err) {
-    const pid = (err as { pid?: unknown }).pid;
-    if (typeof pid === 'number') o.stopped?.(pid);
-    throw err;
-  }
+  const started = await startFoundTarget(t, {
+    name: info.name, work: o.work, seed: o.seed, size: info.size, logFile: path.join(o.runDir, safeDirName(info.name), 'target.log'),
+    signal: o.signal, spawned: (pid) => o.spawned?.(pid), stopped: (pid) => o.stopped?.(pid),
+  });
   try {
     assertLoopbackUrl(started.url, o.allowRemote ?? false);
     return await fn(started, info);

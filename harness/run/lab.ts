@@ -1,23 +1,17 @@
 import path from 'node:path';
-import type { ClosedProfile, Profile } from '../../profiles/lib/define.ts';
+import type { Profile } from '../../profiles/lib/define.ts';
 import type { WorkModel } from '../../targets/lib/define.ts';
 import { MEAN_SERVICE_MS } from '../../targets/lib/prng.ts';
 import type { FoundProfile, FoundTarget } from '../input/discover.ts';
-import { driveClosed } from '../drive/closed.ts';
-import { driveOpen, meanScheduledRate } from '../drive/open.ts';
-import { attachExternal, isExternal, type AttachedTarget, type ExternalTarget } from '../spawn/external.ts';
-import { warmUp } from '../drive/warmup.ts';
+import { concurrencyOf } from '../input/concurrency.ts';
+import { isExternal, type ExternalTarget } from '../spawn/external.ts';
 import { machineInfo } from '../results/machine.ts';
-import { Recorder, type RecorderResult } from '../record/recorder.ts';
-import { safeDirName, writeManifest, writeSummary, writeTargetResults } from '../results/write.ts';
-import { RESULTS_SCHEMA_VERSION, type FailuresFile, type IntervalRow, type RunManifest, type SaturationRow, type StageStats, type Summary, type SummaryTarget, type TargetEntry } from '../results/format.ts';
-import { meanWaitSeconds, stageWindows } from '../analysis/schedule.ts';
-import { judgeGenerator } from '../record/saturation/compute.ts';
-import { startSaturation, writeSaturation, type SaturationSampler } from '../record/saturation/sampler.ts';
+import { safeDirName, writeManifest, writeSummary } from '../results/write.ts';
+import { RESULTS_SCHEMA_VERSION, type IntervalRow, type RunManifest, type StageStats, type Summary, type SummaryTarget, type TargetEntry } from '../results/format.ts';
+import { meanWaitSeconds } from '../analysis/schedule.ts';
 import { RepeatBook, repeatDir, repeatPlan, writeSpread } from '../modes/repeat.ts';
-import { assertLoopbackUrl } from '../input/loopback.ts';
-import { startTarget } from '../spawn/start-target.ts';
 import { verdict } from '../analysis/verdict.ts';
+import { runOneTarget } from './one-target.ts';
 
 export interface LabOptions {
   /** Targets the lab starts, or (`--url`) a server already running. */
@@ -36,9 +30,6 @@ export interface LabOptions {
   allowRemote?: boolean;
 }
 
-/** After a target dies, keep driving this long so the failure shows up as refused requests, then move on. */
-const AFTER_DEATH_MS = 1000;
-
 /** What a live view needs to know; the harness never prints by itself. */
 export interface LabEvents {
   targetStart?(e: { index: number; count: number; name: string; concurrency: number; repeat?: number; repeats?: number }): void;
@@ -53,12 +44,6 @@ export interface LabResult {
   runDir: string;
   manifest: RunManifest;
   summary: Summary;
-}
-
-export function concurrencyOf(t: FoundTarget, size: number | undefined): { size: number; concurrency: number } {
-  const def = t.definition;
-  const s = (def.defaultSize ?? 1) > 1 ? (size ?? def.defaultSize ?? 1) : 1;
-  return { size: s, concurrency: def.concurrency ? def.concurrency(s) : 1 };
 }
 
 /** A target as the manifest records it; a server the lab did not start has unknown concurrency (0). */
@@ -127,114 +112,6 @@ export async function runLab(o: LabOptions): Promise<LabResult> {
   await writeManifest(o.runDir, manifest);
   await writeSummary(o.runDir, summary);
   return { runDir: o.runDir, manifest, summary };
-}
-
-async function runOneTarget(o: LabOptions, target: FoundTarget | ExternalTarget, entry: TargetEntry): Promise<{ result: RecorderResult | null; failures: FailuresFile }> {
-  const { profile } = o.profile;
-  const dir = path.join(o.runDir, entry.dir);
-  const failures: FailuresFile = { state: 'ok', error: null, diedAt: null, exitCode: null, errors: { refused: 0, reset: 0, timeout: 0, http: 0, other: 0 }, samples: {} };
-  let started: AttachedTarget;
-  try {
-    started = isExternal(target) ? attachExternal(target) : await startTarget({
-      file: target.file,
-      name: entry.name,
-      work: o.work,
-      seed: o.seed,
-      size: entry.size,
-      env: target.definition.env,
-      readyTimeoutMs: (target.definition.readyTimeoutSeconds ?? 15) * 1000,
-      logFile: path.join(dir, 'target.log'),
-      onSpawn: (pid) => o.events?.spawned?.(pid),
-      signal: o.signal,
-    });
-  } catch (err) {
-    const pid = (err as { pid?: unknown }).pid;
-    if (typeof pid === 'number') o.events?.stopped?.(pid);
-    failures.state = o.signal.aborted ? 'interrupted' : 'failed';
-    failures.error = err instanceof Error ? err.message : String(err);
-    await writeTargetResults(dir, emptyResult(o), failures);
-    return { result: null, failures };
-  }
-
-  // Ends the drive early: on Ctrl-C, or shortly after the target died.
-  const end = new AbortController();
-  const onAbort = () => end.abort();
-  o.signal.addEventListener('abort', onAbort, { once: true });
-  if (o.signal.aborted) end.abort();
-  let profileStart = 0;
-  let stopping = false;
-  let died = '';
-  void started.exited.then((e) => {
-    if (stopping) return;
-    failures.diedAt = profileStart === 0 ? 0 : Math.round((e.at - profileStart) / 100) / 10;
-    failures.exitCode = e.code;
-    died = e.signal ? `signal ${e.signal}` : `exit code ${e.code}`;
-    setTimeout(() => end.abort(), AFTER_DEATH_MS).unref();
-  });
-
-  const recorder = new Recorder({
-    windows: stageWindows(profile),
-    duration: Math.ceil(profile.duration),
-    expectedIntervalUs: profile.model === 'closed' ? expectedSendIntervalUs(profile.wait) : null,
-    latencyBasis: profile.model === 'open' ? 'intended' : 'sent',
-    onInterval: (row) => o.events?.interval?.({ name: entry.name, row, stageCount: profile.stages.length, duration: profile.duration }),
-  });
-  let reached = 0;
-  let sampler: SaturationSampler | undefined;
-  let saturation: SaturationRow[] | undefined;
-  try {
-    assertLoopbackUrl(started.url, o.allowRemote ?? false);
-    await warmUp({ origin: started.url, seconds: profile.warmupSeconds, timeoutMs: profile.timeoutMs, signal: end.signal });
-    if (!end.signal.aborted) profileStart = Date.now();
-    if (profileStart && started.pid !== null) sampler = startSaturation({ pid: started.pid, origin: started.url, startedAt: profileStart });
-    if (profile.model === 'closed') {
-      await driveClosed({ origin: started.url, profile, recorder, seed: o.seed, signal: end.signal, onTick: (t) => recorder.advance(t) });
-    } else {
-      await driveOpen({ origin: started.url, profile, recorder, seed: o.seed, signal: end.signal, onTick: (t) => recorder.advance(t) });
-    }
-    reached = profileStart === 0 ? 0 : (Date.now() - profileStart) / 1000;
-  } finally {
-    stopping = true;
-    o.signal.removeEventListener('abort', onAbort);
-    saturation = await sampler?.stop();
-    await started.stop();
-    if (started.pid !== null) o.events?.stopped?.(started.pid);
-  }
-
-  const endedEarly = end.signal.aborted;
-  const result = endedEarly ? recorder.finish(reached) : recorder.finish();
-  // A stage the run never reached was not measured: leave it out rather than report it as empty.
-  if (endedEarly) result.stages = result.stages.filter((s) => s.at < reached);
-  if (profile.model === 'open') for (const s of result.stages) s.offered = meanScheduledRate(profile, s.steadyFrom, s.end);
-  failures.errors = result.errors;
-  failures.samples = result.samples;
-  if (failures.diedAt !== null) {
-    failures.state = 'failed';
-    failures.error = `target ${entry.name} died at ${failures.diedAt} s (${died})`;
-  } else if (o.signal.aborted) {
-    failures.state = 'interrupted';
-    failures.error = profileStart === 0 ? 'interrupted during warm-up' : `interrupted at ${Math.round(reached * 10) / 10} s of ${profile.duration} s`;
-  }
-  await writeTargetResults(dir, result, failures);
-  if (saturation) {
-    await writeSaturation(dir, saturation);
-    entry.generator = judgeGenerator(saturation);
-  }
-  return { result, failures };
-}
-
-/**
- * The interval at which a virtual user sends when the server keeps up: its think time plus a
- * typical service time. A response slower than this hid requests the user would have sent
- * (coordinated omission); the corrected histogram adds them back.
- */
-function expectedSendIntervalUs(wait: ClosedProfile['wait']): number {
-  const svc = MEAN_SERVICE_MS / 1000;
-  return Math.max(1, Math.round((meanWaitSeconds(wait, svc) + svc) * 1e6));
-}
-
-function emptyResult(o: LabOptions): RecorderResult {
-  return new Recorder({ windows: stageWindows(o.profile.profile), duration: 0, expectedIntervalUs: null }).finish();
 }
 
 function summarize(entry: TargetEntry, stages: StageStats[], unit: 'users' | 'req/s', profile: Profile): SummaryTarget {

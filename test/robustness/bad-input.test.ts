@@ -1,14 +1,23 @@
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseLabArgs } from '../../harness/cli/args.ts';
-import { discoverTargets, resolveProfile, resolveTargets, validateProfile, validateTarget } from '../../harness/input/discover.ts';
+import { discoverProfiles, discoverTargets, resolveProfile, resolveTargets, validateProfile, validateTarget } from '../../harness/input/discover.ts';
+import { concurrencyOf } from '../../harness/input/concurrency.ts';
+import { defineTarget } from '../../targets/lib/define.ts';
 import { prepareRunDir } from '../../harness/results/write.ts';
 import { fixture, startLab } from '../helpers/lab.ts';
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'loadlab-bad-input-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+/** Written at test time: a fixture with a syntax error would break the type-check of the repo. */
+function syntaxErrorProfile(): string {
+  const file = path.join(tmp, 'syntax-error.ts');
+  writeFileSync(file, "import { defineProfile } from 'x';\nexport default defineProfile({\n  name: 'x',\n  duration: 10,,\n});\n");
+  return file;
+}
 
 const stage = (at: number, users: number) => ({ at, users, spawnRate: 1 });
 const good = { name: 'launch', duration: 10, stages: [stage(0, 1), stage(2, 2), stage(4, 3)] };
@@ -35,6 +44,14 @@ const profileRows: [string, object, string][] = [
   ['unknown model', { ...good, model: 'half' }, 'profile launch: model must be "closed" or "open", got "half"'],
   ['open model, negative rate', { ...good, model: 'open', stages: [{ at: 0, rate: -1 }] }, 'profile launch: stages[0].rate must be ≥ 0, got -1'],
   ['name with a space', { ...good, name: 'my profile' }, 'profile launch: name must be letters, digits, ".", "_" or "-", got "my profile"'],
+  // JSON has no NaN or Infinity: a message that serialises the value must still name it.
+  ['NaN duration', { ...good, duration: NaN }, 'profile launch: duration must be a number, got NaN'],
+  ['Infinity duration', { ...good, duration: Infinity }, 'profile launch: duration must be a finite number, got Infinity'],
+  ['NaN users', { ...good, stages: [stage(0, NaN)] }, 'profile launch: stages[0].users must be a number, got NaN'],
+  ['-Infinity wait', { ...good, wait: { kind: 'constant', seconds: -Infinity } }, 'profile launch: wait.seconds must be a finite number, got -Infinity'],
+  ['NaN timeout', { ...good, timeoutMs: NaN }, 'profile launch: timeoutMs must be a number, got NaN'],
+  ['open model, NaN rate', { ...good, model: 'open', stages: [{ at: 0, rate: NaN }] }, 'profile launch: stages[0].rate must be a number, got NaN'],
+  ['model NaN', { ...good, model: NaN }, 'profile launch: model must be "closed" or "open", got NaN'],
 ];
 
 const start = () => undefined;
@@ -44,6 +61,19 @@ const targetRows: [string, object, string][] = [
   ['size 0', { name: 't', description: 'd', start, defaultSize: 0 }, 'target t: defaultSize must be > 0, got 0'],
   ['unknown key', { name: 't', description: 'd', start, port: 80 }, 'target t: unknown key(s) "port"'],
   ['non-string env', { name: 't', description: 'd', start, env: { A: 1 } }, 'target t: env.A must be a string, got 1'],
+  ['Infinity ready timeout', { name: 't', description: 'd', start, readyTimeoutSeconds: Infinity }, 'target t: readyTimeoutSeconds must be ≤ 300, got Infinity'],
+];
+
+/** A target's declared concurrency is checked for the size it will run at, before anything starts. */
+const concurrencyRows: [string, (size: number) => unknown, string][] = [
+  ['throws', () => { throw new Error('pool size not configured'); }, 'target t: concurrency(4) threw: pool size not configured'],
+  ['returns NaN', () => NaN, 'target t: concurrency(4) must return a whole number ≥ 1, got NaN'],
+  ['returns Infinity', () => Infinity, 'target t: concurrency(4) must return a whole number ≥ 1, got Infinity'],
+  ['returns 0', () => 0, 'target t: concurrency(4) must return a whole number ≥ 1, got 0'],
+  ['returns a negative number', () => -2, 'target t: concurrency(4) must return a whole number ≥ 1, got -2'],
+  ['returns a fraction', (size: number) => size / 3, 'target t: concurrency(4) must return a whole number ≥ 1, got 1.3333333333333333'],
+  ['returns a string', () => '4', 'target t: concurrency(4) must return a whole number ≥ 1, got "4"'],
+  ['returns nothing', () => undefined, 'target t: concurrency(4) must return a whole number ≥ 1, got undefined'],
 ];
 
 const flagRows: [string, string[], string][] = [
@@ -57,6 +87,11 @@ const flagRows: [string, string[], string][] = [
   ['empty --targets', ['--targets', ','], '--targets: must name at least one target'],
   ['flag without its value', ['--profile'], "Option '--profile <value>' argument missing (see --help)"],
   ['positional argument', ['smoke'], "Unexpected argument 'smoke'. This command does not take positional arguments (see --help)"],
+  // A repeated flag must not silently keep only its last value.
+  ['--profile twice', ['--profile', 'smoke', '--profile', 'launch'], '--profile: given 2 times ("smoke", "launch"); give it once'],
+  ['--seed twice, same value', ['--seed', '1', '--seed=1'], '--seed: given 2 times ("1", "1"); give it once'],
+  ['--out twice', ['--out', 'a', '--out', 'b', '--out', 'c'], '--out: given 3 times ("a", "b", "c"); give it once'],
+  ['--url twice', ['--url', 'http://127.0.0.1:1', '--url', 'http://127.0.0.1:2'], '--url: given 2 times ("http://127.0.0.1:1", "http://127.0.0.1:2"); give it once'],
 ];
 
 const oneLine = (m: string) => expect(m).not.toContain('\n');
@@ -86,6 +121,13 @@ describe('bad input is one line naming the field', () => {
     expect(await messageOf(() => parseLabArgs(argv))).toBe(expected);
   });
 
+  it.each(concurrencyRows)('target concurrency: %s', async (_label, concurrency, expected) => {
+    const t = { file: 't.ts', definition: defineTarget({ name: 't', description: 'd', defaultSize: 4, concurrency: concurrency as (size: number) => number, start }) };
+    const m = await messageOf(() => concurrencyOf(t, undefined));
+    expect(m).toBe(expected);
+    oneLine(m);
+  });
+
   it.each<[string, () => Promise<unknown>, RegExp]>([
     ['unknown profile name', () => resolveProfile('nope'), /^--profile: unknown profile "nope" \(known: .*smoke.*\)$/],
     ['profile file that throws on import', () => resolveProfile(fixture('profiles/throws.ts')), /^profile file test\/fixtures\/profiles\/throws\.ts: failed to load: cannot read stages\.csv$/],
@@ -93,11 +135,34 @@ describe('bad input is one line naming the field', () => {
     ['unknown target name', () => resolveTargets(['express-dev', 'nginx']), /^--targets: unknown target "nginx" \(known: .*express-dev.*\)$/],
     ['target file missing start', () => resolveTargets([fixture('targets/no-start.ts')]), /^target no-start: start must be a function that starts the server$/],
     ['target file that does not exist', () => resolveTargets([path.join(tmp, 'missing.ts')]), /^target file .*missing\.ts: failed to load: /],
-    ['duplicate target name', () => discoverTargets(fixture('dup-targets')), /^target name "twin" is defined twice$/],
+    ['duplicate target name', () => discoverTargets(fixture('dup-targets')), /^target name "twin" is defined twice \(test\/fixtures\/dup-targets\/a\.ts and test\/fixtures\/dup-targets\/b\.ts\); each target needs its own name$/],
+    ['one target selected twice', () => resolveTargets(['express-dev', 'worker-pool', 'express-dev']), /^--targets: target name "express-dev" is selected twice \(targets\/express-dev\.ts\); each target needs its own name$/],
+    ['a file target whose name is taken', () => resolveTargets(['express-dev', fixture('targets/named-express-dev.ts')]), /^--targets: target name "express-dev" is selected twice \(targets\/express-dev\.ts and test\/fixtures\/targets\/named-express-dev\.ts\); each target needs its own name$/],
+    ['names that differ only in case', () => resolveTargets([fixture('targets/named-express-dev-upper.ts'), 'express-dev']), /^--targets: target name "express-dev" is selected twice \(test\/fixtures\/targets\/named-express-dev-upper\.ts and targets\/express-dev\.ts\)/],
+    ['duplicate profile name', () => discoverProfiles(fixture('dup-profiles')), /^profile name "twin" is defined twice \(test\/fixtures\/dup-profiles\/a\.ts and test\/fixtures\/dup-profiles\/b\.ts\); each profile needs its own name$/],
+    ['a profile asked for by its file name, not its name', () => resolveProfile('file-name', fixture('profile-names')), /^--profile: unknown profile "file-name" \(known: by-name\)$/],
+    ['a profile with a syntax error', () => resolveProfile(syntaxErrorProfile()), /^profile file .*syntax-error\.ts: failed to load: syntax error at .*syntax-error\.ts:4:15: Expected identifier but found ","$/],
   ])('files and names: %s', async (_label, run, expected) => {
     const m = await messageOf(run());
     expect(m).toMatch(expected);
     oneLine(m);
+  });
+});
+
+describe('names', () => {
+  it('a profile is selected by the name --list shows', async () => {
+    const found = await resolveProfile('by-name', fixture('profile-names'));
+    expect(found.profile.name).toBe('by-name');
+    expect(found.file).toBe(fixture('profile-names/file-name.ts'));
+  });
+
+  it('every shipped profile is found by its listed name', async () => {
+    for (const p of await discoverProfiles()) expect((await resolveProfile(p.profile.name)).file).toBe(p.file);
+  });
+
+  it('a list flag given twice is merged, in order', () => {
+    expect(parseLabArgs(['--targets', 'express-dev', '--targets', 'fastify,worker-pool']).targets).toEqual(['express-dev', 'fastify', 'worker-pool']);
+    expect(parseLabArgs(['--force', '--force']).force).toBe(true);
   });
 });
 
@@ -144,5 +209,25 @@ describe('through the real CLI: exit 2, one line on stderr, nothing written', ()
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(expected);
     expect(readdirSync(earlier)).toEqual(['manifest.json']);
+  });
+
+  // Rows that fail to refuse would run: each names the short smoke profile so that costs seconds, not minutes.
+  it.each<[string, () => string[], RegExp]>([
+    ['concurrency() throws', () => ['--profile', 'smoke', '--targets', fixture('targets/concurrency-throws.ts')], /^loadlab: target concurrency-throws: concurrency\(4\) threw: pool size not configured$/],
+    ['concurrency() is NaN', () => ['--profile', 'smoke', '--targets', fixture('targets/concurrency-nan.ts')], /^loadlab: target concurrency-nan: concurrency\(1\) must return a whole number ≥ 1, got NaN$/],
+    ['concurrency() is 0, in --capacity', () => ['--capacity', '--capacity-seconds', '1', '--targets', fixture('targets/concurrency-zero.ts')], /^loadlab: target concurrency-zero: concurrency\(1\) must return a whole number ≥ 1, got 0$/],
+    ['one target twice', () => ['--profile', 'smoke', '--targets', 'express-dev,express-dev'], /^loadlab: --targets: target name "express-dev" is selected twice/],
+    ['one target twice, over two flags', () => ['--profile', 'smoke', '--targets', 'express-dev', '--targets', 'express-dev'], /^loadlab: --targets: target name "express-dev" is selected twice/],
+    ['a file target whose name is taken', () => ['--profile', 'smoke', '--targets', `express-dev,${fixture('targets/named-express-dev.ts')}`], /^loadlab: --targets: target name "express-dev" is selected twice/],
+    ['--profile given twice', () => ['--profile', 'smoke', '--profile', 'tiny', '--targets', 'express-dev'], /^loadlab: --profile: given 2 times \("smoke", "tiny"\); give it once$/],
+    ['a profile with a syntax error', () => ['--profile', syntaxErrorProfile(), '--targets', 'express-dev'], /^loadlab: profile file .*syntax-error\.ts: failed to load: syntax error at .*syntax-error\.ts:4:15: Expected identifier but found ","$/],
+  ])('%s: nothing created', async (_label, args, expected) => {
+    const out = path.join(tmp, 'never-made');
+    const lab = startLab([...args(), '--out', out]);
+    expect(await lab.exited).toBe(2);
+    const lines = lab.stderr().trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(expected);
+    expect(existsSync(out)).toBe(false);
   });
 });

@@ -1,0 +1,59 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { RunManifest, StageStats, Summary } from '../results/format.ts';
+import { RESULTS_ROOT } from '../results/write.ts';
+import { writeReport } from '../../reports/render.ts';
+import { writeIndex } from '../../reports/index.ts';
+import { formatResults, type StagesByTarget } from './results-table.ts';
+import { formatSpread } from './spread-table.ts';
+
+/** Each target's stages.json as written; one that cannot be read or parsed is an Error, not an empty table. */
+export async function readStages(runDir: string, manifest: RunManifest): Promise<StagesByTarget> {
+  const byTarget: StagesByTarget = new Map();
+  for (const t of manifest.targets) {
+    const file = path.join(runDir, t.dir, 'stages.json');
+    try {
+      const stages: unknown = JSON.parse(await readFile(file, 'utf8'));
+      if (!Array.isArray(stages)) throw new Error(`expected a list of stages, got ${typeof stages}`);
+      byTarget.set(t.name, stages as StageStats[]);
+    } catch (err) {
+      const why = err instanceof Error ? err.message.split('\n')[0] : String(err);
+      byTarget.set(t.name, new Error(`${path.relative(process.cwd(), file) || file} unreadable: ${why}`));
+    }
+  }
+  return byTarget;
+}
+
+/**
+ * The end of a profile run: the table, saturation warnings, the report, the exit code
+ * (0 all ok, 1 a target failed or its results cannot be read back, 130 interrupted).
+ */
+export async function printProfileRun(o: { runDir: string; manifest: RunManifest; summary: Summary; repeat: number; unit: 'users' | 'req/s' }): Promise<number> {
+  const stages = await readStages(o.runDir, o.manifest);
+  console.log(`\n${o.repeat > 1 ? formatSpread(o.summary, o.unit) : formatResults(o.summary, stages, o.unit)}\n`);
+  const unreadable = [...stages.values()].filter((s): s is Error => s instanceof Error);
+  for (const e of unreadable) console.error(`loadlab: ${e.message}`);
+  for (const t of o.manifest.targets) {
+    if (t.generator?.saturated) console.log(`WARNING ${t.dir}: latency figures suspect — ${t.generator.reason}`);
+  }
+  const reportPath = await writeReportSafely(o.runDir);
+  console.log(`run folder: ${o.runDir}${reportPath ? `\nreport:     ${reportPath}` : ''}`);
+  if (!o.manifest.complete) {
+    console.log('run INCOMPLETE: interrupted; the results above cover what finished.');
+    return 130;
+  }
+  return o.manifest.targets.some((t) => t.state !== 'ok') || unreadable.length > 0 ? 1 : 0;
+}
+
+/** The results are safe on disk already; a report that fails to render is reported, not fatal. */
+export async function writeReportSafely(runDir: string): Promise<string | null> {
+  try {
+    const report = await writeReport(runDir);
+    // Runs in the default results folder are listed in results/index.html, newest first.
+    if (path.dirname(runDir) === RESULTS_ROOT) await writeIndex(RESULTS_ROOT);
+    return report;
+  } catch (err) {
+    console.error(`report: not written: ${err instanceof Error ? err.message : String(err)}`);
+    return null;
+  }
+}

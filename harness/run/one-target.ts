@@ -1,0 +1,163 @@
+import path from 'node:path';
+import type { ClosedProfile, Profile } from '../../profiles/lib/define.ts';
+import { MEAN_SERVICE_MS } from '../../targets/lib/prng.ts';
+import type { FoundTarget } from '../input/discover.ts';
+import { assertLoopbackUrl } from '../input/loopback.ts';
+import { attachExternal, isExternal, type AttachedTarget, type ExternalTarget } from '../spawn/external.ts';
+import { startFoundTarget } from '../spawn/start-found.ts';
+import { driveClosed } from '../drive/closed.ts';
+import { driveOpen, meanScheduledRate } from '../drive/open.ts';
+import { warmUp } from '../drive/warmup.ts';
+import { Recorder, type RecorderResult } from '../record/recorder.ts';
+import { judgeGenerator } from '../record/saturation/compute.ts';
+import { startSaturation, writeSaturation, type SaturationSampler } from '../record/saturation/sampler.ts';
+import { writeTargetResults } from '../results/write.ts';
+import type { FailuresFile, SaturationRow, TargetEntry } from '../results/format.ts';
+import { meanWaitSeconds, stageWindows } from '../analysis/schedule.ts';
+import type { LabOptions } from './lab.ts';
+
+/** After a target dies, keep driving this long so the failure shows up as refused requests, then move on. */
+const AFTER_DEATH_MS = 1000;
+
+export interface TargetOutcome { result: RecorderResult | null; failures: FailuresFile }
+
+/** What happened to the target while it was driven; `end` stops the drive (Ctrl-C, or shortly after a death). */
+interface Watch {
+  end: AbortController;
+  /** Date.now() when the profile (not the warm-up) began; 0 until then. */
+  profileStart: number;
+  /** Set once the lab stops the target itself, so that exit is not a death. */
+  stopping: boolean;
+  died: string;
+  dispose(): void;
+}
+
+/**
+ * One target through the pipeline: start (or attach to --url) → warm-up → drive the profile while
+ * recording → stop → write its files. A target that fails is a result, not an exception.
+ */
+export async function runOneTarget(o: LabOptions, target: FoundTarget | ExternalTarget, entry: TargetEntry): Promise<TargetOutcome> {
+  const dir = path.join(o.runDir, entry.dir);
+  const failures = noFailures();
+  let started: AttachedTarget;
+  try {
+    started = await startOrAttach(o, target, entry, dir);
+  } catch (err) {
+    failures.state = o.signal.aborted ? 'interrupted' : 'failed';
+    failures.error = err instanceof Error ? err.message : String(err);
+    await writeTargetResults(dir, emptyResult(o.profile.profile), failures);
+    return { result: null, failures };
+  }
+  const watch = watchTarget(o.signal, started, failures);
+  const recorder = newRecorder(o, entry.name);
+  const { reached, saturation } = await driveAndStop(o, started, recorder, watch);
+  const result = finishRecording(recorder, o.profile.profile, watch.end.signal.aborted, reached);
+  settle(failures, result, { name: entry.name, watch, interrupted: o.signal.aborted, reached, duration: o.profile.profile.duration });
+  await writeTargetResults(dir, result, failures);
+  if (saturation) {
+    await writeSaturation(dir, saturation);
+    entry.generator = judgeGenerator(saturation);
+  }
+  return { result, failures };
+}
+
+function noFailures(): FailuresFile {
+  return { state: 'ok', error: null, diedAt: null, exitCode: null, errors: { refused: 0, reset: 0, timeout: 0, http: 0, other: 0 }, samples: {} };
+}
+
+async function startOrAttach(o: LabOptions, target: FoundTarget | ExternalTarget, entry: TargetEntry, dir: string): Promise<AttachedTarget> {
+  if (isExternal(target)) return attachExternal(target);
+  return startFoundTarget(target, {
+    name: entry.name, work: o.work, seed: o.seed, size: entry.size, logFile: path.join(dir, 'target.log'), signal: o.signal,
+    spawned: (pid) => o.events?.spawned?.(pid), stopped: (pid) => o.events?.stopped?.(pid),
+  });
+}
+
+/** Ends the drive on Ctrl-C, or AFTER_DEATH_MS after the target died (noting when and how). */
+function watchTarget(signal: AbortSignal, started: AttachedTarget, failures: FailuresFile): Watch {
+  const end = new AbortController();
+  const onAbort = () => end.abort();
+  signal.addEventListener('abort', onAbort, { once: true });
+  if (signal.aborted) end.abort();
+  const w: Watch = { end, profileStart: 0, stopping: false, died: '', dispose: () => signal.removeEventListener('abort', onAbort) };
+  void started.exited.then((e) => {
+    if (w.stopping) return;
+    failures.diedAt = w.profileStart === 0 ? 0 : Math.round((e.at - w.profileStart) / 100) / 10;
+    failures.exitCode = e.code;
+    w.died = e.signal ? `signal ${e.signal}` : `exit code ${e.code}`;
+    setTimeout(() => end.abort(), AFTER_DEATH_MS).unref();
+  });
+  return w;
+}
+
+function newRecorder(o: LabOptions, name: string): Recorder {
+  const { profile } = o.profile;
+  return new Recorder({
+    windows: stageWindows(profile),
+    duration: Math.ceil(profile.duration),
+    expectedIntervalUs: profile.model === 'closed' ? expectedSendIntervalUs(profile.wait) : null,
+    latencyBasis: profile.model === 'open' ? 'intended' : 'sent',
+    onInterval: (row) => o.events?.interval?.({ name, row, stageCount: profile.stages.length, duration: profile.duration }),
+  });
+}
+
+/** Warm-up (not recorded), then the profile with saturation sampling; the target is always stopped. */
+async function driveAndStop(o: LabOptions, started: AttachedTarget, recorder: Recorder, w: Watch): Promise<{ reached: number; saturation: SaturationRow[] | undefined }> {
+  const { profile } = o.profile;
+  const signal = w.end.signal;
+  let reached = 0;
+  let sampler: SaturationSampler | undefined;
+  let saturation: SaturationRow[] | undefined;
+  try {
+    assertLoopbackUrl(started.url, o.allowRemote ?? false);
+    await warmUp({ origin: started.url, seconds: profile.warmupSeconds, timeoutMs: profile.timeoutMs, signal });
+    if (!signal.aborted) w.profileStart = Date.now();
+    if (w.profileStart && started.pid !== null) sampler = startSaturation({ pid: started.pid, origin: started.url, startedAt: w.profileStart });
+    const onTick = (t: number) => recorder.advance(t);
+    if (profile.model === 'closed') await driveClosed({ origin: started.url, profile, recorder, seed: o.seed, signal, onTick });
+    else await driveOpen({ origin: started.url, profile, recorder, seed: o.seed, signal, onTick });
+    reached = w.profileStart === 0 ? 0 : (Date.now() - w.profileStart) / 1000;
+  } finally {
+    w.stopping = true;
+    w.dispose();
+    saturation = await sampler?.stop();
+    await started.stop();
+    if (started.pid !== null) o.events?.stopped?.(started.pid);
+  }
+  return { reached, saturation };
+}
+
+/** A drive that ended early keeps only the stages it reached: a stage never run was not measured. */
+function finishRecording(recorder: Recorder, profile: Profile, endedEarly: boolean, reached: number): RecorderResult {
+  const result = endedEarly ? recorder.finish(reached) : recorder.finish();
+  if (endedEarly) result.stages = result.stages.filter((s) => s.at < reached);
+  if (profile.model === 'open') for (const s of result.stages) s.offered = meanScheduledRate(profile, s.steadyFrom, s.end);
+  return result;
+}
+
+/** The target's state and one-line error: died (with when and how), interrupted, or ok. */
+function settle(failures: FailuresFile, result: RecorderResult, r: { name: string; watch: Watch; interrupted: boolean; reached: number; duration: number }): void {
+  failures.errors = result.errors;
+  failures.samples = result.samples;
+  if (failures.diedAt !== null) {
+    failures.state = 'failed';
+    failures.error = `target ${r.name} died at ${failures.diedAt} s (${r.watch.died})`;
+  } else if (r.interrupted) {
+    failures.state = 'interrupted';
+    failures.error = r.watch.profileStart === 0 ? 'interrupted during warm-up' : `interrupted at ${Math.round(r.reached * 10) / 10} s of ${r.duration} s`;
+  }
+}
+
+/**
+ * The interval at which a virtual user sends when the server keeps up: its think time plus a
+ * typical service time. A response slower than this hid requests the user would have sent
+ * (coordinated omission); the corrected histogram adds them back.
+ */
+function expectedSendIntervalUs(wait: ClosedProfile['wait']): number {
+  const svc = MEAN_SERVICE_MS / 1000;
+  return Math.max(1, Math.round((meanWaitSeconds(wait, svc) + svc) * 1e6));
+}
+
+function emptyResult(profile: Profile): RecorderResult {
+  return new Recorder({ windows: stageWindows(profile), duration: 0, expectedIntervalUs: null }).finish();
+}
