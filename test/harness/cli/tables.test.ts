@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest';
+import { formatCapacity, formatKnee } from '../../../harness/cli/mode-tables.ts';
+import { formatResults } from '../../../harness/cli/results-table.ts';
+import { formatSpread } from '../../../harness/cli/spread-table.ts';
+import { alignColumns } from '../../../harness/cli/table.ts';
+import type { CapacityRow, KneeRow, StageStats, Summary, SummaryTarget } from '../../../harness/results/format.ts';
+
+const noErrors = { refused: 0, reset: 0, timeout: 0, http: 0, other: 0 };
+const stage = (index: number, users: number, rps: number, p50: number, p95: number, p99: number, errorsTotal = 0, errorPct = 0) =>
+  ({ index, users, rps, p50, p95, p99, errorsTotal, errorPct, errors: { ...noErrors, timeout: errorsTotal } }) as unknown as StageStats;
+const target = (name: string, concurrency: number, verdict: string, extra: Partial<SummaryTarget> = {}): SummaryTarget =>
+  ({ name, concurrency, state: 'ok', status: 'held', degradedFrom: null, stages: [], verdict, ...extra });
+const summary = (targets: SummaryTarget[]): Summary => ({ schemaVersion: 1, runId: 'r', profile: 'smoke', work: 'block', targets });
+
+describe('alignColumns', () => {
+  it('left-aligns the first column, right-aligns the rest, two spaces apart', () => {
+    expect(alignColumns([['name', 'n'], ['a', '1000'], ['longer', '2']])).toBe(['name       n', 'a       1000', 'longer     2'].join('\n'));
+  });
+});
+
+describe('the end-of-run table', () => {
+  const s = summary([target('express-dev', 1, 'degraded from stage 2'), target('worker-pool', 4, 'held'), target('broken', 0, 'failed: boom')]);
+
+  it('one block per target: a row per stage, errors with their share, then the verdict', () => {
+    const stages = new Map<string, StageStats[] | Error>([
+      ['express-dev', [stage(0, 2, 5.44, 52, 95, 99), stage(1, 20, 17.96, 1480, 2950, 3300, 12, 3.4)]],
+      ['worker-pool', [stage(0, 2, 5.5, 51, 94, 98)]],
+      ['broken', []],
+    ]);
+    expect(formatResults(s, stages, 'users')).toBe([
+      'express-dev — concurrency 1',
+      '  stage  users  req/s    p50    p95    p99     errors',
+      '  1          2    5.4  52 ms  95 ms  99 ms          0',
+      '  2         20   18.0  1.5 s  3.0 s  3.3 s  12 (3.4%)',
+      '  → degraded from stage 2',
+      '',
+      'worker-pool — concurrency 4',
+      '  stage  users  req/s    p50    p95    p99  errors',
+      '  1          2    5.5  51 ms  94 ms  98 ms       0',
+      '  → held',
+      '',
+      'broken — concurrency unknown',
+      '  (no measurements)',
+      '  → failed: boom',
+    ].join('\n'));
+  });
+
+  it('open model: the second column is the rate', () => {
+    expect(formatResults(summary([target('fastify', 1, 'held')]), new Map([['fastify', [stage(0, 45, 44.9, 55, 98, 99)]]]), 'req/s')).toContain('  stage  rate  req/s');
+  });
+
+  it('a stages.json that could not be read says so instead of "(no measurements)"', () => {
+    const text = formatResults(summary([target('express-dev', 1, 'held')]), new Map([['express-dev', new Error('express-dev/stages.json unreadable: Unexpected end of JSON input')]]), 'users');
+    expect(text).toBe('express-dev — concurrency 1\n  (express-dev/stages.json unreadable: Unexpected end of JSON input)\n  → held');
+  });
+});
+
+describe('the --repeat table', () => {
+  it('min / median / max per stage, and the verdict on the medians', () => {
+    const spread = { n: 3, rps: { min: 17.1, median: 17.9, max: 18.4 }, p50: { min: 1400, median: 1480, max: 1600 }, p95: { min: 2800, median: 2950, max: 3100 } };
+    const t = target('express-dev', 1, 'degraded from stage 2', { repeats: 3, stages: [{ index: 0, users: 20, rps: 17.9, p50: 1480, p95: 2950, p99: 3300, errors: 0, spread }] });
+    expect(formatSpread(summary([t]), 'users')).toBe([
+      'express-dev — concurrency 1, 3 repeat(s)',
+      '  stage  users  req/s min / med / max    p50 min / med / max    p95 min / med / max  n',
+      '  1         20     17.1 / 17.9 / 18.4  1.4 s / 1.5 s / 1.6 s  2.8 s / 3.0 s / 3.1 s  3',
+      '  → on the medians: degraded from stage 2',
+    ].join('\n'));
+  });
+});
+
+describe('the mode tables', () => {
+  const cap = (name: string, extra: Partial<CapacityRow>): CapacityRow => ({
+    name, concurrency: 1, work: 'block', connections: 16, seconds: 10, rps: 17.8, p50: 880, p95: 910, p99: 950, errors: 0, timeouts: 0,
+    theoreticalRps: 18.2, state: 'ok', error: null, ...extra,
+  } as CapacityRow);
+
+  it('capacity: measured next to theory, and a failed target with its reason', () => {
+    expect(formatCapacity([cap('express-dev', {}), cap('broken', { state: 'failed', error: 'did not start', rps: null, p50: null, p95: null, p99: null })])).toBe([
+      'target           conc.  conns  req/s  theory  of theory     p50     p95     p99  errors  timeouts',
+      'express-dev          1     16   17.8    18.2        98%  880 ms  910 ms  950 ms       0         0',
+      'broken (failed)      1     16      —    18.2          —       —       —       —       0         0',
+      '  broken: did not start',
+    ].join('\n'));
+  });
+
+  it('knee: the answer per target, then the steps that led to it', () => {
+    const knee = {
+      name: 'express-dev', concurrency: 1, work: 'block', sloMs: 500, stepSeconds: 5, maxSustainableRps: 16, stoppedBy: 'bracketed', theoreticalRps: 18.2,
+      steps: [{ rate: 8, ok: true }, { rate: 16, ok: true }, { rate: 32, ok: false }], state: 'ok', error: null,
+    } as unknown as KneeRow;
+    const none = { ...knee, name: 'slow', maxSustainableRps: null, steps: [{ rate: 4, ok: false }], stoppedBy: 'min-rate' } as KneeRow;
+    expect(formatKnee([knee, none])).toBe([
+      'target       conc.  max sustainable req/s  theory  p95 SLO  steps  stopped by',
+      'express-dev      1                   16.0    18.2   500 ms      3   bracketed',
+      'slow             1                    < 4    18.2   500 ms      1    min-rate',
+      '',
+      'steps (req/s, ✓ held / ✗ broke):',
+      '  express-dev: 8✓ 16✓ 32✗',
+      '  slow: 4✗',
+    ].join('\n'));
+  });
+});

@@ -1,0 +1,89 @@
+import { createServer, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { setTimeout as delay } from 'node:timers/promises';
+import { afterEach, describe, expect, it } from 'vitest';
+import { warmUp } from '../../../harness/drive/warmup.ts';
+
+interface Probe { origin: string; requests: () => number; maxInFlight: () => number; server: Server }
+const open: Server[] = [];
+
+/** An in-process server on an ephemeral loopback port that counts requests and how many overlap. */
+async function serve(answer: (res: ServerResponse) => void): Promise<Probe> {
+  let requests = 0;
+  let inFlight = 0;
+  let maxInFlight = 0;
+  const server = createServer((_req, res) => {
+    requests++;
+    inFlight++;
+    maxInFlight = Math.max(maxInFlight, inFlight);
+    res.on('close', () => { inFlight--; });
+    answer(res);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  open.push(server);
+  return { origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, requests: () => requests, maxInFlight: () => maxInFlight, server };
+}
+
+afterEach(async () => {
+  for (const s of open.splice(0)) {
+    s.closeAllConnections();
+    await new Promise((r) => s.close(r));
+  }
+});
+
+const timed = async (f: () => Promise<void>) => {
+  const t0 = performance.now();
+  await f();
+  return (performance.now() - t0) / 1000;
+};
+
+describe('warmUp', () => {
+  it('sends light traffic for about the seconds asked, over at most two connections, and nothing after it returns', async () => {
+    const p = await serve((res) => setTimeout(() => res.end('ok'), 10));
+    const took = await timed(() => warmUp({ origin: p.origin, seconds: 0.6, timeoutMs: 10_000, signal: new AbortController().signal }));
+    expect(took).toBeGreaterThan(0.5);
+    expect(took).toBeLessThan(3);
+    // ≈ 2 connections × 0.6 s / 10 ms ≈ 120 requests; wide bounds for a shared machine.
+    expect(p.requests()).toBeGreaterThan(10);
+    expect(p.maxInFlight()).toBeLessThanOrEqual(2);
+    const atReturn = p.requests();
+    await delay(200);
+    expect(p.requests()).toBe(atReturn);
+  });
+
+  it('sends nothing when the profile has no warm-up', async () => {
+    const p = await serve((res) => res.end('ok'));
+    await warmUp({ origin: p.origin, seconds: 0, timeoutMs: 10_000, signal: new AbortController().signal });
+    expect(p.requests()).toBe(0);
+  });
+
+  it('ignores errors: a server answering 500, and a port nobody listens on', async () => {
+    const failing = await serve((res) => { res.statusCode = 500; res.end('no'); });
+    await expect(warmUp({ origin: failing.origin, seconds: 0.3, timeoutMs: 10_000, signal: new AbortController().signal })).resolves.toBeUndefined();
+    expect(failing.requests()).toBeGreaterThan(0);
+    const gone = await serve((res) => res.end());
+    const origin = gone.origin;
+    await new Promise((r) => gone.server.close(r));
+    const took = await timed(() => warmUp({ origin, seconds: 0.3, timeoutMs: 10_000, signal: new AbortController().signal }));
+    expect(took).toBeLessThan(3);
+  });
+
+  it('a server that never answers cannot hold the warm-up for the request timeout', async () => {
+    const p = await serve(() => { /* never answers */ });
+    const took = await timed(() => warmUp({ origin: p.origin, seconds: 0.5, timeoutMs: 60_000, signal: new AbortController().signal }));
+    // Bounded by the warm-up's own length (plus slack), not by the 60-s timeout.
+    expect(took).toBeLessThan(5);
+    expect(p.requests()).toBeGreaterThan(0);
+  });
+
+  it('stops soon after its signal is aborted', async () => {
+    const p = await serve((res) => setTimeout(() => res.end('ok'), 10));
+    const ac = new AbortController();
+    setTimeout(() => ac.abort(), 200);
+    const took = await timed(() => warmUp({ origin: p.origin, seconds: 30, timeoutMs: 10_000, signal: ac.signal }));
+    expect(took).toBeLessThan(3);
+    const atReturn = p.requests();
+    await delay(200);
+    expect(p.requests()).toBe(atReturn);
+  });
+});
