@@ -1,8 +1,9 @@
 import type { StageStats } from '../harness/results/format.ts';
-import { capacityApplies, capacityRps, effectiveConcurrency, knownConcurrency, peakOfferedLoad, type PeakLoad } from '../harness/analysis/capacity-theory.ts';
+import { capacityApplies, effectiveConcurrency, peakOfferedLoad, theoreticalRps, type PeakLoad } from '../harness/analysis/capacity-theory.ts';
+import type { ServiceTimeInfo } from '../harness/results/format.ts';
 import { degradation } from './degradation.ts';
 import { fmtMs, fmtNum, fmtPct, fmtRps } from './format.ts';
-import { MEAN_SERVICE_MS, type RunData, type TargetRun } from '../harness/results/run-data.ts';
+import type { RunData, TargetRun } from '../harness/results/run-data.ts';
 import { capacitySentence, capacityTitle, kneeSentence, kneeTitle, spreadSentence } from './modes.ts';
 
 export type Status = 'held' | 'degraded' | 'failed';
@@ -80,26 +81,34 @@ function sentence(t: TargetRun, status: Status, unit: string): string {
   return parts.join('');
 }
 
+/** "uniform 10–100 ms", from the run's manifest (never from live code). */
+export const distributionText = (st: ServiceTimeInfo): string => `${st.distribution} ${fmtNum(st.minMs)}–${fmtNum(st.maxMs)} ms`;
+
 function why(run: RunData, peak: PeakLoad | null): string[] {
-  const work = run.manifest.work;
-  const one = capacityRps(1);
+  const work = run.theory.work;
+  const mean = run.theory.meanServiceMs;
+  const one = theoreticalRps({ ...run.theory, concurrency: 1 });
+  const dist = run.serviceTime ? `, ${distributionText(run.serviceTime)}` : '';
   const peakText = peak
     ? `The peak offered load in this run was ${fmtRps(peak.rps)} (${peak.source === 'measured' ? `highest stage throughput measured, ${peak.target} in stage ${peak.stage + 1}` : `scheduled arrival rate of stage ${peak.stage + 1}`}).`
     : 'No stage was measured, so the peak offered load is unknown.';
+  if (mean === null) {
+    return [`The lab did not start ${run.targets.length === 1 ? 'this server' : 'these servers'}, so it does not know ${run.targets.length === 1 ? 'its' : 'their'} service time or how many requests ${run.targets.length === 1 ? 'it' : 'they'} can work on at once: no capacity can be reasoned out here. ${peakText}`];
+  }
   if (capacityApplies(work)) {
     const lines = [
-      `Each request keeps its worker busy for its whole service time, ${MEAN_SERVICE_MS} ms on average (work model "${work}", uniform 10–100 ms). `
-      + `So capacity ≈ concurrency ÷ mean service time: a server that can work on one request at a time saturates near 1 ÷ ${MEAN_SERVICE_MS / 1000} s ≈ ${fmtRps(one)}. ${peakText}`,
+      `Each request keeps its worker busy for its whole service time, ${fmtNum(mean)} ms on average (work model "${work}"${dist}). `
+      + `So capacity ≈ concurrency ÷ mean service time: a server that can work on one request at a time saturates near 1 ÷ ${fmtNum(mean / 1000)} s ≈ ${fmtRps(one)}. ${peakText}`,
       'What fixes it is how many requests can be worked on at once (processes, threads, workers), not the framework\'s name: '
       + `a faster framework does not make ${work === 'cpu' ? 'computation' : 'blocking work'} finish sooner.`,
     ];
-    if (work === 'cpu') lines.push(`With cpu work, requests compute on cores: this machine has ${run.manifest.cores}, so no more than ${run.manifest.cores} requests can be worked on at once, whatever the concurrency.`);
+    if (work === 'cpu') lines.push(`With cpu work, requests compute on cores: this machine has ${run.theory.cores}, so no more than ${run.theory.cores} requests can be worked on at once, whatever the concurrency.`);
     return lines;
   }
   if (work === 'sleep') {
     return [
-      `With work model "sleep" each request awaits a timer (${MEAN_SERVICE_MS} ms on average), and an async server overlaps those waits: even a single process can have many requests in flight. `
-      + `So the one-at-a-time limit (1 ÷ ${MEAN_SERVICE_MS / 1000} s ≈ ${fmtRps(one)}) does not apply, and a server's declared concurrency is not its capacity. ${peakText}`,
+      `With work model "sleep" each request awaits a timer (${fmtNum(mean)} ms on average${dist}), and an async server overlaps those waits: even a single process can have many requests in flight. `
+      + `So the one-at-a-time limit (1 ÷ ${fmtNum(mean / 1000)} s ≈ ${fmtRps(1000 / mean)}) does not apply, and a server's declared concurrency is not its capacity. ${peakText}`,
       'Differences here come from per-request overhead on the event loop, not from how many requests can wait at once.',
     ];
   }
@@ -118,7 +127,9 @@ function generatorWarnings(run: RunData): string[] {
 }
 
 function modesWhy(run: RunData): string[] {
-  const work = run.manifest.work;
+  const work = run.theory.work;
+  const mean = run.theory.meanServiceMs;
+  const one = theoreticalRps({ ...run.theory, concurrency: 1 });
   const lines: string[] = [];
   if (run.capacity) {
     lines.push('Capacity: a fixed number of connections, each sending its next request as soon as the previous one is answered, with no rate limit: '
@@ -128,9 +139,12 @@ function modesWhy(run: RunData): string[] {
     lines.push('Knee: open-model arrivals at a fixed rate, held for a few seconds per step, doubling until a step breaks and then bisecting. '
       + 'A step holds when p95 stays within the SLO, errors and drops stay at or under 1% and at least 90% of the rate is served.');
   }
-  lines.push(work === 'block'
-    ? `"Theoretical" is concurrency ÷ mean service time (${MEAN_SERVICE_MS} ms, work "block"): a worker that blocks for each request finishes about ${fmtRps(capacityRps(1))} per unit of concurrency. Near 100% means the server is limited by how many requests it can work on at once, not by overhead.`
-    : `With work "${work}" the theoretical bound (concurrency ÷ mean service time) does not apply, so none is shown.`);
+  const dist = run.serviceTime ? `, ${distributionText(run.serviceTime)}` : '';
+  lines.push(one !== null && mean !== null
+    ? `"Theoretical" is ${work === 'cpu' ? `min(concurrency, ${run.theory.cores} cores)` : 'concurrency'} ÷ mean service time (${fmtNum(mean)} ms${dist}, work "${work}"): a worker that ${work === 'cpu' ? 'computes' : 'blocks'} for each request finishes about ${fmtRps(one)} per unit of concurrency. Near 100% means the server is limited by how many requests it can work on at once, not by overhead.`
+    : mean === null
+      ? 'The mean service time of these targets is not recorded, so no theoretical bound is shown.'
+      : `With work "${work}" the theoretical bound (concurrency ÷ mean service time) does not apply, so none is shown.`);
   return lines;
 }
 
@@ -162,13 +176,12 @@ export function buildHeadline(run: RunData): Headline {
     count('failed') ? `${count('failed')} failed` : '',
   ].filter(Boolean).join(', ') + (run.spread ? ` (median of ${run.spread.repeats} repeats)` : '');
   const peak = peakOfferedLoad(run);
-  const capacity = capacityApplies(run.manifest.work)
-    ? findings.filter((t) => knownConcurrency(t.entry.concurrency)).map((t) => {
-      const effective = effectiveConcurrency(run.manifest.work, t.entry.concurrency, run.manifest.cores);
-      const cap = capacityRps(effective);
-      return { name: t.entry.name, concurrency: t.entry.concurrency, effective, capacity: cap, ratio: peak && peak.rps > 0 ? cap / peak.rps : null };
-    })
-    : [];
+  const capacity = findings.flatMap((t) => {
+    const cap = theoreticalRps({ ...run.theory, concurrency: t.entry.concurrency });
+    if (cap === null) return [];
+    const effective = effectiveConcurrency(run.theory.work, t.entry.concurrency, run.theory.cores);
+    return [{ name: t.entry.name, concurrency: t.entry.concurrency, effective, capacity: cap, ratio: peak && peak.rps > 0 ? cap / peak.rps : null }];
+  });
   return {
     title, subtitles: [], repeats: run.spread ? spreadSentence(run.spread) : null,
     targets, why: [...generatorWarnings(run), ...why(run, peak)], capacity, peak,

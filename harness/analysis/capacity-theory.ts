@@ -1,8 +1,5 @@
-import { MEAN_SERVICE_MS, type RunData } from '../results/run-data.ts';
-
-/** Requests/s a server can finish when it can work on `concurrency` requests at once. */
-export const capacityRps = (concurrency: number, meanServiceMs = MEAN_SERVICE_MS): number =>
-  concurrency / (meanServiceMs / 1000);
+import type { CapacityTheoryInputs } from '../results/format.ts';
+import type { RunData } from '../results/run-data.ts';
 
 /** 0 means the harness did not know (a server it did not start): no capacity can be claimed. */
 export const knownConcurrency = (concurrency: number): boolean => Number.isFinite(concurrency) && concurrency > 0;
@@ -17,6 +14,35 @@ export const capacityApplies = (work: string): boolean => work === 'block' || wo
 /** With `cpu` work no more requests compute at once than there are cores. */
 export const effectiveConcurrency = (work: string, concurrency: number, cores: number): number =>
   work === 'cpu' && cores > 0 ? Math.min(concurrency, cores) : concurrency;
+
+/**
+ * The one capacity theory, for the terminal (capacity and knee tables) and the report alike:
+ * how many requests per second a server can finish when every request it can work on is busy
+ * for the mean service time (Little's law with all workers occupied).
+ * - `block`: a request holds its worker for its whole service time, doing nothing else:
+ *   concurrency ÷ mean service time.
+ * - `cpu`: a request spins on a core for its service time, and the machine computes no more
+ *   requests at once than it has cores: min(concurrency, cores) ÷ mean. (An upper bound: the
+ *   load generator shares those cores, so a measurement falls below it.)
+ * - `sleep`: one event loop overlaps any number of timer waits, so the declared concurrency is
+ *   not what limits it: no bound (null).
+ * Null too when the concurrency (a `--url` server), the mean service time or, for `cpu`, the
+ * core count is unknown. Unrounded; round where it is shown or stored.
+ */
+export function theoreticalRps(i: CapacityTheoryInputs & { concurrency: number }): number | null {
+  if (!capacityApplies(i.work) || !knownConcurrency(i.concurrency)) return null;
+  if (i.meanServiceMs === null || !(i.meanServiceMs > 0)) return null;
+  if (i.work === 'cpu' && !(i.cores > 0)) return null;
+  return effectiveConcurrency(i.work, i.concurrency, i.cores) / (i.meanServiceMs / 1000);
+}
+
+/** The rule above in a few words, for a table's heading or a caption. */
+export function theoryRule(work: string, meanServiceMs: number | null): string {
+  const mean = meanServiceMs === null ? 'mean service time' : `${meanServiceMs} ms mean service time`;
+  if (work === 'block') return `concurrency ÷ ${mean}`;
+  if (work === 'cpu') return `min(concurrency, cores) ÷ ${mean}`;
+  return `none for work "${work}": the waits overlap`;
+}
 
 export interface PeakLoad {
   rps: number;

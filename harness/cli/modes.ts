@@ -1,13 +1,13 @@
-import { MEAN_SERVICE_MS } from '../../targets/lib/prng.ts';
+import { LAB_SERVICE_TIME } from '../run/service-time.ts';
+import { theoryRule } from '../analysis/capacity-theory.ts';
 import { runCapacity } from '../modes/capacity.ts';
 import type { FoundTarget } from '../input/discover.ts';
 import { runKnee } from '../modes/knee.ts';
 import type { LabFlags } from './args.ts';
 import { formatCapacity, formatKnee } from './mode-tables.ts';
-import path from 'node:path';
-import { machineInfo } from '../results/machine.ts';
+import { buildManifest } from '../results/manifest.ts';
 import { safeDirName, writeManifest } from '../results/write.ts';
-import { RESULTS_SCHEMA_VERSION, type RunManifest, type TargetState } from '../results/format.ts';
+import type { TargetState } from '../results/format.ts';
 import { concurrencyOf } from '../input/concurrency.ts';
 
 /** The run folder's suffix for the measurement modes: results/<time>-capacity, -knee, -capacity-knee. */
@@ -36,11 +36,10 @@ export async function runModes(o: {
   console.log(`loadlab: ${modeName(flags)} mode, ${o.targets.length} target(s), work ${flags.work}, seed ${flags.seed}`);
   console.log(`results: ${o.runDir}\n`);
   // The same manifest as a profile run (machine, Node, commit, seed), with no profile: the report reads it.
-  const manifest: RunManifest = {
-    schemaVersion: RESULTS_SCHEMA_VERSION, runId: path.basename(o.runDir), startedAt: new Date().toISOString(), finishedAt: null, complete: false,
-    ...(await machineInfo()), work: flags.work, seed: flags.seed, profile: null, profileSource: modeName(flags) ?? '',
-    targets: o.targets.map((t) => ({ name: t.definition.name, description: t.definition.description, ...concurrencyOf(t, flags.size), state: 'interrupted', error: 'not run', dir: safeDirName(t.definition.name) })),
-  };
+  const manifest = await buildManifest({
+    runDir: o.runDir, work: flags.work, seed: flags.seed, profile: null, profileSource: modeName(flags) ?? '', serviceTime: LAB_SERVICE_TIME,
+    targets: o.targets.map((t) => ({ name: t.definition.name, description: t.definition.description, ...concurrencyOf(t, flags.size), dir: safeDirName(t.definition.name) })),
+  });
   await writeManifest(o.runDir, manifest);
   const states: string[] = [];
   const settle = (rows: { name: string; state: string; error: string | null }[]) => {
@@ -51,7 +50,7 @@ export async function runModes(o: {
   };
   if (flags.capacity) {
     const rows = await runCapacity({ ...common, connections: flags.connections, seconds: flags['capacity-seconds'] });
-    console.log(`\nCapacity (closed loop, no rate limit; theory = concurrency ÷ ${MEAN_SERVICE_MS} ms mean service, block work only):\n${formatCapacity(rows)}\n`);
+    console.log(`\nCapacity (closed loop, no rate limit; theory = ${theoryRule(flags.work, LAB_SERVICE_TIME.meanMs)}):\n${formatCapacity(rows)}\n`);
     states.push(...rows.map((r) => r.state));
     settle(rows);
   }

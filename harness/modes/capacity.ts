@@ -1,7 +1,9 @@
 import path from 'node:path';
 import autocannon from 'autocannon';
 import type { WorkModel } from '../../targets/lib/define.ts';
-import { MEAN_SERVICE_MS } from '../../targets/lib/prng.ts';
+import os from 'node:os';
+import { LAB_SERVICE_TIME } from '../run/service-time.ts';
+import { theoreticalRps as capacityTheory } from '../analysis/capacity-theory.ts';
 import { writeJsonAtomic } from '../results/atomic.ts';
 import { warmUp } from '../drive/warmup.ts';
 import { latencyStats, newLatencyHistogram, recordUs } from '../record/histogram.ts';
@@ -14,14 +16,12 @@ const WARMUP_SECONDS = 1;
 const REQUEST_TIMEOUT_S = 10;
 
 /**
- * Little's law with every worker busy: concurrency ÷ mean service time (55 ms → 18.2 req/s
- * per worker). It holds only for `block` work, where a worker does nothing else while it
- * waits. With `sleep` one event loop overlaps many waits, so concurrency 1 serves far more;
- * with `cpu` the bound is the machine's cores, not the declared concurrency. Null there.
+ * The capacity theory (harness/analysis/capacity-theory.ts, the same rule the report applies)
+ * with this run's inputs: the lab's mean service time and this machine's cores; 0.1 req/s.
  */
-export function theoreticalRps(concurrency: number, work: WorkModel | string): number | null {
-  if (work !== 'block') return null;
-  return Math.round((concurrency * 1000 * 10) / MEAN_SERVICE_MS) / 10;
+export function theoreticalRps(concurrency: number, work: WorkModel | string, cores = os.availableParallelism()): number | null {
+  const rps = capacityTheory({ work, concurrency, cores, meanServiceMs: LAB_SERVICE_TIME.meanMs });
+  return rps === null ? null : Math.round(rps * 10) / 10;
 }
 
 export interface CapacityOptions extends ModeOptions {

@@ -19,11 +19,68 @@
  *   RUN_DIR/spread.json              SpreadFile (min / median / max across repeats)
  *   RUN_DIR/spread.csv               one row per (target, stage)
  * Capacity and knee modes (--capacity, --knee) write instead of a profile run:
+ *   RUN_DIR/manifest.json            RunManifest with `profile: null` (machine, commit, targets, theory inputs)
  *   RUN_DIR/capacity.json            CapacityRow[]
  *   RUN_DIR/knee.json                KneeRow[]
  *   RUN_DIR/<target>/target.log      the target's log during that mode
  */
-export const RESULTS_SCHEMA_VERSION = 1;
+export const RESULTS_SCHEMA_VERSION = 2;
+
+/*
+ * Schema history.
+ * 2: manifest.json carries what the report used to take from live code: `serviceTime` (the
+ *    distribution the lab's targets drew service times from, with its mean), `capacityTheory`
+ *    (the inputs of harness/analysis/capacity-theory.ts) and, per closed-model target,
+ *    `correction` (the coordinated-omission correction's expected interval and where it came from).
+ * 1: none of those. A schema-1 run implied: service time uniform 10–100 ms (mean 55 ms) for every
+ *    target the lab started, capacity inputs = manifest `work` and `cores` with that mean, and a
+ *    correction interval of (mean think time + 55 ms) per user, even for `--url` targets.
+ *    `SCHEMA1_SERVICE_TIME` below is that implication; harness/results/load.ts falls back to it.
+ */
+
+/** How a request's service time is drawn by the targets the lab starts (all latencies in ms). */
+export interface ServiceTimeInfo {
+  distribution: 'uniform';
+  minMs: number;
+  maxMs: number;
+  meanMs: number;
+  /** Where the harness read it at run time (a module path), or how an old run's was inferred. */
+  source: string;
+}
+
+/** What a schema-1 manifest (which did not record it) implied: the 10–100 ms uniform draw of that time. */
+export const SCHEMA1_SERVICE_TIME: ServiceTimeInfo = {
+  distribution: 'uniform', minMs: 10, maxMs: 100, meanMs: 55, source: 'not recorded (schema 1): the uniform 10–100 ms every schema-1 run used',
+};
+
+/**
+ * Inputs of the capacity theory (harness/analysis/capacity-theory.ts `theoreticalRps`), as they
+ * were at run time; each target's declared concurrency is in its TargetEntry.
+ */
+export interface CapacityTheoryInputs {
+  work: string;
+  /** Cores of the machine: `cpu` work computes on no more requests at once than this. */
+  cores: number;
+  /** Mean service time of one request (ms); null when no target was started by the lab. */
+  meanServiceMs: number | null;
+}
+
+/**
+ * Where the coordinated-omission correction's expected interval came from.
+ * 'service-time': the mean of the lab's own service-time distribution (a target the lab started).
+ * 'warm-up': the mean latency the warm-up measured (a `--url` server, whose service time the lab does not know).
+ * 'none': nothing known (a `--url` server and no warm-up answer): no corrected view was recorded.
+ */
+export type CorrectionSource = 'service-time' | 'warm-up' | 'none';
+
+/** The closed model's coordinated-omission correction for one target (see HistogramsFile.runCorrected). */
+export interface CorrectionInfo {
+  /** Interval between one user's sends when the server keeps up: mean think time + `serviceMs`; null = not corrected. */
+  expectedIntervalMs: number | null;
+  /** The service time assumed (ms); null when unknown. */
+  serviceMs: number | null;
+  source: CorrectionSource;
+}
 
 export const ERROR_KINDS = ['refused', 'reset', 'timeout', 'http', 'other'] as const;
 export type ErrorKind = (typeof ERROR_KINDS)[number];
@@ -153,6 +210,11 @@ export interface TargetEntry {
   repeat?: number;
   /** How loaded the load generator was while driving this target; absent if the profile never started. */
   generator?: GeneratorLoad;
+  /**
+   * Schema ≥ 2, closed-model profile runs: the coordinated-omission correction used for this
+   * target. Absent for open-model runs (nothing to correct) and capacity / knee runs.
+   */
+  correction?: CorrectionInfo;
 }
 
 /**
@@ -212,6 +274,10 @@ export interface RunManifest {
   /** --repeat N, when N > 1: each target ran N times, interleaved (A B A B …). */
   repeats?: number;
   targets: TargetEntry[];
+  /** Schema ≥ 2: the service-time distribution of the targets the lab started; null when it started none (`--url`). */
+  serviceTime?: ServiceTimeInfo | null;
+  /** Schema ≥ 2: what the capacity lines and "theoretical" figures are computed from. */
+  capacityTheory?: CapacityTheoryInputs;
 }
 
 export interface SummaryStage {
@@ -299,7 +365,7 @@ export interface CapacityRow {
   /** Connection errors, timeouts and non-2xx responses. */
   errors: number;
   timeouts: number;
-  /** concurrency ÷ mean service time, for `block` work only; null where that bound does not hold. */
+  /** harness/analysis/capacity-theory.ts `theoreticalRps` at run time (0.1 req/s); null where no bound holds. */
   theoreticalRps: number | null;
   state: TargetState;
   error: string | null;

@@ -1,7 +1,7 @@
-import { readFile, readdir, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import {
-  RESULTS_SCHEMA_VERSION, type CapacityRow, type FailuresFile, type HistogramsFile, type IntervalRow, type KneeRow, type RunManifest,
+  type CapacityRow, type FailuresFile, type HistogramsFile, type IntervalRow, type KneeRow, type RunManifest,
   type SaturationRow, type SpreadFile, type StageStats, type Summary, type TargetEntry, type TargetState,
 } from './format.ts';
 import { safeDirName } from './write.ts';
@@ -9,6 +9,9 @@ import { countedRuns, medianStages } from '../analysis/spread.ts';
 import { ReportInputError } from './errors.ts';
 import type { RepeatGroup, RunData, RunFile, RunKind, TargetRun } from './run-data.ts';
 import { readProfile } from './profile-info.ts';
+import { readInside } from './read-inside.ts';
+import { checkHistograms } from './check-histograms.ts';
+import { correctionOf, serviceTimeOf, theoryOf } from './manifest-read.ts';
 
 const LOG_TAIL_LINES = 30;
 const LOG_LINE_MAX = 400;
@@ -17,14 +20,11 @@ const OWN_FILES = new Set(['report.html', 'index.html']);
 
 type Read<T> = { value: T | null; problem: string | null };
 
-async function readJson<T>(file: string, label: string): Promise<Read<T>> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { value: null, problem: `${label} is missing` };
-    return { value: null, problem: `${label} could not be read: ${(e as Error).message}` };
-  }
+/** Every file the report reads goes through `readInside`: a link out of the run folder is refused, not followed. */
+async function readJson<T>(root: string, file: string, label: string): Promise<Read<T>> {
+  const r = await readInside(root, file);
+  if (r.text === null) return { value: null, problem: r.missing ? `${label} is missing` : `${label} could not be read: ${r.problem}` };
+  const text = r.text;
   try {
     return { value: JSON.parse(text) as T, problem: null };
   } catch (e) {
@@ -44,9 +44,11 @@ async function listFiles(root: string, rel: string): Promise<RunFile[]> {
   return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
-async function logTail(file: string): Promise<string[]> {
-  const text = await readFile(file, 'utf8').catch(() => '');
-  const lines = text.split(/\r?\n/);
+/** The log's last lines; a log that cannot be read (or links out of the run folder) says so in its tail. */
+async function logTail(root: string, file: string): Promise<string[]> {
+  const r = await readInside(root, file);
+  if (r.text === null) return r.missing ? [] : [`(target.log not shown: ${r.problem})`];
+  const lines = r.text.split(/\r?\n/);
   while (lines.length && lines[lines.length - 1] === '') lines.pop();
   return lines.slice(-LOG_TAIL_LINES).map((l) => (l.length > LOG_LINE_MAX ? `${l.slice(0, LOG_LINE_MAX)}…` : l));
 }
@@ -58,10 +60,11 @@ function targetDir(runDir: string, entry: TargetEntry): string | null {
   return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? dir : null;
 }
 
-async function loadTarget(runDir: string, entry: TargetEntry, summary: Summary | null, kind: RunKind, problems: string[]): Promise<TargetRun> {
+async function loadTarget(runDir: string, entry: TargetEntry, summary: Summary | null, kind: RunKind, problems: string[], correction: TargetRun['correction']): Promise<TargetRun> {
   const repeat = typeof entry.repeat === 'number' && entry.repeat >= 1 ? entry.repeat : null;
   const base: TargetRun = {
     entry: withRepeatName(entry), base: entry.name, repeat, series: [], stages: [], histograms: null, failures: null, saturation: null, logTail: [], files: [],
+    correction: kind === 'profile' ? correction : null,
     // With repeats, summary.json holds the medians of all of them: it belongs to the group, not to one repeat.
     summary: repeat === null ? (summary?.targets.find((t) => t.name === entry.name) ?? null) : null,
   };
@@ -74,26 +77,26 @@ async function loadTarget(runDir: string, entry: TargetEntry, summary: Summary |
   const files = await listFiles(runDir, rel);
   if (kind === 'modes') {
     // Capacity and knee runs leave only the target's log: no stage, series or histogram files to expect.
-    return { ...base, logTail: entry.state === 'ok' ? [] : await logTail(path.join(dir, 'target.log')), files };
+    return { ...base, logTail: entry.state === 'ok' ? [] : await logTail(runDir, path.join(dir, 'target.log')), files };
   }
   const label = (f: string) => `${rel}/${f}`;
   // A failed target may have written nothing: its missing files are expected, not a problem.
   const note = (r: Read<unknown>) => { if (r.problem && entry.state === 'ok') problems.push(r.problem); };
-  const series = await readJson<IntervalRow[]>(path.join(dir, 'series.json'), label('series.json'));
-  const stages = await readJson<StageStats[]>(path.join(dir, 'stages.json'), label('stages.json'));
-  const hist = await readJson<HistogramsFile>(path.join(dir, 'histograms.json'), label('histograms.json'));
-  const failures = await readJson<FailuresFile>(path.join(dir, 'failures.json'), label('failures.json'));
-  const saturation = await readJson<SaturationRow[]>(path.join(dir, 'saturation.json'), label('saturation.json'));
+  const series = await readJson<IntervalRow[]>(runDir, path.join(dir, 'series.json'), label('series.json'));
+  const stages = await readJson<StageStats[]>(runDir, path.join(dir, 'stages.json'), label('stages.json'));
+  const hist = await readJson<HistogramsFile>(runDir, path.join(dir, 'histograms.json'), label('histograms.json'));
+  const failures = await readJson<FailuresFile>(runDir, path.join(dir, 'failures.json'), label('failures.json'));
+  const saturation = await readJson<SaturationRow[]>(runDir, path.join(dir, 'saturation.json'), label('saturation.json'));
   [series, stages, hist, failures].forEach(note);
   if (saturation.problem && !saturation.problem.endsWith('is missing')) problems.push(saturation.problem);
   return {
     ...base,
     series: Array.isArray(series.value) ? series.value : [],
     stages: Array.isArray(stages.value) ? stages.value : [],
-    histograms: hist.value && typeof hist.value.run === 'string' ? hist.value : null,
+    histograms: hist.value ? checkHistograms(hist.value, label('histograms.json'), problems) : null,
     failures: failures.value,
     saturation: Array.isArray(saturation.value) ? saturation.value : null,
-    logTail: entry.state === 'ok' ? [] : await logTail(path.join(dir, 'target.log')),
+    logTail: entry.state === 'ok' ? [] : await logTail(runDir, path.join(dir, 'target.log')),
     files,
   };
 }
@@ -121,7 +124,7 @@ const isObj = (x: unknown): x is Record<string, unknown> => typeof x === 'object
 
 /** A JSON list of objects with a string `name` (capacity.json, knee.json); anything else is a problem. */
 async function readRows<T>(dir: string, file: string, problems: string[]): Promise<T[] | null> {
-  const r = await readJson<unknown>(path.join(dir, file), file);
+  const r = await readJson<unknown>(dir, path.join(dir, file), file);
   if (r.value === null) {
     if (r.problem && !r.problem.endsWith('is missing')) problems.push(r.problem);
     return null;
@@ -134,7 +137,7 @@ async function readRows<T>(dir: string, file: string, problems: string[]): Promi
 }
 
 async function readSpread(dir: string, problems: string[]): Promise<SpreadFile | null> {
-  const r = await readJson<SpreadFile>(path.join(dir, 'spread.json'), 'spread.json');
+  const r = await readJson<SpreadFile>(dir, path.join(dir, 'spread.json'), 'spread.json');
   if (r.value === null) {
     if (r.problem && !r.problem.endsWith('is missing')) problems.push(r.problem);
     return null;
@@ -148,8 +151,8 @@ async function readSpread(dir: string, problems: string[]): Promise<SpreadFile |
 }
 
 /**
- * Capacity and knee modes write no manifest.json (yet): the report makes up a minimal one from
- * their rows, so a folder holding only capacity.json / knee.json still renders. Unknowns stay
+ * Capacity and knee runs of schema 1 wrote no manifest.json (they do since schema 2): for such a
+ * folder the report makes up a minimal one from their rows, so it still renders. Unknowns stay
  * visibly unknown rather than invented.
  */
 function modesManifest(dir: string, capacity: CapacityRow[] | null, knee: KneeRow[] | null): RunManifest {
@@ -164,7 +167,7 @@ function modesManifest(dir: string, capacity: CapacityRow[] | null, knee: KneeRo
   const worst = (s: TargetState[]): TargetState => (s.includes('failed') ? 'failed' : s.includes('interrupted') ? 'interrupted' : 'ok');
   const states = [...byName.values()].flatMap((t) => t.states);
   return {
-    schemaVersion: RESULTS_SCHEMA_VERSION, runId: path.basename(dir), startedAt: 'unknown', finishedAt: null,
+    schemaVersion: 1, runId: path.basename(dir), startedAt: 'unknown', finishedAt: null,
     complete: !states.includes('interrupted'), gitCommit: null, node: 'unknown', cpuModel: 'unknown', cores: 0, os: 'unknown',
     work: rows[0]?.work ?? 'unknown', seed: 0, profile: null, profileSource: modeLabel(capacity, knee),
     targets: [...byName.entries()].map(([name, t]) => ({
@@ -198,7 +201,7 @@ function repeatGroups(targets: TargetRun[], summary: Summary | null): RepeatGrou
   });
 }
 
-/** Read a run folder (see harness/results-format.ts) into memory. Never touches a live run. */
+/** Read a run folder (see harness/results/format.ts) into memory. Never touches a live run. */
 export async function loadRun(runDir: string): Promise<RunData> {
   const dir = path.resolve(runDir);
   const manifestFile = path.join(dir, 'manifest.json');
@@ -207,22 +210,25 @@ export async function loadRun(runDir: string): Promise<RunData> {
   const problems: string[] = [];
   const capacity = await readRows<CapacityRow>(dir, 'capacity.json', problems);
   const knee = await readRows<KneeRow>(dir, 'knee.json', problems);
-  const m = await readJson<unknown>(manifestFile, 'manifest.json');
+  const m = await readJson<unknown>(dir, manifestFile, 'manifest.json');
   const hasManifest = m.value !== null;
   if (!hasManifest && !capacity && !knee) {
     throw new ReportInputError('E_NOT_RUN_DIR', `${runDir} is not a run folder: ${m.problem ?? 'manifest.json is empty'}`);
   }
   const manifest = hasManifest ? checkManifest(m.value, manifestFile) : modesManifest(dir, capacity, knee);
-  const s = await readJson<Summary>(path.join(dir, 'summary.json'), 'summary.json');
+  const s = await readJson<Summary>(dir, path.join(dir, 'summary.json'), 'summary.json');
   const summary = s.value && Array.isArray(s.value.targets) ? s.value : null;
   // A capacity / knee run has no summary.json: that is its shape, not a missing file.
   const kind: RunKind = (capacity || knee) && s.value === null ? 'modes' : 'profile';
   if (!summary && kind === 'profile') problems.push(s.problem ?? 'summary.json has no "targets" list');
   const spread = await readSpread(dir, problems);
+  const serviceTime = serviceTimeOf(manifest, problems);
   const targets: TargetRun[] = [];
-  for (const entry of manifest.targets) targets.push(await loadTarget(dir, entry, summary, kind, problems));
+  for (const entry of manifest.targets) {
+    targets.push(await loadTarget(dir, entry, summary, kind, problems, correctionOf(manifest, entry, serviceTime)));
+  }
   return {
-    dir, kind, hasManifest, manifest, summary, targets, problems, spread, capacity, knee,
+    dir, kind, hasManifest, manifest, summary, targets, problems, spread, capacity, knee, serviceTime, theory: theoryOf(manifest, serviceTime),
     groups: repeatGroups(targets, summary),
     profile: readProfile(manifest.profile, manifest.profileSource ?? summary?.profile ?? 'unknown'),
     files: await listFiles(dir, ''),

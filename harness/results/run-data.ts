@@ -1,17 +1,9 @@
 import type {
-  CapacityRow, FailuresFile, HistogramsFile, IntervalRow, KneeRow, RunManifest, SaturationRow, SpreadFile, StageStats, Summary,
+  CapacityRow, CapacityTheoryInputs, CorrectionInfo, FailuresFile, ServiceTimeInfo, HistogramsFile, IntervalRow, KneeRow, RunManifest, SaturationRow, SpreadFile, StageStats, Summary,
   SummaryTarget, TargetEntry,
 } from './format.ts';
 
 export type { SaturationRow } from './format.ts';
-
-/**
- * Mean service time of one request of the default API, in ms: the work is uniform in
- * [10, 100) ms (targets/lib/prng.ts), so the mean is (10 + 100) / 2. The headline's capacity
- * reasoning (capacity ≈ concurrency ÷ mean service time) rests on it.
- */
-// One source of truth: the targets' own service-time distribution.
-export { MEAN_SERVICE_MS } from '../../targets/lib/prng.ts';
 
 /** A file of the run, as a path relative to the run folder (always '/'-separated). */
 export interface RunFile {
@@ -43,6 +35,11 @@ export interface TargetRun {
   repeat: number | null;
   /** Last lines of target.log, shown for targets that did not finish cleanly. */
   logTail: string[];
+  /**
+   * The coordinated-omission correction this target's corrected view used (manifest, or what
+   * schema 1 implied); null for open-model and capacity / knee runs, where there is none.
+   */
+  correction: CorrectionInfo | null;
   files: RunFile[];
 }
 
@@ -82,4 +79,11 @@ export interface RunData {
   groups: RepeatGroup[];
   /** Files that were expected but missing or unreadable, in words. */
   problems: string[];
+  /**
+   * The lab's service-time distribution as the manifest recorded it (schema 1: what it implied,
+   * see format.ts); null when the lab started no target of its own.
+   */
+  serviceTime: ServiceTimeInfo | null;
+  /** The capacity theory's inputs as recorded at run time (schema 1: work, cores and the implied mean). */
+  theory: CapacityTheoryInputs;
 }

@@ -1,11 +1,10 @@
-import path from 'node:path';
 import type { Profile } from '../../profiles/lib/define.ts';
 import type { WorkModel } from '../../targets/lib/define.ts';
-import { MEAN_SERVICE_MS } from '../../targets/lib/prng.ts';
+import { LAB_SERVICE_TIME } from './service-time.ts';
 import type { FoundProfile, FoundTarget } from '../input/discover.ts';
 import { concurrencyOf } from '../input/concurrency.ts';
 import { isExternal, type ExternalTarget } from '../spawn/external.ts';
-import { machineInfo } from '../results/machine.ts';
+import { buildManifest } from '../results/manifest.ts';
 import { safeDirName, writeManifest, writeSummary } from '../results/write.ts';
 import { RESULTS_SCHEMA_VERSION, type IntervalRow, type RunManifest, type StageStats, type Summary, type SummaryTarget, type TargetEntry } from '../results/format.ts';
 import { meanWaitSeconds } from '../analysis/schedule.ts';
@@ -61,29 +60,14 @@ export async function runLab(o: LabOptions): Promise<LabResult> {
   const { profile } = o.profile;
   const repeats = o.repeat ?? 1;
   const plan = repeatPlan(o.targets, repeats);
-  const manifest: RunManifest = {
-    schemaVersion: RESULTS_SCHEMA_VERSION,
-    runId: path.basename(o.runDir),
-    startedAt: new Date().toISOString(),
-    finishedAt: null,
-    complete: false,
-    ...(await machineInfo()),
-    work: o.work,
-    seed: o.seed,
-    profile,
-    profileSource: o.profile.source,
-    ...(repeats > 1 ? { repeats } : {}),
+  const manifest = await buildManifest({
+    runDir: o.runDir, work: o.work, seed: o.seed, profile, profileSource: o.profile.source, repeats,
+    serviceTime: o.targets.some((t) => !isExternal(t)) ? LAB_SERVICE_TIME : null,
     targets: plan.map(({ target: t, repeat }) => {
       const info = targetInfo(t, o.size);
-      return {
-        ...info,
-        state: 'interrupted',
-        error: 'not run',
-        dir: repeatDir(safeDirName(info.name), repeat),
-        ...(repeats > 1 ? { repeat } : {}),
-      };
+      return { ...info, dir: repeatDir(safeDirName(info.name), repeat), ...(repeats > 1 ? { repeat } : {}) };
     }),
-  };
+  });
   const summary: Summary = { schemaVersion: RESULTS_SCHEMA_VERSION, runId: manifest.runId, profile: profile.name, work: o.work, targets: [] };
   await writeManifest(o.runDir, manifest);
 
@@ -115,7 +99,10 @@ export async function runLab(o: LabOptions): Promise<LabResult> {
 }
 
 function summarize(entry: TargetEntry, stages: StageStats[], unit: 'users' | 'req/s', profile: Profile): SummaryTarget {
-  const opts = profile.model === 'closed' ? { unit, meanWaitSeconds: meanWaitSeconds(profile.wait, MEAN_SERVICE_MS / 1000) } : { unit };
+  const serviceMs = entry.correction?.serviceMs ?? null;
+  // Only a pacing wait depends on the service time; without one known, the verdict does without offered load.
+  const opts = profile.model === 'closed' && (serviceMs !== null || profile.wait.kind !== 'constantPacing')
+    ? { unit, meanWaitSeconds: meanWaitSeconds(profile.wait, (serviceMs ?? 0) / 1000) } : { unit };
   const v = entry.state === 'failed' && stages.every((s) => s.requests === 0)
     ? { status: 'failed' as const, degradedFrom: null, text: `failed: ${entry.error ?? 'unknown error'}` }
     : verdict(stages, opts);

@@ -1,6 +1,7 @@
 import path from 'node:path';
-import type { ClosedProfile, Profile } from '../../profiles/lib/define.ts';
-import { MEAN_SERVICE_MS } from '../../targets/lib/prng.ts';
+import type { Profile } from '../../profiles/lib/define.ts';
+import { LAB_SERVICE_TIME } from './service-time.ts';
+import { correctionFor } from '../analysis/correction.ts';
 import type { FoundTarget } from '../input/discover.ts';
 import { assertLoopbackUrl } from '../input/loopback.ts';
 import { attachExternal, isExternal, type AttachedTarget, type ExternalTarget } from '../spawn/external.ts';
@@ -12,8 +13,8 @@ import { Recorder, type RecorderResult } from '../record/recorder.ts';
 import { judgeGenerator } from '../record/saturation/compute.ts';
 import { startSaturation, writeSaturation, type SaturationSampler } from '../record/saturation/sampler.ts';
 import { writeTargetResults } from '../results/write.ts';
-import type { FailuresFile, SaturationRow, TargetEntry } from '../results/format.ts';
-import { meanWaitSeconds, stageWindows } from '../analysis/schedule.ts';
+import type { CorrectionInfo, FailuresFile, SaturationRow, TargetEntry } from '../results/format.ts';
+import { stageWindows } from '../analysis/schedule.ts';
 import type { LabOptions } from './lab.ts';
 
 /** After a target dies, keep driving this long so the failure shows up as refused requests, then move on. */
@@ -49,8 +50,7 @@ export async function runOneTarget(o: LabOptions, target: FoundTarget | External
     return { result: null, failures };
   }
   const watch = watchTarget(o.signal, started, failures);
-  const recorder = newRecorder(o, entry.name);
-  const { reached, saturation } = await driveAndStop(o, started, recorder, watch);
+  const { reached, saturation, recorder } = await driveAndStop(o, target, started, entry, watch);
   const result = finishRecording(recorder, o.profile.profile, watch.end.signal.aborted, reached);
   settle(failures, result, { name: entry.name, watch, interrupted: o.signal.aborted, reached, duration: o.profile.profile.duration });
   await writeTargetResults(dir, result, failures);
@@ -90,27 +90,50 @@ function watchTarget(signal: AbortSignal, started: AttachedTarget, failures: Fai
   return w;
 }
 
-function newRecorder(o: LabOptions, name: string): Recorder {
+/**
+ * The target's recorder. Closed model: with the coordinated-omission correction (see
+ * harness/analysis/correction.ts), or without one while its expected interval is unknown.
+ */
+function newRecorder(o: LabOptions, name: string, correction: CorrectionInfo | null): Recorder {
   const { profile } = o.profile;
+  const ms = correction?.expectedIntervalMs ?? null;
   return new Recorder({
     windows: stageWindows(profile),
     duration: Math.ceil(profile.duration),
-    expectedIntervalUs: profile.model === 'closed' ? expectedSendIntervalUs(profile.wait) : null,
+    expectedIntervalUs: ms === null ? null : Math.max(1, Math.round(ms * 1000)),
     latencyBasis: profile.model === 'open' ? 'intended' : 'sent',
     onInterval: (row) => o.events?.interval?.({ name, row, stageCount: profile.stages.length, duration: profile.duration }),
   });
 }
 
-/** Warm-up (not recorded), then the profile with saturation sampling; the target is always stopped. */
-async function driveAndStop(o: LabOptions, started: AttachedTarget, recorder: Recorder, w: Watch): Promise<{ reached: number; saturation: SaturationRow[] | undefined }> {
+/**
+ * The correction's service time: the lab's own mean for a target it started; for a `--url`
+ * server, whose service time it does not know, the warm-up's measured mean latency, or none.
+ */
+function correctionOf(o: LabOptions, target: FoundTarget | ExternalTarget, warmMeanMs: number | null): CorrectionInfo | null {
+  const { profile } = o.profile;
+  if (profile.model !== 'closed') return null;
+  if (!isExternal(target)) return correctionFor(profile.wait, LAB_SERVICE_TIME.meanMs, 'service-time');
+  return correctionFor(profile.wait, warmMeanMs, warmMeanMs === null ? 'none' : 'warm-up');
+}
+
+/**
+ * Warm-up (not recorded), then the profile with saturation sampling; the target is always
+ * stopped. The recorder is made after the warm-up, which a `--url` server's correction needs.
+ */
+async function driveAndStop(o: LabOptions, target: FoundTarget | ExternalTarget, started: AttachedTarget, entry: TargetEntry, w: Watch): Promise<{ reached: number; saturation: SaturationRow[] | undefined; recorder: Recorder }> {
   const { profile } = o.profile;
   const signal = w.end.signal;
+  let recorder = newRecorder(o, entry.name, null);
   let reached = 0;
   let sampler: SaturationSampler | undefined;
   let saturation: SaturationRow[] | undefined;
   try {
     assertLoopbackUrl(started.url, o.allowRemote ?? false);
-    await warmUp({ origin: started.url, seconds: profile.warmupSeconds, timeoutMs: profile.timeoutMs, signal });
+    const warm = await warmUp({ origin: started.url, seconds: profile.warmupSeconds, timeoutMs: profile.timeoutMs, signal });
+    const correction = correctionOf(o, target, warm.meanMs);
+    if (correction) entry.correction = correction;
+    recorder = newRecorder(o, entry.name, correction);
     if (!signal.aborted) w.profileStart = Date.now();
     if (w.profileStart && started.pid !== null) sampler = startSaturation({ pid: started.pid, origin: started.url, startedAt: w.profileStart });
     const onTick = (t: number) => recorder.advance(t);
@@ -124,7 +147,7 @@ async function driveAndStop(o: LabOptions, started: AttachedTarget, recorder: Re
     await started.stop();
     if (started.pid !== null) o.events?.stopped?.(started.pid);
   }
-  return { reached, saturation };
+  return { reached, saturation, recorder };
 }
 
 /** A drive that ended early keeps only the stages it reached: a stage never run was not measured. */
@@ -146,16 +169,6 @@ function settle(failures: FailuresFile, result: RecorderResult, r: { name: strin
     failures.state = 'interrupted';
     failures.error = r.watch.profileStart === 0 ? 'interrupted during warm-up' : `interrupted at ${Math.round(r.reached * 10) / 10} s of ${r.duration} s`;
   }
-}
-
-/**
- * The interval at which a virtual user sends when the server keeps up: its think time plus a
- * typical service time. A response slower than this hid requests the user would have sent
- * (coordinated omission); the corrected histogram adds them back.
- */
-function expectedSendIntervalUs(wait: ClosedProfile['wait']): number {
-  const svc = MEAN_SERVICE_MS / 1000;
-  return Math.max(1, Math.round((meanWaitSeconds(wait, svc) + svc) * 1e6));
 }
 
 function emptyResult(profile: Profile): RecorderResult {

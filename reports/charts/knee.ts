@@ -1,7 +1,7 @@
 import type { ChartContext } from './context.ts';
 import { CHART_WIDTH, CONFIG, colorEncoding, type ChartSection, type Spec } from './common.ts';
 import { stageLabel, fmtNum } from '../format.ts';
-import { capacityApplies, capacityRps, effectiveConcurrency, knownConcurrency } from '../../harness/analysis/capacity-theory.ts';
+import { capacityApplies, theoreticalRps } from '../../harness/analysis/capacity-theory.ts';
 
 export interface KneePoint { target: string; index: number; stage: string; rps: number; p95: number }
 export interface CapacityMark { target: string; rps: number; label: string }
@@ -47,7 +47,7 @@ export const kneeSection: ChartSection = {
   id: 'chart-knee',
   title: 'Latency against load (the knee)',
   caption: (run) => 'One point per stage: x is the throughput the target delivered, y its p95. '
-    + (capacityApplies(run.manifest.work)
+    + (capacityApplies(run.theory.work) && run.theory.meanServiceMs !== null
       ? 'Dashed rules: capacity ≈ concurrency ÷ mean service time. Points that pile up at a rule while latency climbs are a saturated server.'
       : 'A curve that turns upward marks where the target stopped keeping up.'),
   build: (run, ctx) => {
@@ -56,12 +56,10 @@ export const kneeSection: ChartSection = {
     })));
     if (!points.length) return null;
     const maxX = Math.max(...points.map((p) => p.rps));
-    const capacities = capacityApplies(run.manifest.work)
-      ? run.targets.filter((t) => knownConcurrency(t.entry.concurrency)).map((t) => {
-        const rps = capacityRps(effectiveConcurrency(run.manifest.work, t.entry.concurrency, run.manifest.cores));
-        return { target: t.entry.name, rps: Math.round(rps * 10) / 10, label: `capacity ≈ ${fmtNum(rps)} req/s` };
-      }).filter((c) => c.rps <= maxX * CAPACITY_REACH)
-      : [];
+    const capacities = run.targets.flatMap((t) => {
+      const rps = theoreticalRps({ ...run.theory, concurrency: t.entry.concurrency });
+      return rps === null ? [] : [{ target: t.entry.name, rps: Math.round(rps * 10) / 10, label: `capacity ≈ ${fmtNum(rps)} req/s` }];
+    }).filter((c) => c.rps <= maxX * CAPACITY_REACH);
     return kneeSpec(ctx, points, capacities);
   },
 };

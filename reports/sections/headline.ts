@@ -3,7 +3,6 @@ import { fmtNum, fmtRps } from '../format.ts';
 import { html, type Html } from '../html.ts';
 import type { RunData } from '../../harness/results/run-data.ts';
 import { colorOf } from '../charts/context.ts';
-import { MEAN_SERVICE_MS } from '../../harness/results/run-data.ts';
 
 export const badge = (status: string, label = status): Html => html`<span class="badge ${status}">${label}</span>`;
 
@@ -12,7 +11,7 @@ export function headlineSection(run: RunData): Html {
   const swatch = (name: string) => colorOf(run, name);
   const failed = new Set(h.targets.filter((t) => t.status === 'failed').map((t) => t.name));
   const capacity = h.capacity.length && h.peak
-    ? html`<table class="capacity"><thead><tr><th>target</th><th>works on at once</th><th>capacity ≈ at once ÷ ${MEAN_SERVICE_MS} ms</th><th>peak offered</th><th></th></tr></thead><tbody>${
+    ? html`<table class="capacity"><thead><tr><th>target</th><th>works on at once</th><th>capacity ≈ at once ÷ ${fmtNum(run.theory.meanServiceMs)} ms</th><th>peak offered</th><th></th></tr></thead><tbody>${
       h.capacity.map((c) => html`<tr><td>${c.name}</td><td class="num">${fmtNum(c.effective)}${c.effective !== c.concurrency ? ` (of ${c.concurrency})` : ''}</td><td class="num">${fmtRps(c.capacity)}</td><td class="num">${fmtRps(h.peak?.rps)}</td><td>${
         failed.has(c.name) ? html`<span class="muted">did not run</span>` : c.ratio === null ? '' : c.ratio < 1 ? html`<span class="over">over capacity: load ${fmtNum(1 / c.ratio)}× what it can serve</span>` : html`headroom ×${fmtNum(c.ratio)}`
       }</td></tr>`)}</tbody></table>`

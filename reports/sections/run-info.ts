@@ -2,6 +2,35 @@ import { fmtNum } from '../format.ts';
 import { html, type Html } from '../html.ts';
 import type { RunData } from '../../harness/results/run-data.ts';
 import { loadUnit } from '../../harness/results/profile-info.ts';
+import type { CorrectionInfo } from '../../harness/results/format.ts';
+import { theoryRule } from '../../harness/analysis/capacity-theory.ts';
+import type { TargetRun } from '../../harness/results/run-data.ts';
+
+/** The service-time distribution and the capacity rule, from the manifest (schema 1: what it implied). */
+function theoryRows(run: RunData): [string, Html | string][] {
+  const st = run.serviceTime;
+  const old = run.manifest.schemaVersion < 2 || run.manifest.serviceTime === undefined;
+  return [
+    ['Service time', st
+      ? html`${st.distribution} ${fmtNum(st.minMs)}–${fmtNum(st.maxMs)} ms, mean ${fmtNum(st.meanMs)} ms <span class="muted">(${old ? st.source : `recorded at run time from ${st.source}`})</span>`
+      : 'unknown: the lab started none of these servers'],
+    ['Capacity theory', html`${theoryRule(run.theory.work, run.theory.meanServiceMs)} <span class="muted">(work ${run.theory.work}, ${fmtNum(run.theory.cores)} cores)</span>`],
+  ];
+}
+
+const CORRECTION_SOURCE: Record<CorrectionInfo['source'], string> = {
+  'service-time': 'the mean of the lab\'s service-time distribution',
+  'warm-up': 'the mean latency the warm-up measured (2 connections; the lab does not know this server\'s service time)',
+  none: 'none: the lab knew no service time for this server, so no corrected view was recorded',
+};
+
+/** Per target: the coordinated-omission correction's expected interval and where its service time came from. */
+export function correctionText(t: TargetRun): string {
+  const c = t.correction;
+  if (!c) return '';
+  if (c.expectedIntervalMs === null || c.serviceMs === null) return CORRECTION_SOURCE.none;
+  return `one send every ${fmtNum(c.expectedIntervalMs)} ms per user (think time + ${fmtNum(c.serviceMs)} ms service, from ${CORRECTION_SOURCE[c.source]})`;
+}
 
 /** Flagged on top of the page: numbers of an incomplete run cover only part of the profile. */
 export function incompleteBanner(run: RunData): Html {
@@ -24,11 +53,12 @@ function modesInfo(run: RunData): Html {
       ['Seed', String(m.seed)], ['Machine', `${m.cpuModel}, ${m.cores} cores, ${m.os}`], ['Node', m.node],
       ['Commit', m.gitCommit ?? 'unknown'], ['Started', m.startedAt], ['Finished', m.finishedAt ?? 'never (incomplete run)'],
     ] as [string, string][] : []),
+    ...theoryRows(run),
     ['Run id', m.runId],
     ['Targets', html`${run.targets.map((t, i) => html`${i ? ' · ' : ''}<b>${t.entry.name}</b> (works on ${t.entry.concurrency} at once${t.entry.state === 'ok' ? '' : html`; <span class="bad">${t.entry.state}</span>`})`)}`],
   ];
   return html`<section id="run"><h2>The run</h2>
-${run.hasManifest ? '' : html`<p class="muted">This folder has no manifest.json (capacity and knee runs do not write one), so the machine, Node version, commit, seed and times of the run are not known to the report.</p>`}
+${run.hasManifest ? '' : html`<p class="muted">This folder has no manifest.json (capacity and knee runs of results schema 1 wrote no manifest.json; they do since schema 2), so the machine, Node version, commit, seed and times of the run are not known to the report.</p>`}
 <dl class="facts">${rows.map(([k, v]) => html`<dt>${k}</dt><dd>${v}</dd>`)}</dl>
 </section>`;
 }
@@ -43,6 +73,8 @@ export function runInfoSection(run: RunData): Html {
     ['Model', p.model === 'open' ? 'open (arrivals at a set rate, whatever the responses)' : 'closed (virtual users who wait for each response)'],
     ['Stages', p.stages.map((s, i) => `S${i + 1} at ${fmtNum(s.at)} s: ${fmtNum(s.load)} ${unit}`).join(' · ') + (p.duration !== null ? ` · ends at ${fmtNum(p.duration)} s` : '')],
     ['Work model', m.work],
+    ...theoryRows(run),
+    ...(run.targets.some((t) => t.correction) ? [['Coordinated-omission correction', html`${run.targets.filter((t) => t.correction).map((t, i) => html`${i ? html`<br>` : ''}<b>${t.entry.name}</b>: ${correctionText(t)}`)}`] as [string, Html]] : []),
     ['Seed', String(m.seed)],
     ['Machine', `${m.cpuModel}, ${m.cores} cores, ${m.os}`],
     ['Node', m.node],

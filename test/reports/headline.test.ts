@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { capacityRps, effectiveConcurrency } from '../../harness/analysis/capacity-theory.ts';
 import { degradation } from '../../reports/degradation.ts';
 import { buildHeadline } from '../../reports/headline.ts';
 import { loadRun } from '../../harness/results/load.ts';
-import { MEAN_SERVICE_MS, type RunData } from '../../harness/results/run-data.ts';
+import type { RunData } from '../../harness/results/run-data.ts';
 import { FAILED_NAME, INJECTED_NAME } from '../fixtures/run/synthetic-targets.ts';
 import { tempFixtureRun } from './helpers.ts';
 import type { StageStats, SummaryTarget } from '../../harness/results/format.ts';
@@ -14,15 +13,7 @@ const stage = (index: number, p95: number | null, errorPct = 0): StageStats => (
   count: 100, mean: p95, p50: p95, p90: p95, p95, p99: p95, p999: p95, max: p95,
 });
 
-describe('capacity and degradation maths', () => {
-  it('capacity is concurrency over the mean service time', () => {
-    expect(MEAN_SERVICE_MS).toBe(55);
-    expect(capacityRps(1)).toBeCloseTo(18.18, 2);
-    expect(capacityRps(4)).toBeCloseTo(72.73, 2);
-    expect(effectiveConcurrency('cpu', 8, 2)).toBe(2);
-    expect(effectiveConcurrency('block', 8, 2)).toBe(8);
-  });
-
+describe('degradation maths', () => {
   it('takes the first broken stage from the summary, or judges old runs with the harness verdict', () => {
     expect(degradation([stage(0, 100), stage(1, 190), stage(2, 900)]).from?.index).toBe(2);
     expect(degradation([stage(0, 100), stage(1, 190), stage(2, 900)], { degradedFrom: 1 } as SummaryTarget).from?.index).toBe(1);
@@ -67,7 +58,7 @@ describe('headline on the synthetic run', () => {
   });
 
   it('for sleep work, says an async process overlaps the waits instead', () => {
-    const h = buildHeadline({ ...run, manifest: { ...run.manifest, work: 'sleep' } });
+    const h = buildHeadline({ ...run, manifest: { ...run.manifest, work: 'sleep' }, theory: { ...run.theory, work: 'sleep' } });
     expect(h.why.join(' ')).toMatch(/overlaps those waits/);
     expect(h.capacity).toEqual([]);
   });

@@ -1,6 +1,6 @@
 import { compile } from 'vega-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CapacityRow, SpreadFile } from '../../harness/results/format.ts';
+import { RESULTS_SCHEMA_VERSION, type CapacityRow, type SpreadFile } from '../../harness/results/format.ts';
 import { chartContext } from '../../reports/charts/context.ts';
 import { capacityBars, capacitySpec, kneeSearchSpec, kneeSteps, spreadRows, spreadSpec } from '../../reports/charts/modes.ts';
 import { bucketSaturation, saturationSection } from '../../reports/charts/saturation.ts';
@@ -115,7 +115,24 @@ describe('a run with repeats and saturation (synthetic)', () => {
   });
 });
 
-describe('a capacity + knee run folder (synthetic, no manifest)', () => {
+describe('a capacity + knee run folder of schema 1 (synthetic, no manifest)', () => {
+  it('still renders from its rows, saying what the report cannot know', async () => {
+    const f = await tempFixtureRun({ modes: { capacity: true, knee: true }, schema1: true });
+    try {
+      const old = await loadRun(f.runDir);
+      expect(old.hasManifest).toBe(false);
+      expect(old.problems).toEqual([]);
+      expect(old.theory).toEqual({ work: 'block', cores: 0, meanServiceMs: 55 });
+      const oldPage = await renderReport(f.runDir);
+      expect(oldPage).toContain('schema 1 wrote no manifest.json');
+      expect(buildHeadline(old).why.join(' ')).toContain('55 ms, uniform 10–100 ms');
+    } finally {
+      await f.cleanup();
+    }
+  });
+});
+
+describe('a capacity + knee run folder (synthetic, manifest from the harness builder)', () => {
   let run: RunData;
   let page = '';
   let cleanup: () => Promise<void>;
@@ -129,7 +146,16 @@ describe('a capacity + knee run folder (synthetic, no manifest)', () => {
 
   it('renders without expecting profile files', () => {
     expect(run.kind).toBe('modes');
-    expect(run.hasManifest).toBe(false);
+    expect(run.hasManifest).toBe(true);
+    expect(run.manifest).toMatchObject({
+      schemaVersion: RESULTS_SCHEMA_VERSION, profile: null, profileSource: 'capacity-knee', complete: true, cores: 2,
+      serviceTime: { distribution: 'uniform', minMs: 10, maxMs: 100, meanMs: 55 }, capacityTheory: { work: 'block', cores: 2, meanServiceMs: 55 },
+    });
+    expect(run.manifest.targets.map((t) => [t.name, t.concurrency, t.state])).toEqual([
+      ['express-dev', 1, 'ok'], ['express-cluster', 4, 'ok'], [INJECTED_NAME, 2, 'ok'], [FAILED_NAME, 4, 'failed'],
+    ]);
+    expect(page).toContain('Synthetic CPU @ 2.0GHz');
+    expect(page).not.toContain('no manifest.json');
     expect(run.problems).toEqual([]);
     expect(markup(page)).not.toMatch(/is missing|could not be used/);
     expect(page).not.toContain('id="charts"');

@@ -1,18 +1,45 @@
 import { describe, expect, it } from 'vitest';
-import { theoreticalRps } from '../../../harness/modes/capacity.ts';
+import { theoreticalRps as labTheory } from '../../../harness/modes/capacity.ts';
+import { theoreticalRps, theoryRule } from '../../../harness/analysis/capacity-theory.ts';
 import { formatCapacity, formatKnee } from '../../../harness/cli/mode-tables.ts';
 import type { CapacityRow, KneeRow } from '../../../harness/results/format.ts';
 
-describe('theoreticalRps', () => {
-  it('is concurrency ÷ the 55 ms mean service time for block work', () => {
-    expect(theoreticalRps(1, 'block')).toBe(18.2);
-    expect(theoreticalRps(4, 'block')).toBe(72.7);
-    expect(theoreticalRps(8, 'block')).toBe(145.5);
+const theory = (work: string, concurrency: number, cores = 2, meanServiceMs: number | null = 55) => theoreticalRps({ work, concurrency, cores, meanServiceMs });
+
+describe('theoreticalRps: the one capacity theory', () => {
+  it('block: concurrency ÷ mean service time, whatever the cores', () => {
+    expect(theory('block', 1)).toBeCloseTo(18.18, 2);
+    expect(theory('block', 4)).toBeCloseTo(72.73, 2);
+    expect(theory('block', 8, 2)).toBeCloseTo(145.45, 2);
+    expect(theory('block', 1, 2, 300)).toBeCloseTo(3.33, 2);
   });
 
-  it('is null where the bound does not hold: sleep overlaps waits, cpu is bound by cores', () => {
-    expect(theoreticalRps(1, 'sleep')).toBeNull();
-    expect(theoreticalRps(4, 'cpu')).toBeNull();
+  it('cpu: min(concurrency, cores) ÷ mean, since no more requests compute at once than there are cores', () => {
+    expect(theory('cpu', 1, 2)).toBeCloseTo(18.18, 2);
+    expect(theory('cpu', 4, 2)).toBeCloseTo(36.36, 2);
+    expect(theory('cpu', 4, 8)).toBeCloseTo(72.73, 2);
+    expect(theory('cpu', 4, 0)).toBeNull();
+  });
+
+  it('none where no bound holds: sleep overlaps the waits; unknown concurrency or service time', () => {
+    expect(theory('sleep', 1)).toBeNull();
+    expect(theory('block', 0)).toBeNull();
+    expect(theory('block', 4, 2, null)).toBeNull();
+    expect(theory('nonsense', 4)).toBeNull();
+  });
+
+  it('is what the capacity and knee modes store (0.1 req/s), cpu included: terminal and report agree', () => {
+    for (const [work, c, cores] of [['block', 1, 2], ['block', 4, 2], ['cpu', 4, 2], ['cpu', 1, 8], ['sleep', 4, 2]] as const) {
+      const exact = theory(work, c, cores);
+      expect(labTheory(c, work, cores)).toBe(exact === null ? null : Math.round(exact * 10) / 10);
+    }
+    expect(labTheory(4, 'cpu', 2)).toBe(36.4);
+  });
+
+  it('names its rule for headings', () => {
+    expect(theoryRule('block', 55)).toBe('concurrency ÷ 55 ms mean service time');
+    expect(theoryRule('cpu', 55)).toBe('min(concurrency, cores) ÷ 55 ms mean service time');
+    expect(theoryRule('sleep', 55)).toMatch(/^none/);
   });
 });
 

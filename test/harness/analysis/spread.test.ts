@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { StageStats } from '../../../harness/results/format.ts';
+import { RESULTS_SCHEMA_VERSION, type StageStats } from '../../../harness/results/format.ts';
 import { countedRuns, median, medianStages, spreadCsv, spreadFile, spreadOf, spreadTarget, stageSpreads, type RepeatRun } from '../../../harness/analysis/spread.ts';
 
 function stage(index: number, o: Partial<StageStats>): StageStats {
@@ -95,7 +95,7 @@ describe('spreadCsv', () => {
       'dead,1,10,1,,,,,,,0,0,0',
       '',
     ].join('\n'));
-    expect(file).toMatchObject({ schemaVersion: 1, runId: 'run-1', repeats: 2 });
+    expect(file).toMatchObject({ schemaVersion: RESULTS_SCHEMA_VERSION, runId: 'run-1', repeats: 2 });
     expect(file.targets[0]!.runs).toEqual([{ repeat: 1, dir: 'a', state: 'ok' }, { repeat: 2, dir: 'a/r2', state: 'ok' }]);
   });
 });

@@ -31,7 +31,7 @@ afterEach(async () => {
   }
 });
 
-const timed = async (f: () => Promise<void>) => {
+const timed = async (f: () => Promise<unknown>) => {
   const t0 = performance.now();
   await f();
   return (performance.now() - t0) / 1000;
@@ -51,6 +51,15 @@ describe('warmUp', () => {
     expect(p.requests()).toBe(atReturn);
   });
 
+  it('reports the mean latency of its successful answers (a --url server\'s only service-time estimate)', async () => {
+    const p = await serve((res) => setTimeout(() => res.end('ok'), 30));
+    const w = await warmUp({ origin: p.origin, seconds: 0.5, timeoutMs: 10_000, signal: new AbortController().signal });
+    expect(w.ok).toBeGreaterThan(3);
+    // At least the server's 30 ms; wide upper margin for two shared cores.
+    expect(w.meanMs!).toBeGreaterThanOrEqual(29);
+    expect(w.meanMs!).toBeLessThan(150);
+  });
+
   it('sends nothing when the profile has no warm-up', async () => {
     const p = await serve((res) => res.end('ok'));
     await warmUp({ origin: p.origin, seconds: 0, timeoutMs: 10_000, signal: new AbortController().signal });
@@ -59,7 +68,8 @@ describe('warmUp', () => {
 
   it('ignores errors: a server answering 500, and a port nobody listens on', async () => {
     const failing = await serve((res) => { res.statusCode = 500; res.end('no'); });
-    await expect(warmUp({ origin: failing.origin, seconds: 0.3, timeoutMs: 10_000, signal: new AbortController().signal })).resolves.toBeUndefined();
+    // No 2xx answer: no latency to estimate a service time from.
+    await expect(warmUp({ origin: failing.origin, seconds: 0.3, timeoutMs: 10_000, signal: new AbortController().signal })).resolves.toEqual({ ok: 0, meanMs: null });
     expect(failing.requests()).toBeGreaterThan(0);
     const gone = await serve((res) => res.end());
     const origin = gone.origin;
