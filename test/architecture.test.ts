@@ -7,9 +7,7 @@ import { ROOT } from './helpers/lab.ts';
  * the rule and why it is still there. The test below fails once the import is gone, so an entry
  * cannot outlive its reason.
  */
-const PENDING: { link: string; why: string }[] = [
-  { link: 'harness/results/run-data.ts → targets/lib/prng.ts', why: 'issue 8: reports take the mean service time from manifest.json, not from live targets/ code' },
-];
+const PENDING: { link: string; why: string }[] = [];
 
 const edge = (from: string, to: string, typeOnly = false): ImportEdge => ({ from, to, typeOnly });
 const rulesBroken = (imports: ImportEdge[], prints: Parameters<typeof checkRules>[1] = []) => checkRules(imports, prints).map((v) => v.rule);
