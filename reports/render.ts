@@ -1,8 +1,8 @@
-import { rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { vegaScripts } from './assets.ts';
 import { html } from './html.ts';
 import { loadRun } from '../harness/results/load.ts';
+import { writeFileAtomic } from '../harness/results/atomic.ts';
 import type { RunData } from '../harness/results/run-data.ts';
 import { page } from './page.ts';
 import { chartsSection } from './sections/charts.ts';
@@ -55,8 +55,6 @@ export async function renderReport(runDir: string): Promise<string> {
 export async function writeReport(runDir: string): Promise<string> {
   const htmlText = await renderReport(runDir);
   const file = path.join(path.resolve(runDir), REPORT_FILE);
-  const tmp = `${file}.${process.pid}.tmp`;
-  await writeFile(tmp, htmlText);
-  await rename(tmp, file);
+  await writeFileAtomic(file, htmlText);
   return file;
 }

@@ -120,6 +120,21 @@ function checkManifest(m: unknown, file: string): RunManifest {
   return o as RunManifest;
 }
 
+/**
+ * A folder's manifest.json, checked: `missing` when there is none (not a run folder, or a
+ * schema-1 capacity / knee run), `problem` in words when it exists but cannot be used.
+ */
+export async function readManifest(dir: string): Promise<{ manifest: RunManifest | null; missing: boolean; problem: string | null }> {
+  const file = path.join(dir, 'manifest.json');
+  const r = await readJson<unknown>(dir, file, 'manifest.json');
+  if (r.value === null) return { manifest: null, missing: r.problem?.endsWith('is missing') ?? true, problem: r.problem };
+  try {
+    return { manifest: checkManifest(r.value, 'manifest.json'), missing: false, problem: null };
+  } catch (e) {
+    return { manifest: null, missing: false, problem: e instanceof Error ? e.message : String(e) };
+  }
+}
+
 const isObj = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 
 /** A JSON list of objects with a string `name` (capacity.json, knee.json); anything else is a problem. */

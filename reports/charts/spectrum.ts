@@ -12,7 +12,10 @@ export interface SpectrumRow extends SpectrumPoint {
   stage?: string;
 }
 
-/** Decoding can fail on a truncated file; the chart then just lacks that curve. */
+/**
+ * harness/results/load.ts has decoded every histogram already and turned a bad one into a note in
+ * the report, so this guard only keeps a hand-built RunData from breaking the whole page.
+ */
 export function spectrumOf(base64: string | null | undefined): SpectrumPoint[] {
   if (!base64) return [];
   try {

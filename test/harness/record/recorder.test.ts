@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { decodeHistogram } from '../../../harness/record/histogram.ts';
+import { HistogramLogReader, type Histogram } from 'hdr-histogram-js';
+import { decodeHistogram, newLatencyHistogram, recordUs } from '../../../harness/record/histogram.ts';
+import { mulberry32 } from '../../../targets/lib/prng.ts';
 import { Recorder } from '../../../harness/record/recorder.ts';
 import type { StageWindow } from '../../../harness/analysis/schedule.ts';
 
@@ -15,6 +17,25 @@ function feed(r: Recorder): void {
     for (let i = 0; i <= t; i++) r.ok(t + i / 20, (t + 1) * 10_000);
     if (t === 6) r.error(6.5, 'timeout', 'UND_ERR_HEADERS_TIMEOUT: Headers Timeout Error');
   }
+}
+
+const QUANTILES = [1, 10, 50, 90, 95, 99, 99.9, 100];
+const percentiles = (h: Histogram) => QUANTILES.map((q) => h.getValueAtPercentile(q));
+
+/** 8 s of responses with seeded random latencies (1 ms – 3 s, long-tailed); returns them as recorded. */
+function feedRandom() {
+  const rand = mulberry32(7);
+  const r = new Recorder({ windows, duration: 8, expectedIntervalUs: null });
+  const values: { t: number; us: number }[] = [];
+  for (let t = 0; t < 8; t++) {
+    const n = 20 + Math.floor(rand() * 40);
+    for (let i = 0; i < n; i++) {
+      const us = Math.round(1000 + 3_000_000 * rand() ** 6);
+      values.push({ t, us });
+      r.ok(t + i / (n + 1), us);
+    }
+  }
+  return { res: r.finish(), values };
 }
 
 describe('Recorder: interval → stage → run', () => {
@@ -44,23 +65,43 @@ describe('Recorder: interval → stage → run', () => {
     expect(stages[1]!.count).toBe(21);
   });
 
-  it('merged per-second histograms equal the whole-run histogram', () => {
-    const r = new Recorder({ windows, duration: 8, expectedIntervalUs: null });
-    feed(r);
-    const res = r.finish();
+  it('whole-run and stage histograms hold exactly the raw values, built independently of the recorder', () => {
+    const { res, values } = feedRandom();
+    const whole = newLatencyHistogram();
+    for (const v of values) recordUs(whole, v.us);
     const run = decodeHistogram(res.histograms.run);
-    expect(run.totalCount).toBe(res.rows.reduce((n, row) => n + row.rps, 0));
-    const stageSum = res.histograms.stages.map((s) => decodeHistogram(s.raw));
-    const merged = decodeHistogram(res.histograms.stages[0]!.raw);
-    merged.add(stageSum[1]!);
-    // Stages skip their ramp seconds (0 and 4), so they hold the run minus those seconds.
-    expect(merged.totalCount).toBe(run.totalCount - res.rows[0]!.rps - res.rows[4]!.rps);
-    for (const q of [50, 90, 99, 100]) {
-      const whole = decodeHistogram(res.histograms.run);
-      expect(run.getValueAtPercentile(q)).toBe(whole.getValueAtPercentile(q));
+    expect(run.totalCount).toBe(values.length);
+    expect(percentiles(run)).toEqual(percentiles(whole));
+    expect(run.mean).toBeCloseTo(whole.mean, 6);
+    // Stages hold their steady seconds only (the ramp seconds 0 and 4 are left out).
+    for (const w of windows) {
+      const own = newLatencyHistogram();
+      for (const v of values) if (v.t >= w.steadyFrom && v.t < w.end) recordUs(own, v.us);
+      const stage = decodeHistogram(res.histograms.stages[w.index]!.raw);
+      expect(stage.totalCount).toBe(own.totalCount);
+      expect(percentiles(stage)).toEqual(percentiles(own));
     }
-    // The interval log round-trips: one line per second.
-    expect(res.hlog.trim().split('\n').filter((l) => !l.startsWith('#') && !l.startsWith('"'))).toHaveLength(8);
+    // A check that can fail: the stages together are not the whole run, which has the ramp seconds too.
+    expect(percentiles(decodeHistogram(res.histograms.stages[0]!.raw))).not.toEqual(percentiles(whole));
+  });
+
+  it('latency.hlog reads back (HistogramLogReader) as one interval per second holding that second\'s values', () => {
+    const { res, values } = feedRandom();
+    const reader = new HistogramLogReader(res.hlog);
+    const intervals: Histogram[] = [];
+    for (let h = reader.nextIntervalHistogram(); h !== null; h = reader.nextIntervalHistogram()) intervals.push(h);
+    expect(intervals).toHaveLength(8);
+    const merged = newLatencyHistogram();
+    intervals.forEach((h, t) => {
+      const own = newLatencyHistogram();
+      for (const v of values) if (v.t === t) recordUs(own, v.us);
+      expect(h.totalCount).toBe(own.totalCount);
+      expect(h.totalCount).toBe(res.rows[t]!.rps);
+      expect(percentiles(h)).toEqual(percentiles(own));
+      expect(h.startTimeStampMsec).toBe(t * 1000);
+      merged.add(h);
+    });
+    expect(percentiles(merged)).toEqual(percentiles(decodeHistogram(res.histograms.run)));
   });
 
   it('keeps a coordinated-omission-corrected view when asked', () => {
