@@ -37,8 +37,9 @@ export function capacitySentence(r: CapacityRow): string {
   return `${r.name} served ${fmtRps(r.rps)} with ${r.connections} connections sending as fast as answered${theory}; at that load p50 ${fmtMs(r.p50)}, p95 ${fmtMs(r.p95)}, p99 ${fmtMs(r.p99)}, ${errs}.${cut}`;
 }
 
-/** The lowest rate that broke above the answer (the other side of the bracket), if any. */
+/** The lowest rate that did not hold (the other side of the bracket), if any. */
 export function kneeBrokeAt(r: KneeRow): number | null {
+  if (r.lowestBrokenRps !== undefined) return r.lowestBrokenRps;
   const broke = r.steps.filter((s) => !s.ok).map((s) => s.rate);
   return broke.length ? Math.min(...broke) : null;
 }
@@ -54,7 +55,7 @@ const STOPPED: Record<KneeRow['stoppedBy'], string> = {
 };
 export const stoppedByText = (s: KneeRow['stoppedBy']): string => STOPPED[s] ?? s;
 
-/** "express-dev sustained 16 req/s at p95 ≤ 500 ms, 88% of its theoretical 18.2; broke at 20 req/s". */
+/** "express-dev steady at 16.3 req/s at p95 ≤ 500 ms, 90% of its theoretical 18.2; not at 17.5" (the bracket). */
 export function kneeTitlePart(r: KneeRow, withSlo: boolean): string {
   const slo = withSlo ? ` at p95 ≤ ${fmtMs(r.sloMs)}` : '';
   if (r.maxSustainableRps === null) {
@@ -62,7 +63,7 @@ export function kneeTitlePart(r: KneeRow, withSlo: boolean): string {
   }
   const pct = pctOf(r.maxSustainableRps, r.theoreticalRps);
   const broke = kneeBrokeAt(r);
-  return `${r.name} sustained ${fmtRps(r.maxSustainableRps)}${slo}${pct !== null ? `, ${pct}% of its theoretical ${fmtNum(r.theoreticalRps)}` : ''}${broke !== null ? `; broke at ${fmtNum(broke)}` : ''}`;
+  return `${r.name} steady at ${fmtRps(r.maxSustainableRps)}${slo}${pct !== null ? `, ${pct}% of its theoretical ${fmtNum(r.theoreticalRps)}` : ''}${broke !== null ? `; not at ${fmtNum(broke)}` : ''}`;
 }
 
 export function kneeTitle(rows: readonly KneeRow[]): string {
@@ -75,7 +76,8 @@ export function kneeTitle(rows: readonly KneeRow[]): string {
 export function kneeSentence(r: KneeRow): string {
   if (r.state === 'failed' && !r.steps.length) return `${r.name} failed before the knee search: ${r.error ?? 'no error message was recorded'}.`;
   const held = r.steps.filter((s) => s.ok).length;
-  const trail = `${r.steps.length} step${r.steps.length === 1 ? '' : 's'} of ${fmtNum(r.stepSeconds)} s (${held} held), ended because ${stoppedByText(r.stoppedBy)}`;
+  const cap = r.stepCapSeconds ? ` (up to ${fmtNum(r.stepCapSeconds)} s while unsettled)` : '';
+  const trail = `${r.steps.length} step${r.steps.length === 1 ? '' : 's'} of ${fmtNum(r.stepSeconds)} s${cap} (${held} held), ended because ${stoppedByText(r.stoppedBy)}`;
   return `${kneeTitlePart(r, true)}. Open-model arrivals, ${trail}.${r.error && r.state !== 'ok' ? ` ${r.error}.` : ''}`;
 }
 

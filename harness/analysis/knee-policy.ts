@@ -14,9 +14,14 @@ export interface KneePolicy {
   bisections: number;
   /** Stop bisecting once the bracket is this narrow: hi ≤ lo × (1 + resolution). @default 0.1 */
   resolution: number;
+  /** Overload share a step must be long enough to expose (see stepPlan). @default 0.05 */
+  overshoot: number;
+  /** Bounds on the derived step length (s). @default 6, 20 */
+  minStepSeconds: number;
+  maxStepSeconds: number;
 }
 
-export const KNEE_POLICY: KneePolicy = { startRps: 5, minRps: 1, maxRps: 2000, maxSteps: 12, bisections: 3, resolution: 0.1 };
+export const KNEE_POLICY: KneePolicy = { startRps: 5, minRps: 1, maxRps: 2000, maxSteps: 12, bisections: 3, resolution: 0.1, overshoot: 0.05, minStepSeconds: 6, maxStepSeconds: 20 };
 
 export interface KneeTry { rate: number; ok: boolean }
 
@@ -24,7 +29,7 @@ export type KneeDecision = { next: number } | { done: KneeRow['stoppedBy'] };
 
 const round1 = (n: number) => Math.round(n * 10) / 10;
 
-/** Lowest rate that broke, and the highest that held below it (noise can make a higher rate pass). */
+/** Lowest rate that did not hold, and the highest that held below it (noise can make a higher rate pass). */
 export function kneeBracket(history: readonly KneeTry[]): { lo: number | null; hi: number | null } {
   const fails = history.filter((h) => !h.ok).map((h) => h.rate);
   const hi = fails.length ? Math.min(...fails) : null;
@@ -62,21 +67,18 @@ export function nextKneeRate(history: readonly KneeTry[], p: KneePolicy = KNEE_P
   return next <= lo || next >= hi ? { done: 'bracketed' } : { next };
 }
 
-/** Share of requests (errors) or arrivals (drops) above which a step did not hold. */
-const MAX_FAIL_SHARE = 0.01;
-/** Served below this share of the offered rate, the queue was growing: not sustainable. */
-const MIN_SERVED_SHARE = 0.9;
+/** How long a step holds its rate: judged at `seconds`, held on to `capSeconds` while unsettled. */
+export interface StepPlan { seconds: number; capSeconds: number }
 
 /**
- * Did a step hold? p95 within the SLO, few errors and drops, and the server kept up with the
- * arrivals. The last matters in short steps: just past capacity the queue grows slowly, so p95
- * can still look fine after a few seconds while throughput already falls behind.
+ * Step length from the SLO. A rate a share ε above capacity grows the queue by ε × rate
+ * requests a second, each adding 1/rate s of wait: ε seconds of delay per second held,
+ * whatever the server's concurrency. Held SLO ÷ `overshoot` seconds, a rate `overshoot` above
+ * capacity passes the SLO by itself; the steady-state rule sees its trend well before.
+ * `seconds` (e.g. --knee-step-seconds) overrides the derived length; the cap is twice it.
  */
-export function stepHeld(s: { rate: number; seconds: number; p95: number | null; achievedRps: number; dropped: number; errors: number; requests: number }, sloMs: number): boolean {
-  const offered = s.rate * s.seconds;
-  return s.p95 !== null
-    && s.p95 <= sloMs
-    && s.errors <= MAX_FAIL_SHARE * Math.max(1, s.requests)
-    && s.dropped <= MAX_FAIL_SHARE * Math.max(1, offered)
-    && s.achievedRps >= MIN_SERVED_SHARE * s.rate;
+export function stepPlan(sloMs: number, p: KneePolicy = KNEE_POLICY, seconds?: number): StepPlan {
+  const derived = Math.ceil(sloMs / 1000 / p.overshoot);
+  const s = seconds ?? Math.min(p.maxStepSeconds, Math.max(p.minStepSeconds, derived));
+  return { seconds: s, capSeconds: 2 * s };
 }

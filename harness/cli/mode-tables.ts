@@ -1,4 +1,4 @@
-import type { CapacityRow, KneeRow } from '../results/format.ts';
+import type { CapacityRow, KneeRow, KneeStep } from '../results/format.ts';
 import { formatMs } from '../analysis/verdict.ts';
 import { alignColumns } from './table.ts';
 
@@ -16,14 +16,25 @@ export function formatCapacity(rows: readonly CapacityRow[]): string {
   return [alignColumns([head, ...body]), ...notes].join('\n');
 }
 
-/** Knee mode's table: the answer per target, then the steps that led to it (✓ held, ✗ broke). */
+const bracket = (r: KneeRow): string => {
+  const lo = r.maxSustainableRps === null ? `< ${r.steps.length ? Math.min(...r.steps.map((s) => s.rate)) : '?'}` : rps(r.maxSustainableRps);
+  const hi = r.lowestBrokenRps ?? null;
+  return hi === null ? `≥ ${lo}` : `${lo} – ${rps(hi)}`;
+};
+
+const stepLine = (s: KneeStep): string =>
+  `    ${s.ok ? '✓' : '✗'} ${rps(s.rate).padStart(6)} req/s${s.seconds !== undefined ? ` ${String(s.seconds).padStart(2)} s` : ''}: ${s.evidence?.reason ?? `p95 ${formatMs(s.p95)}, served ${rps(s.achievedRps)} req/s`}`;
+
+/**
+ * Knee mode's table: per target the bracket (highest steady rate – lowest that was not), the
+ * reported knee (its lower end) beside theory, then every step with the reason it held or broke.
+ */
 export function formatKnee(rows: readonly KneeRow[]): string {
-  const head = ['target', 'conc.', 'max sustainable req/s', 'theory', 'p95 SLO', 'steps', 'stopped by'];
+  const head = ['target', 'conc.', 'knee bracket req/s', 'reported knee', 'theory', 'of theory', 'p95 SLO', 'steps', 'stopped by'];
   const body = rows.map((r) => [
-    r.state === 'ok' ? r.name : `${r.name} (${r.state})`, String(r.concurrency),
-    r.maxSustainableRps === null ? `< ${r.steps.length ? Math.min(...r.steps.map((s) => s.rate)) : '?'}` : rps(r.maxSustainableRps),
-    rps(r.theoreticalRps), formatMs(r.sloMs), String(r.steps.length), r.stoppedBy,
+    r.state === 'ok' ? r.name : `${r.name} (${r.state})`, String(r.concurrency), bracket(r),
+    rps(r.maxSustainableRps), rps(r.theoreticalRps), ratio(r.maxSustainableRps, r.theoreticalRps), formatMs(r.sloMs), String(r.steps.length), r.stoppedBy,
   ]);
-  const trails = rows.map((r) => `  ${r.name}: ${r.steps.map((s) => `${s.rate}${s.ok ? '✓' : '✗'}`).join(' ') || '(no steps)'}${r.error ? ` — ${r.error}` : ''}`);
-  return [alignColumns([head, ...body]), '', 'steps (req/s, ✓ held / ✗ broke):', ...trails].join('\n');
+  const trails = rows.flatMap((r) => [`  ${r.name}:${r.error ? ` ${r.error}` : ''}${r.steps.length ? '' : ' (no steps)'}`, ...r.steps.map(stepLine)]);
+  return [alignColumns([head, ...body]), '', 'steps (✓ steady / ✗ broken or unsettled), in the order run:', ...trails].join('\n');
 }

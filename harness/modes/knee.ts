@@ -7,29 +7,49 @@ import { writeJsonAtomic } from '../results/atomic.ts';
 import { theoreticalRps } from './capacity.ts';
 import { driveOpen } from '../drive/open.ts';
 import { warmUp } from '../drive/warmup.ts';
-import { KNEE_POLICY, maxSustainable, nextKneeRate, stepHeld, type KneePolicy } from '../analysis/knee-policy.ts';
-import { errorText, targetInfo, withTarget, type ModeOptions } from './with-target.ts';
+import { KNEE_POLICY, kneeBracket, nextKneeRate, stepPlan, type KneePolicy, type StepPlan } from '../analysis/knee-policy.ts';
+import { judgeSteady, type LoadSecond } from '../analysis/steady-state.ts';
+import { errorText, targetInfo, withTarget, type ModeOptions, type TargetInfo } from './with-target.ts';
 import { Recorder } from '../record/recorder.ts';
-import type { KneeRow, KneeStep } from '../results/format.ts';
+import type { IntervalRow, KneeRow, KneeStep } from '../results/format.ts';
 import { stageWindows } from '../analysis/schedule.ts';
 import type { StartedTarget } from '../spawn/start-target.ts';
+import type { FoundTarget } from '../input/discover.ts';
 import { formatMs } from '../analysis/verdict.ts';
 
-export const KNEE_DEFAULTS = { sloMs: 500, stepSeconds: 5 } as const;
+export const KNEE_DEFAULTS = { sloMs: 500 } as const;
 /** Wall-clock cap per target, whatever the policy would still try. */
-const TARGET_CAP_S = 120;
+const TARGET_CAP_S = 240;
 const WARMUP_SECONDS = 1;
 /** Between steps, wait (at most this long) until a fresh request is served promptly again. */
 const SETTLE_CAP_MS = 15_000;
 /** "Promptly": the slowest possible service time plus slack; two in a row mean the queue is gone. */
 const CALM_MS = SERVICE_MAX_MS + 50;
+/** A step that is clearly broken may stop once it has this many seconds of evidence. */
+const EARLY_BREAK_AFTER_S = 5;
 
 export interface KneeOptions extends ModeOptions {
   /** p95 bound (ms) a rate must hold to count as sustainable. @default 500 */
   sloMs?: number;
-  /** Seconds each rate is held. @default 5 */
+  /** Seconds each rate is held before it is judged (held to twice that while unsettled). @default derived from the SLO (stepPlan) */
   stepSeconds?: number;
   policy?: KneePolicy;
+  /** Wall-clock cap per target (s). @default 240 */
+  targetCapSeconds?: number;
+}
+
+/** What the search needs from the outside world; tests replace it to run without servers or waiting. */
+export interface KneeIo {
+  withTarget<T>(o: ModeOptions, t: FoundTarget, fn: (started: Pick<StartedTarget, 'url' | 'exited'>, info: TargetInfo) => Promise<T>): Promise<T>;
+  warmUp(origin: string, timeoutMs: number, signal: AbortSignal): Promise<void>;
+  /**
+   * Offer `rate` req/s for up to `seconds`; `stop(rows)` is asked after every second and ends
+   * the step early when true. Returns the seconds measured and the step's whole p95.
+   */
+  holdRate(a: { origin: string; rate: number; seconds: number; timeoutMs: number; seed: number; signal: AbortSignal; stop(rows: readonly IntervalRow[]): boolean }): Promise<{ rows: IntervalRow[]; p95: number | null; dropped: number }>;
+  settle(origin: string, signal: AbortSignal): Promise<void>;
+  /** Milliseconds, for the per-target time cap. */
+  now(): number;
 }
 
 /**
@@ -38,11 +58,23 @@ export interface KneeOptions extends ModeOptions {
  */
 const stepTimeoutMs = (sloMs: number) => Math.min(10_000, Math.max(2000, 4 * sloMs));
 
-function stepProfile(rate: number, seconds: number, sloMs: number): OpenProfile {
-  return openProfileSchema.parse({
-    name: 'knee-step', model: 'open', stages: [{ at: 0, rate }], duration: seconds, timeoutMs: stepTimeoutMs(sloMs), warmupSeconds: 0,
-  });
+function stepProfile(rate: number, seconds: number, timeoutMs: number): OpenProfile {
+  return openProfileSchema.parse({ name: 'knee-step', model: 'open', stages: [{ at: 0, rate }], duration: seconds, timeoutMs, warmupSeconds: 0 });
 }
+
+/** One rate through the open driver; an early stop aborts it (in-flight requests are then dropped unrecorded). */
+const holdRate: KneeIo['holdRate'] = async (a) => {
+  const profile = stepProfile(a.rate, a.seconds, a.timeoutMs);
+  const enough = new AbortController();
+  const seen: IntervalRow[] = [];
+  const recorder = new Recorder({
+    windows: stageWindows(profile), duration: a.seconds, expectedIntervalUs: null, latencyBasis: 'intended',
+    onInterval: (row) => { seen.push(row); if (!enough.signal.aborted && a.stop(seen)) enough.abort(); },
+  });
+  const drive = await driveOpen({ origin: a.origin, profile, recorder, signal: AbortSignal.any([a.signal, enough.signal]), seed: a.seed });
+  const { rows, stages } = enough.signal.aborted ? recorder.finish(seen.length) : recorder.finish();
+  return { rows, p95: stages[0]?.p95 ?? null, dropped: drive.dropped };
+};
 
 /**
  * A step that overloaded the server leaves a queue in it (requests we timed out may still be
@@ -61,61 +93,110 @@ async function settle(origin: string, signal: AbortSignal): Promise<void> {
   }
 }
 
-async function runStep(started: StartedTarget, o: KneeOptions, rate: number, seconds: number, sloMs: number): Promise<KneeStep> {
-  const profile = stepProfile(rate, seconds, sloMs);
-  const recorder = new Recorder({ windows: stageWindows(profile), duration: Math.ceil(seconds), expectedIntervalUs: null, latencyBasis: 'intended' });
-  const drive = await driveOpen({ origin: started.url, profile, recorder, signal: o.signal, seed: o.seed });
-  const { rows, stages } = recorder.finish();
-  const stage = stages[0]!;
-  // Responses that came in after the step are booked in its last second; leave that second out of the rate served.
-  const inTime = rows.length > 1 ? rows.slice(0, -1) : rows;
-  const achievedRps = Math.round((inTime.reduce((n, r) => n + r.rps, 0) / Math.max(1, inTime.length)) * 10) / 10;
-  const measured = { rate, seconds, p95: stage.p95, achievedRps, dropped: drive.dropped, errors: stage.errorsTotal, requests: stage.requests };
-  return { rate, p95: stage.p95, achievedRps, dropped: drive.dropped, errors: stage.errorsTotal, ok: stepHeld(measured, sloMs) };
+export const REAL_IO: KneeIo = {
+  withTarget,
+  warmUp: (origin, timeoutMs, signal) => warmUp({ origin, seconds: WARMUP_SECONDS, timeoutMs, signal }),
+  holdRate,
+  settle,
+  now: () => Date.now(),
+};
+
+/** A recorder row as the steady-state rule reads it: arrivals offered, answered, failed or dropped. */
+export const loadSecond = (r: IntervalRow): LoadSecond => ({ offered: r.users, served: r.rps, failed: r.errorsTotal + r.dropped, p95: r.p95 });
+
+/**
+ * When a step may end: broken at two checks in a row (one second's hiccup on a shared machine
+ * is not a verdict) once it has a few seconds; steady at its planned length; otherwise held on
+ * to the cap, where it is judged whatever it shows.
+ */
+export function stepDone(rows: readonly IntervalRow[], plan: StepPlan, sloMs: number): boolean {
+  if (rows.length < EARLY_BREAK_AFTER_S) return false;
+  const state = (n: number) => judgeSteady(rows.slice(0, n).map(loadSecond), { sloMs }).state;
+  const now = state(rows.length);
+  if (now === 'broken' && state(rows.length - 1) === 'broken') return true;
+  return rows.length === plan.seconds && now === 'steady';
 }
 
-async function searchOne(started: StartedTarget, o: KneeOptions, sloMs: number, seconds: number, policy: KneePolicy, name: string) {
-  const t0 = Date.now();
+interface Search { o: KneeOptions; io: KneeIo; sloMs: number; plan: StepPlan; policy: KneePolicy; name: string }
+
+/** Hold one rate and judge it: held only when the steady-state rule finds it steady. */
+async function runStep(s: Search, origin: string, rate: number): Promise<KneeStep> {
+  const { rows, p95, dropped } = await s.io.holdRate({
+    origin, rate, seconds: s.plan.capSeconds, timeoutMs: stepTimeoutMs(s.sloMs), seed: s.o.seed, signal: s.o.signal,
+    stop: (seen) => stepDone(seen, s.plan, s.sloMs),
+  });
+  const evidence = judgeSteady(rows.map(loadSecond), { sloMs: s.sloMs });
+  const served = rows.reduce((n, r) => n + r.rps, 0);
+  return {
+    rate, p95, achievedRps: Math.round((served / Math.max(1, rows.length)) * 10) / 10, dropped,
+    errors: rows.reduce((n, r) => n + r.errorsTotal, 0), ok: evidence.state === 'steady',
+    seconds: rows.length, p95PerSecond: rows.map((r) => r.p95), evidence,
+  };
+}
+
+const stepLine = (name: string, st: KneeStep) =>
+  `  ${name}: ${st.rate} req/s for ${st.seconds} s → p95 ${formatMs(st.p95)}, served ${st.achievedRps} req/s: ${st.ok ? 'held' : 'broke'} (${st.evidence?.reason})`;
+
+/** The worst a step can take: its cap, the last request's timeout, and the settling after it. */
+const worstStepMs = (s: Search) => (s.plan.capSeconds * 1000) + stepTimeoutMs(s.sloMs) + SETTLE_CAP_MS;
+
+/** Steps chosen by the policy until it is done, the time cap is near, the target died or Ctrl-C. */
+async function search(s: Search, started: Pick<StartedTarget, 'url' | 'exited'>): Promise<{ steps: KneeStep[]; stoppedBy: KneeRow['stoppedBy'] }> {
+  const t0 = s.io.now();
   const steps: KneeStep[] = [];
   let died = false;
   void started.exited.then(() => { died = true; });
-  await warmUp({ origin: started.url, seconds: WARMUP_SECONDS, timeoutMs: stepTimeoutMs(sloMs), signal: o.signal });
+  await s.io.warmUp(started.url, stepTimeoutMs(s.sloMs), s.o.signal);
   for (;;) {
-    const decision = nextKneeRate(steps, policy);
+    const decision = nextKneeRate(steps, s.policy);
     if ('done' in decision) return { steps, stoppedBy: decision.done };
-    if (o.signal.aborted) return { steps, stoppedBy: 'interrupted' as const };
-    if (died) return { steps, stoppedBy: 'failed' as const };
-    const worstStepMs = (seconds * 1000) + stepTimeoutMs(sloMs) + SETTLE_CAP_MS;
-    if (Date.now() - t0 + worstStepMs > TARGET_CAP_S * 1000) return { steps, stoppedBy: 'time-cap' as const };
-    const step = await runStep(started, o, decision.next, seconds, sloMs);
-    if (o.signal.aborted) return { steps, stoppedBy: 'interrupted' as const };
+    if (s.o.signal.aborted) return { steps, stoppedBy: 'interrupted' };
+    if (died) return { steps, stoppedBy: 'failed' };
+    if (s.io.now() - t0 + worstStepMs(s) > (s.o.targetCapSeconds ?? TARGET_CAP_S) * 1000) return { steps, stoppedBy: 'time-cap' };
+    const step = await runStep(s, started.url, decision.next);
+    if (s.o.signal.aborted) return { steps, stoppedBy: 'interrupted' };
     steps.push(step);
-    o.log?.(`  ${name}: ${step.rate} req/s → p95 ${formatMs(step.p95)}, served ${step.achievedRps} req/s, ${step.errors} errors, ${step.dropped} dropped: ${step.ok ? 'held' : 'broke'}`);
-    await settle(started.url, o.signal);
+    s.o.log?.(stepLine(s.name, step));
+    await s.io.settle(started.url, s.o.signal);
   }
 }
 
-/** Per target: the highest open-model arrival rate whose p95 stays within the SLO (see nextKneeRate). */
-export async function runKnee(o: KneeOptions): Promise<KneeRow[]> {
+/** One target's row: its search, or why there was none. */
+async function kneeOfTarget(o: KneeOptions, io: KneeIo, t: FoundTarget, base: Omit<KneeRow, 'maxSustainableRps' | 'lowestBrokenRps' | 'stoppedBy' | 'steps' | 'state' | 'error'>, policy: KneePolicy): Promise<KneeRow> {
+  const plan = { seconds: base.stepSeconds, capSeconds: base.stepCapSeconds ?? 2 * base.stepSeconds };
+  try {
+    const s: Search = { o, io, sloMs: base.sloMs, plan, policy, name: base.name };
+    const { steps, stoppedBy } = await io.withTarget(o, t, (started) => search(s, started));
+    const state = stoppedBy === 'interrupted' ? 'interrupted' : stoppedBy === 'failed' ? 'failed' : 'ok';
+    const error = state === 'failed' ? 'target died during the search' : state === 'interrupted' ? 'interrupted' : null;
+    const { lo, hi } = kneeBracket(steps);
+    return { ...base, maxSustainableRps: lo, lowestBrokenRps: hi, stoppedBy, steps, state, error };
+  } catch (err) {
+    const state = o.signal.aborted ? 'interrupted' : 'failed';
+    return { ...base, maxSustainableRps: null, lowestBrokenRps: null, stoppedBy: state, steps: [], state, error: errorText(err) };
+  }
+}
+
+/**
+ * Per target: the knee of the open-model arrival rate, as a bracket. Each step holds one rate
+ * until the steady-state rule calls it steady or broken (see stepDone); the policy doubles,
+ * then bisects (nextKneeRate). The knee lies between the highest steady rate and the lowest
+ * rate that was not.
+ */
+export async function runKnee(o: KneeOptions, io: KneeIo = REAL_IO): Promise<KneeRow[]> {
   const sloMs = o.sloMs ?? KNEE_DEFAULTS.sloMs;
-  const seconds = o.stepSeconds ?? KNEE_DEFAULTS.stepSeconds;
   const policy = o.policy ?? KNEE_POLICY;
+  const plan = stepPlan(sloMs, policy, o.stepSeconds);
   const rows: KneeRow[] = [];
   for (const t of o.targets) {
     if (o.signal.aborted) break;
     const info = targetInfo(t, o.size);
-    const base = { name: info.name, concurrency: info.concurrency, work: o.work, sloMs, stepSeconds: seconds };
-    const theory = theoreticalRps(info.concurrency, o.work);
-    o.log?.(`knee: ${info.name} (concurrency ${info.concurrency}), p95 SLO ${sloMs} ms, ${seconds}-s steps`);
-    try {
-      const { steps, stoppedBy } = await withTarget(o, t, (started) => searchOne(started, o, sloMs, seconds, policy, info.name));
-      const state = stoppedBy === 'interrupted' ? 'interrupted' : stoppedBy === 'failed' ? 'failed' : 'ok';
-      const error = state === 'failed' ? 'target died during the search' : state === 'interrupted' ? 'interrupted' : null;
-      rows.push({ ...base, maxSustainableRps: maxSustainable(steps), stoppedBy, theoreticalRps: theory, steps, state, error });
-    } catch (err) {
-      const state = o.signal.aborted ? 'interrupted' : 'failed';
-      rows.push({ ...base, maxSustainableRps: null, stoppedBy: state, theoreticalRps: theory, steps: [], state, error: errorText(err) });
-    }
+    const base = {
+      name: info.name, concurrency: info.concurrency, work: o.work, sloMs, stepSeconds: plan.seconds, stepCapSeconds: plan.capSeconds,
+      theoreticalRps: theoreticalRps(info.concurrency, o.work),
+    };
+    o.log?.(`knee: ${info.name} (concurrency ${info.concurrency}), p95 SLO ${sloMs} ms, steps of ${plan.seconds} s (up to ${plan.capSeconds} s while unsettled)`);
+    rows.push(await kneeOfTarget(o, io, t, base, policy));
     await writeJsonAtomic(path.join(o.runDir, 'knee.json'), rows);
   }
   await writeJsonAtomic(path.join(o.runDir, 'knee.json'), rows);

@@ -371,16 +371,51 @@ export interface CapacityRow {
   error: string | null;
 }
 
-/** One step of the knee search: a fixed arrival rate held for a few seconds. */
+/**
+ * The evidence behind a steady-state judgement (harness/analysis/steady-state.ts): is a load
+ * sustained, or does its queue grow? Counts are requests, latencies ms, per second of the load.
+ */
+export interface SteadyEvidence {
+  /** steady: no sign of growth; broken: clearly not sustained; unsettled: a trend too short to call (not held). */
+  state: 'steady' | 'broken' | 'unsettled';
+  /** One line: why, naming the figure that decided. */
+  reason: string;
+  /** Per second, at its end: requests offered and not yet answered (running sum of offered − served − failed). */
+  backlog: number[];
+  /** First second judged; the seconds before it are the queue filling to its level. */
+  judgedFrom: number;
+  /** Backlog growth over the judged seconds (least-squares slope × their number). */
+  backlogGrowth: number;
+  /** Growth allowed as measurement noise over those seconds. */
+  backlogAllowance: number;
+  /** Median per-second p95 of the judged seconds' first and second half. */
+  p95FirstHalf: number | null;
+  p95SecondHalf: number | null;
+  /** Least-squares slope of the per-second p95 over the judged seconds (ms per second). */
+  p95SlopeMsPerS: number | null;
+  /** Successful responses ÷ offered requests over the judged seconds. */
+  servedRatio: number | null;
+  /** Failed and dropped ÷ offered, over all seconds. */
+  failShare: number;
+}
+
+/** One step of the knee search: a fixed arrival rate held until steady, clearly broken, or the cap. */
 export interface KneeStep {
   rate: number;
   /** Open model: timed from each arrival's intended send time. */
   p95: number | null;
+  /** Successful responses per second over every second of the step. */
   achievedRps: number;
   dropped: number;
   errors: number;
-  /** Whether the step held: p95 ≤ SLO, ≤ 1% errors and drops, and ≥ 90% of the rate served. */
+  /** Whether the step held: the steady-state rule found it steady (and p95 ≤ SLO). */
   ok: boolean;
+  /** Seconds the rate was held (absent in knee.json written before the steady-state rule). */
+  seconds?: number;
+  /** Per-second p95 (ms) of the step, null in a second without a successful response. */
+  p95PerSecond?: (number | null)[];
+  /** Why the step held or broke (absent before the steady-state rule, when `ok` was p95 ≤ SLO and ≥ 90% served). */
+  evidence?: SteadyEvidence;
 }
 
 /** knee.json: one row per target. */
@@ -389,9 +424,17 @@ export interface KneeRow {
   concurrency: number;
   work: string;
   sloMs: number;
+  /** Seconds a step is held before it is judged (then up to `stepCapSeconds` while unsettled). */
   stepSeconds: number;
+  /** Longest a step is held (absent before the steady-state rule). */
+  stepCapSeconds?: number;
   /** Highest rate that held below the lowest rate that broke; null when even the first step broke. */
   maxSustainableRps: number | null;
+  /**
+   * The knee lies in (maxSustainableRps, lowestBrokenRps]: the lowest rate that did not hold;
+   * null when every step held. Absent before the steady-state rule.
+   */
+  lowestBrokenRps?: number | null;
   /** Why the search ended. 'bracketed' = knee found within the resolution or bisection budget. */
   stoppedBy: 'bracketed' | 'max-rate' | 'max-steps' | 'time-cap' | 'min-rate' | 'interrupted' | 'failed';
   theoreticalRps: number | null;

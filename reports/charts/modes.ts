@@ -205,3 +205,57 @@ export function kneeSearchSpec(ctx: ChartContext, points: KneeStepPoint[], slos:
     resolve: { scale: { x: 'shared', color: 'shared', shape: 'shared' } },
   };
 }
+
+// ---- knee steps, second by second (--knee, steady-state evidence) ----
+
+export interface KneeTracePoint {
+  step: string; order: number; rate: number; second: number; backlog: number; p95: number | null; outcome: 'held' | 'broke'; reason: string;
+}
+
+/** Each step's per-second backlog and p95, for steps written with the steady-state evidence. */
+export function kneeTrace(r: KneeRow): KneeTracePoint[] {
+  return r.steps.flatMap((s, i) => {
+    const backlog = s.evidence?.backlog ?? [];
+    const step = `#${i + 1} ${fmtNum(s.rate)} req/s`;
+    return backlog.map((b, second) => ({
+      step, order: i + 1, rate: s.rate, second, backlog: b, p95: s.p95PerSecond?.[second] ?? null,
+      outcome: s.ok ? 'held' as const : 'broke' as const, reason: s.evidence?.reason ?? '',
+    }));
+  });
+}
+
+/**
+ * One line per step, against the second within the step: top, requests offered and not yet
+ * answered (a steady step stays level, an overloaded one climbs); bottom, per-second p95 with the
+ * SLO. Colour follows the rate; broken or unsettled steps are dashed.
+ */
+export function kneeTraceSpec(points: KneeTracePoint[], sloMs: number): Spec {
+  const x = { field: 'second', type: 'quantitative', title: 'second of the step' };
+  const color = { field: 'rate', type: 'quantitative', title: 'offered req/s', scale: { scheme: 'viridis' } };
+  const strokeDash = { field: 'outcome', type: 'nominal', title: 'step', scale: { domain: ['held', 'broke'], range: [[1, 0], [5, 3]] } };
+  const detail = { field: 'order', type: 'ordinal' };
+  const tooltip = [{ field: 'step' }, { field: 'second' }, { field: 'backlog', title: 'backlog (requests)' }, { field: 'p95', title: 'p95 ms' }, { field: 'outcome' }, { field: 'reason' }];
+  return {
+    config: CONFIG,
+    data: { values: points },
+    vconcat: [
+      {
+        width: CHART_WIDTH - 120, height: 150,
+        mark: { type: 'line', point: true, strokeWidth: 1.5 },
+        encoding: { x, y: { field: 'backlog', type: 'quantitative', title: 'backlog (requests)' }, color, strokeDash, detail, tooltip },
+      },
+      {
+        width: CHART_WIDTH - 120, height: 150,
+        layer: [
+          {
+            transform: [{ filter: 'datum.p95 != null' }],
+            mark: { type: 'line', point: true, strokeWidth: 1.5 },
+            encoding: { x, y: { field: 'p95', type: 'quantitative', title: 'p95 per second (ms)' }, color, strokeDash, detail, tooltip },
+          },
+          { data: { values: [{ ms: sloMs }] }, mark: { type: 'rule', color: '#c62828', strokeDash: [4, 3] }, encoding: { y: { field: 'ms', type: 'quantitative' } } },
+        ],
+      },
+    ],
+    resolve: { scale: { x: 'shared' } },
+  };
+}

@@ -1,6 +1,6 @@
-import type { CapacityRow, KneeRow, SpreadStats, SpreadTarget } from '../../harness/results/format.ts';
+import type { CapacityRow, KneeRow, KneeStep, SpreadStats, SpreadTarget } from '../../harness/results/format.ts';
 import { chartContext, colorOf } from '../charts/context.ts';
-import { capacityBars, capacitySpec, kneeSearchSpec, kneeSteps, spreadRows, spreadSpec } from '../charts/modes.ts';
+import { capacityBars, capacitySpec, kneeSearchSpec, kneeSteps, kneeTrace, kneeTraceSpec, spreadRows, spreadSpec } from '../charts/modes.ts';
 import { fmtMs, fmtNum, fmtRps, stageLabel } from '../format.ts';
 import { html, type Html } from '../html.ts';
 import type { RunData } from '../../harness/results/run-data.ts';
@@ -69,17 +69,36 @@ ${rows.filter((r) => r.error).map((r) => html`<p class="error-line">${r.name}: $
 </section>`;
 }
 
-function kneeTable(run: RunData, r: KneeRow): Html {
+const pctText = (ratio: number | null | undefined) => (ratio === null || ratio === undefined ? '–' : `${fmtNum(Math.round(ratio * 1000) / 10)}%`);
+const signed = (n: number) => `${n > 0 ? '+' : ''}${fmtNum(n)}`;
+
+/** One step: what was offered and served, the backlog and latency trend, and the reason it held or broke. */
+function kneeStepRow(r: KneeRow, s: KneeStep, i: number): Html {
+  const e = s.evidence;
+  const backlog = e ? html`${fmtNum(e.backlog[e.judgedFrom] ?? 0)} → ${fmtNum(e.backlog.at(-1) ?? 0)}<br><span class="muted">${signed(e.backlogGrowth)} (noise ${fmtNum(e.backlogAllowance)})</span>` : '–';
+  const trend = e ? html`${e.p95FirstHalf === null ? '–' : fmtNum(e.p95FirstHalf)} → ${e.p95SecondHalf === null ? '–' : fmtNum(e.p95SecondHalf)}<br><span class="muted">${e.p95SlopeMsPerS === null ? '' : `${signed(e.p95SlopeMsPerS)} ms/s`}</span>` : '–';
+  const outcome = s.ok ? 'held' : html`<span class="bad">${e?.state === 'unsettled' ? 'unsettled' : 'broke'}</span>`;
+  return html`<tr${s.ok ? '' : html` class="degraded"`}><td>${i + 1}</td><td>${fmtNum(s.rate)}</td><td>${s.seconds === undefined ? '–' : fmtNum(s.seconds)}</td><td>${fmtNum(s.achievedRps)}</td><td>${pctText(e?.servedRatio)}</td>
+<td>${backlog}</td><td>${trend}</td><td${s.p95 === null || s.p95 > r.sloMs ? html` class="bad"` : ''}>${s.p95 === null ? 'no response' : fmtNum(s.p95)}</td><td>${fmtNum(s.errors)}</td><td>${fmtNum(s.dropped)}</td><td>${outcome}</td><td class="reason">${e?.reason ?? (s.ok ? 'p95 within the SLO, ≥ 90% served (rule before steady state)' : 'p95 past the SLO, errors, or < 90% served (rule before steady state)')}</td></tr>`;
+}
+
+function kneeTable(run: RunData, r: KneeRow, index: number): Html {
   const broke = kneeBrokeAt(r);
   const pct = pctOf(r.maxSustainableRps, r.theoreticalRps);
+  const trace = kneeTrace(r);
+  const chart = trace.length
+    ? chartFigure(`chart-knee-trace-${index}`, `${r.name}: each step, second by second`,
+      'Top: backlog, the requests offered and not yet answered (running sum of offered − served); a steady step stays level, an overloaded one climbs. Bottom: p95 of each second, the red rule is the SLO. Colour is the offered rate; dashed steps did not hold. The first quarter of a step is the queue filling and is not judged.',
+      kneeTraceSpec(trace, r.sloMs))
+    : html``;
   return html`<h3>${swatch(run, r.name)}${r.name}</h3>
 <p>${kneeSentence(r)}</p>
-<dl class="facts"><dt>max sustainable</dt><dd>${r.maxSustainableRps === null ? 'none held' : fmtRps(r.maxSustainableRps)}${pct !== null ? ` (${pct}% of theoretical ${fmtRps(r.theoreticalRps)})` : ''}</dd>
-<dt>lowest rate that broke</dt><dd>${broke === null ? 'none' : fmtRps(broke)}</dd>
+<dl class="facts"><dt>knee bracket</dt><dd>${r.maxSustainableRps === null ? 'no rate was steady' : html`steady at ${fmtRps(r.maxSustainableRps)}`}${broke === null ? ', none broke' : html`, not at ${fmtRps(broke)}`}</dd>
+<dt>reported knee</dt><dd>${r.maxSustainableRps === null ? 'none' : fmtRps(r.maxSustainableRps)}${pct !== null ? ` (${pct}% of theoretical ${fmtRps(r.theoreticalRps)})` : ''}</dd>
 <dt>search ended</dt><dd>${r.stoppedBy}: ${stoppedByText(r.stoppedBy)}</dd>
-<dt>p95 SLO, step length</dt><dd>${fmtMs(r.sloMs)}, ${fmtNum(r.stepSeconds)} s · concurrency ${fmtNum(r.concurrency)}, work ${r.work}</dd></dl>
-${r.steps.length ? html`<div class="scroll"><table class="modes"><thead><tr><th>step #</th><th>offered req/s</th><th>served req/s</th><th>p95 ms</th><th>errors</th><th>dropped</th><th>held?</th></tr></thead>
-<tbody>${r.steps.map((s, i) => html`<tr${s.ok ? '' : html` class="degraded"`}><td>${i + 1}</td><td>${fmtNum(s.rate)}</td><td>${fmtNum(s.achievedRps)}</td><td${s.p95 === null || s.p95 > r.sloMs ? html` class="bad"` : ''}>${s.p95 === null ? 'no response' : fmtNum(s.p95)}</td><td>${fmtNum(s.errors)}</td><td>${fmtNum(s.dropped)}</td><td>${s.ok ? 'held' : html`<span class="bad">broke</span>`}</td></tr>`)}</tbody></table></div>` : html`<p class="muted">No step ran.</p>`}`;
+<dt>p95 SLO, step length</dt><dd>${fmtMs(r.sloMs)}, ${fmtNum(r.stepSeconds)} s${r.stepCapSeconds ? ` (up to ${fmtNum(r.stepCapSeconds)} s while unsettled)` : ''} · concurrency ${fmtNum(r.concurrency)}, work ${r.work}</dd></dl>
+${r.steps.length ? html`<div class="scroll"><table class="modes"><thead><tr><th>step #</th><th>offered req/s</th><th>held s</th><th>served req/s</th><th title="served ÷ offered after the fill">served</th><th title="requests offered and not yet answered: first judged second → last; growth over the judged seconds and what noise allows">backlog</th><th title="median per-second p95 of the judged seconds' first → second half; slope">p95 trend ms</th><th>p95 ms</th><th>errors</th><th>dropped</th><th>held?</th><th>why</th></tr></thead>
+<tbody>${r.steps.map((s, i) => kneeStepRow(r, s, i))}</tbody></table></div>${chart}` : html`<p class="muted">No step ran.</p>`}`;
 }
 
 /** --knee: per target, the highest arrival rate whose p95 held under the SLO, and the steps that found it. */
@@ -93,8 +112,9 @@ export function kneeSearchSection(run: RunData): Html {
       'Each step held one arrival rate for a few seconds (open model, latency timed from when each request was due). Dots held, crosses broke; red rule: the p95 SLO; dashed: theoretical req/s. Lower panel: req/s served against offered, the dotted diagonal is keeping up. A step with no successful response is drawn at the top.',
       kneeSearchSpec(chartContext(run), points, [...new Set(rows.map((r) => r.sloMs))], theory))
     : html`<p class="muted">No step was measured.</p>`;
-  return html`<section id="knee"><h2>Knee: highest sustainable arrival rate</h2>
+  return html`<section id="knee"><h2>Knee: highest steady arrival rate</h2>
+<p class="muted">A step counts as held only when the server was in a steady state at that rate: its backlog (requests offered and not yet answered) did not grow, its p95 did not trend upward across the step, it served what was offered to within the noise, and p95 stayed under the SLO. Just past capacity the queue grows slowly, so a short step can look fine; a step is held until steady or clearly broken, up to a cap. The knee lies between the highest steady rate and the lowest that was not.</p>
 ${chart}
-${rows.map((r) => kneeTable(run, r))}
+${rows.map((r, i) => kneeTable(run, r, i))}
 </section>`;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { KNEE_POLICY, kneeBracket, maxSustainable, nextKneeRate, stepHeld, type KneeDecision, type KneePolicy, type KneeTry } from '../../../harness/analysis/knee-policy.ts';
+import { KNEE_POLICY, kneeBracket, maxSustainable, nextKneeRate, stepPlan, type KneeDecision, type KneePolicy, type KneeTry } from '../../../harness/analysis/knee-policy.ts';
 
 /** Run the policy against a server whose true knee is `knee`: every rate ≤ knee holds. */
 function search(knee: number, policy: KneePolicy = KNEE_POLICY): { rates: number[]; end: KneeDecision; answer: number | null } {
@@ -63,27 +63,16 @@ describe('nextKneeRate', () => {
   });
 });
 
-describe('stepHeld', () => {
-  const base = { rate: 20, seconds: 5, p95: 300, achievedRps: 19.8, dropped: 0, errors: 0, requests: 100 };
-
-  it('holds with p95 within the SLO, no errors and the rate served', () => {
-    expect(stepHeld(base, 500)).toBe(true);
-    expect(stepHeld({ ...base, p95: 500 }, 500)).toBe(true);
+describe('stepPlan', () => {
+  it('holds a step long enough for a rate 5% over capacity to pass the SLO by queueing alone', () => {
+    // 5% over capacity adds 0.05 s of wait per second held: 500 ms after 10 s.
+    expect(stepPlan(500)).toEqual({ seconds: 10, capSeconds: 20 });
+    expect(stepPlan(300)).toEqual({ seconds: 6, capSeconds: 12 });
   });
 
-  it('breaks on p95 past the SLO, or no successful response at all', () => {
-    expect(stepHeld({ ...base, p95: 501 }, 500)).toBe(false);
-    expect(stepHeld({ ...base, p95: null }, 500)).toBe(false);
-  });
-
-  it('breaks on more than 1% errors or drops', () => {
-    expect(stepHeld({ ...base, errors: 1 }, 500)).toBe(true);
-    expect(stepHeld({ ...base, errors: 2 }, 500)).toBe(false);
-    expect(stepHeld({ ...base, dropped: 2 }, 500)).toBe(false);
-  });
-
-  it('breaks when the server serves under 90% of the offered rate, whatever p95 says', () => {
-    expect(stepHeld({ ...base, achievedRps: 18 }, 500)).toBe(true);
-    expect(stepHeld({ ...base, achievedRps: 17.9 }, 500)).toBe(false);
+  it('keeps the derived length within its bounds, and lets an explicit length win', () => {
+    expect(stepPlan(50).seconds).toBe(KNEE_POLICY.minStepSeconds);
+    expect(stepPlan(5000).seconds).toBe(KNEE_POLICY.maxStepSeconds);
+    expect(stepPlan(500, KNEE_POLICY, 4)).toEqual({ seconds: 4, capSeconds: 8 });
   });
 });

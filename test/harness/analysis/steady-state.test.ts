@@ -1,0 +1,109 @@
+import { describe, expect, it } from 'vitest';
+import { backlogOf, judgeSteady, median, slope, steadyEvidence, type LoadSecond } from '../../../harness/analysis/steady-state.ts';
+import { mulberry32 } from '../../../targets/lib/prng.ts';
+
+/** `n` seconds of `offered` req/s, with `served`, `p95` and failures given per second. */
+function series(n: number, offered: number, served: (i: number) => number, p95: (i: number) => number | null, failed: (i: number) => number = () => 0): LoadSecond[] {
+  return Array.from({ length: n }, (_, i) => ({ offered, served: served(i), failed: failed(i), p95: p95(i) }));
+}
+
+const fromRows = (offered: number, rows: [number, number, number | null][]): LoadSecond[] =>
+  rows.map(([served, failed, p95]) => ({ offered, served, failed, p95 }));
+
+describe('steady-state helpers', () => {
+  it('backlog is the running sum of offered − served − failed', () => {
+    expect(backlogOf([{ offered: 10, served: 8, failed: 1, p95: 1 }, { offered: 10, served: 12, failed: 0, p95: 1 }])).toEqual([1, -1]);
+  });
+
+  it('slope is the least-squares slope; median is the middle value', () => {
+    expect(slope([1, 3, 5, 7])).toBe(2);
+    expect(slope([4, 4, 4])).toBe(0);
+    expect(slope([1])).toBeNull();
+    expect(median([3, 1, 2])).toBe(2);
+    expect(median([4, 1, 3, 2])).toBe(2.5);
+    expect(median([])).toBeNull();
+  });
+});
+
+describe('judgeSteady on constructed series', () => {
+  it('flat: served keeps pace, latency level → steady, with its evidence', () => {
+    const e = judgeSteady(series(10, 17, () => 17, () => 100), { sloMs: 500 });
+    expect(e.state).toBe('steady');
+    expect(e.backlogGrowth).toBe(0);
+    expect(e.servedRatio).toBe(1);
+    expect(e.p95FirstHalf).toBe(100);
+    expect(e.p95SecondHalf).toBe(100);
+    expect(e.p95SlopeMsPerS).toBe(0);
+    expect(e.judgedFrom).toBe(3);
+    expect(e.reason).toMatch(/^steady/);
+  });
+
+  it('slowly growing backlog (4% short, latency flat and under the SLO) → not steady', () => {
+    // 18.2 offered, 17.5 served: 0.7 req/s join the queue; p95 says nothing yet.
+    const e = judgeSteady(series(10, 18.2, () => 17.5, () => 150), { sloMs: 500 });
+    expect(e.state).not.toBe('steady');
+    expect(e.backlogGrowth).toBeGreaterThan(e.backlogAllowance);
+    expect(e.reason).toMatch(/backlog grew|served/);
+    // Held three times as long, the same shortfall is clearly broken.
+    expect(judgeSteady(series(40, 18.2, () => 17.5, () => 150), { sloMs: 500 }).state).toBe('broken');
+  });
+
+  it('rising latency under the SLO (served keeps pace) → not steady', () => {
+    // p95 climbs 20 ms a second, from 100 to 280 ms: never near the 500 ms SLO.
+    const e = judgeSteady(series(10, 17, () => 17, (i) => 100 + 20 * i), { sloMs: 500 });
+    expect(e.state).not.toBe('steady');
+    expect(e.p95SecondHalf! - e.p95FirstHalf!).toBeGreaterThan(60);
+    expect(e.p95SlopeMsPerS).toBe(20);
+    expect(e.reason).toMatch(/p95 rose/);
+  });
+
+  it('noisy but steady: served and p95 scatter around a level → steady', () => {
+    for (let seed = 1; seed <= 20; seed++) {
+      const rand = mulberry32(seed);
+      // Each second ±2 completions shift between neighbours; p95 scatters 70–190 ms.
+      let carry = 0;
+      const s = series(12, 60, () => { const d = Math.round((rand() - 0.5) * 4); const served = 60 + d - carry; carry = d; return served; }, () => 70 + 120 * rand());
+      const e = judgeSteady(s, { sloMs: 500 });
+      expect(e.state, `seed ${seed}: ${e.reason}`).toBe('steady');
+    }
+  });
+
+  it('breaks outright on failures, on no response, and on p95 past the SLO at the end', () => {
+    expect(judgeSteady(series(10, 20, () => 19, () => 100, () => 1)).state).toBe('broken');
+    expect(judgeSteady(series(10, 20, () => 0, () => null, () => 0)).reason).toBe('no successful response');
+    expect(judgeSteady(series(10, 20, () => 20, (i) => (i >= 8 ? 900 : 100)), { sloMs: 500 }).reason).toMatch(/past the 500 ms SLO/);
+  });
+
+  it('is unsettled with too few seconds to judge', () => {
+    expect(judgeSteady(series(1, 20, () => 20, () => 100)).state).toBe('unsettled');
+  });
+
+  it('leaves the fill (first quarter) out of the judgement', () => {
+    // The queue fills in the first two seconds, then stays level.
+    const s = series(10, 20, (i) => (i < 2 ? 15 : 20), () => 120);
+    expect(steadyEvidence(s).judgedFrom).toBe(3);
+    expect(judgeSteady(s).state).toBe('steady');
+  });
+});
+
+describe('judgeSteady on series measured on this machine (2026-11-28, open model, block work)', () => {
+  // express-dev: theory 18.2 req/s. [served, failed, p95 ms] per second.
+  const express165 = fromRows(16.5, [[16, 0, 101], [16, 0, 262], [17, 0, 116], [16, 0, 71], [16, 0, 104], [17, 0, 213], [16, 0, 149], [16, 0, 214], [17, 0, 163], [18, 0, 128], [15, 0, 131], [14, 0, 336], [18, 0, 304], [18, 0, 150], [15, 0, 105], [18, 0, 168], [16, 0, 159], [16, 0, 105], [17, 0, 150], [13, 0, 414]]);
+  const express182 = fromRows(18.2, [[18, 0, 109], [16, 0, 249], [15, 0, 441], [18, 0, 744], [17, 0, 593], [15, 0, 797], [15, 0, 1252], [18, 0, 2023], [19, 0, 2008], [18, 1, 2173]]);
+  // worker-pool: theory 72.7 req/s.
+  const pool70 = fromRows(70, [[65, 0, 176], [69, 0, 135], [67, 0, 142], [73, 0, 149], [72, 0, 128], [67, 0, 173], [69, 0, 276], [72, 0, 167], [70, 0, 115], [67, 0, 138], [72, 0, 256], [70, 0, 128], [73, 0, 116], [68, 0, 103], [72, 0, 105], [69, 0, 140], [72, 0, 105], [69, 0, 96], [65, 0, 151], [63, 0, 464]]);
+  const pool727 = fromRows(72.7, [[63, 0, 155], [75, 0, 282], [66, 0, 262], [69, 0, 623], [73, 0, 572], [71, 0, 609], [71, 0, 755], [69, 0, 702], [68, 0, 797], [70, 0, 868]]);
+
+  it('below capacity is steady over 20 s', () => {
+    expect(judgeSteady(express165, { sloMs: 500 }).state).toBe('steady');
+    expect(judgeSteady(pool70, { sloMs: 500 }).state).toBe('steady');
+  });
+
+  it('at the theoretical capacity is broken within 10 s', () => {
+    expect(judgeSteady(express182, { sloMs: 500 }).state).toBe('broken');
+    expect(judgeSteady(pool727, { sloMs: 500 }).state).toBe('broken');
+    // Even with an SLO loose enough not to decide it, the growth and the trend do.
+    expect(judgeSteady(express182, { sloMs: 5000 }).state).not.toBe('steady');
+    expect(judgeSteady(pool727, { sloMs: 5000 }).state).not.toBe('steady');
+  });
+});

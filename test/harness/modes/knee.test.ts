@@ -1,0 +1,113 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runKnee, stepDone, type KneeIo } from '../../../harness/modes/knee.ts';
+import type { KneeRow } from '../../../harness/results/format.ts';
+import { fakeKneeServer as fakeServer, fakeTarget as target, row } from '../../fixtures/knee/fake-server.ts';
+
+let dir: string;
+beforeEach(async () => { dir = await mkdtemp(path.join(os.tmpdir(), 'knee-test-')); });
+afterEach(async () => { await rm(dir, { recursive: true, force: true }); });
+
+const options = (extra: object = {}) => ({ targets: [target('fake')], work: 'block' as const, seed: 1, runDir: dir, signal: new AbortController().signal, ...extra });
+
+describe('runKnee (search loop, injected server and clock)', () => {
+  it('brackets the knee just below capacity, never above, with the evidence of every step', async () => {
+    // The search tries 17.5: 3% over this capacity, a queue that grows by half a request a second.
+    const fake = fakeServer(17);
+    const [r] = await runKnee(options(), fake.io) as [KneeRow];
+    expect(r.state).toBe('ok');
+    expect(r.stoppedBy).toBe('bracketed');
+    expect(r.maxSustainableRps).not.toBeNull();
+    expect(r.maxSustainableRps!).toBeLessThanOrEqual(17);
+    expect(r.maxSustainableRps!).toBeGreaterThanOrEqual(0.85 * 17);
+    expect(r.lowestBrokenRps!).toBeGreaterThan(17);
+    expect(r.theoreticalRps).toBe(18.2);
+    for (const s of r.steps) {
+      expect(s.ok).toBe(s.rate <= 17);
+      expect(s.evidence?.reason).toBeTruthy();
+      expect(s.evidence?.backlog).toHaveLength(s.seconds!);
+      expect(s.p95PerSecond).toHaveLength(s.seconds!);
+    }
+    // knee.json holds the same rows.
+    expect(JSON.parse(await readFile(path.join(dir, 'knee.json'), 'utf8'))).toEqual([r]);
+  });
+
+  it('holds steady steps for the planned length and stops clearly broken ones early', async () => {
+    const fake = fakeServer(17.3);
+    const [r] = await runKnee(options({ sloMs: 500 }), fake.io) as [KneeRow];
+    expect(r.stepSeconds).toBe(10);
+    expect(r.stepCapSeconds).toBe(20);
+    for (const s of r.steps) {
+      if (s.ok) expect(s.seconds).toBe(10);
+      else expect(s.seconds).toBeLessThan(20);
+    }
+    // 20 req/s is 16% over: the queue passes the SLO within a few seconds.
+    expect(r.steps.find((s) => s.rate === 20)!.seconds).toBeLessThanOrEqual(5);
+  });
+
+  it('a rate just over capacity is held past its planned length while unsettled, and does not count as held', async () => {
+    // 17.5 against 17: the queue grows by half a request a second (3% short), p95 by 29 ms a second.
+    const fake = fakeServer(17);
+    const [r] = await runKnee(options({ policy: { startRps: 17.5, minRps: 1, maxRps: 17.5, maxSteps: 1, bisections: 0, resolution: 0.1, overshoot: 0.05, minStepSeconds: 6, maxStepSeconds: 20 } }), fake.io) as [KneeRow];
+    expect(r.steps).toHaveLength(1);
+    expect(r.steps[0]!.seconds).toBeGreaterThan(10);
+    expect(r.steps[0]!.ok).toBe(false);
+    expect(r.steps[0]!.evidence!.state).not.toBe('steady');
+    expect(r.maxSustainableRps).toBeNull();
+    expect(r.lowestBrokenRps).toBe(17.5);
+  });
+
+  it('stops at the per-target time cap before starting a step that could overrun it', async () => {
+    const fake = fakeServer(70);
+    const [r] = await runKnee(options({ targetCapSeconds: 80 }), fake.io) as [KneeRow];
+    expect(r.stoppedBy).toBe('time-cap');
+    expect(r.state).toBe('ok');
+    expect(r.steps.length).toBeGreaterThan(0);
+    // No step started unless its worst case (cap + timeout + settling) fitted in the 80 s.
+    expect(fake.clockMs()).toBeLessThanOrEqual(80_000);
+  });
+
+  it('reports an interrupted search and a target that died', async () => {
+    const ac = new AbortController();
+    const fake = fakeServer(17.3);
+    const io: KneeIo = { ...fake.io, settle: async () => { ac.abort(); } };
+    const [r] = await runKnee(options({ signal: ac.signal }), io) as [KneeRow];
+    expect(r.stoppedBy).toBe('interrupted');
+    expect(r.state).toBe('interrupted');
+
+    const dying = fakeServer(17.3);
+    const io2: KneeIo = { ...dying.io, settle: async () => { dying.die(); await new Promise((res) => setImmediate(res)); } };
+    const [d] = await runKnee(options(), io2) as [KneeRow];
+    expect(d.stoppedBy).toBe('failed');
+    expect(d.state).toBe('failed');
+    expect(d.steps).toHaveLength(1);
+  });
+
+  it('records a target that could not start as failed, and goes on to the next', async () => {
+    const fake = fakeServer(17.3);
+    const io: KneeIo = { ...fake.io, withTarget: async (o, t, fn) => (t.definition.name === 'broken' ? Promise.reject(new Error('did not start')) : fake.io.withTarget(o, t, fn)) };
+    const rows = await runKnee(options({ targets: [target('broken'), target('fake')] }), io);
+    expect(rows.map((r) => [r.name, r.state, r.error])).toEqual([['broken', 'failed', 'did not start'], ['fake', 'ok', null]]);
+  });
+});
+
+describe('stepDone', () => {
+  const plan = { seconds: 10, capSeconds: 20 };
+  const steady = (n: number) => Array.from({ length: n }, (_, t) => row(t, 10, 10, 100));
+  it('ends a steady step at its planned length, not before', () => {
+    expect(stepDone(steady(9), plan, 500)).toBe(false);
+    expect(stepDone(steady(10), plan, 500)).toBe(true);
+  });
+  it('ends a step broken at two checks in a row, after a few seconds', () => {
+    const broken = Array.from({ length: 5 }, (_, t) => row(t, 20, 10, 900));
+    expect(stepDone(broken.slice(0, 4), plan, 500)).toBe(false);
+    expect(stepDone(broken, plan, 500)).toBe(true);
+  });
+  it('does not end a step on one bad second', () => {
+    // One second of 2 s latency and a burst of backlog, then back to level: a hiccup.
+    const rows = Array.from({ length: 6 }, (_, t) => (t === 5 ? row(t, 20, 4, 2000) : row(t, 20, 20, 100)));
+    expect(stepDone(rows, plan, 500)).toBe(false);
+  });
+});
