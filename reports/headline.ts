@@ -136,8 +136,13 @@ function modesWhy(run: RunData): string[] {
       + 'the throughput reached is the most the server can finish, and the latency at that load is mostly queueing.');
   }
   if (run.knee) {
-    lines.push('Knee: open-model arrivals at a fixed rate, held for a few seconds per step, doubling until a step breaks and then bisecting. '
-      + 'A step holds when p95 stays within the SLO, errors and drops stay at or under 1% and at least 90% of the rate is served.');
+    const steady = run.knee.some((r) => r.steps.some((st) => st.evidence));
+    lines.push(steady
+      ? 'Knee: open-model arrivals at a fixed rate per step, doubling until a step does not hold and then bisecting. '
+        + 'A step holds only in a steady state: its backlog (offered − served, summed) does not grow, its p95 does not trend upward, it serves what is offered to within the noise, p95 stays within the SLO and errors and drops stay at or under 1%. '
+        + 'A step is held until steady or clearly broken, up to a cap; the knee lies between the highest steady rate and the lowest that was not.'
+      : 'Knee: open-model arrivals at a fixed rate, held for a few seconds per step, doubling until a step breaks and then bisecting. '
+        + 'A step holds when p95 stays within the SLO, errors and drops stay at or under 1% and at least 90% of the rate is served.');
   }
   const dist = run.serviceTime ? `, ${distributionText(run.serviceTime)}` : '';
   lines.push(one !== null && mean !== null

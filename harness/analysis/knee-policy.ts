@@ -10,18 +10,18 @@ export interface KneePolicy {
   maxRps: number;
   /** Hard cap on steps per target. @default 12 */
   maxSteps: number;
-  /** Bisection steps after the knee is first bracketed. @default 3 */
+  /** Bisection steps after the knee is first bracketed. @default 4 */
   bisections: number;
-  /** Stop bisecting once the bracket is this narrow: hi ≤ lo × (1 + resolution). @default 0.1 */
+  /** Stop bisecting once the bracket is this narrow: hi ≤ lo × (1 + resolution). @default 0.05 */
   resolution: number;
-  /** Overload share a step must be long enough to expose (see stepPlan). @default 0.05 */
+  /** Overload share a step must be long enough to expose (see stepPlan). @default 0.07 */
   overshoot: number;
   /** Bounds on the derived step length (s). @default 6, 20 */
   minStepSeconds: number;
   maxStepSeconds: number;
 }
 
-export const KNEE_POLICY: KneePolicy = { startRps: 5, minRps: 1, maxRps: 2000, maxSteps: 12, bisections: 3, resolution: 0.1, overshoot: 0.05, minStepSeconds: 6, maxStepSeconds: 20 };
+export const KNEE_POLICY: KneePolicy = { startRps: 5, minRps: 1, maxRps: 2000, maxSteps: 12, bisections: 4, resolution: 0.05, overshoot: 0.07, minStepSeconds: 6, maxStepSeconds: 20 };
 
 export interface KneeTry { rate: number; ok: boolean }
 
@@ -73,8 +73,9 @@ export interface StepPlan { seconds: number; capSeconds: number }
 /**
  * Step length from the SLO. A rate a share ε above capacity grows the queue by ε × rate
  * requests a second, each adding 1/rate s of wait: ε seconds of delay per second held,
- * whatever the server's concurrency. Held SLO ÷ `overshoot` seconds, a rate `overshoot` above
- * capacity passes the SLO by itself; the steady-state rule sees its trend well before.
+ * whatever the server's concurrency. Held SLO ÷ `overshoot` seconds (500 ms ÷ 7% ≈ 8 s), a
+ * rate `overshoot` above capacity passes the SLO by queueing alone; the steady-state rule sees
+ * the backlog and the trend of smaller overloads well before.
  * `seconds` (e.g. --knee-step-seconds) overrides the derived length; the cap is twice it.
  */
 export function stepPlan(sloMs: number, p: KneePolicy = KNEE_POLICY, seconds?: number): StepPlan {

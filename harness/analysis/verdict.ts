@@ -1,6 +1,10 @@
-import type { StageStats } from '../results/format.ts';
+import type { IntervalRow, StageStats } from '../results/format.ts';
+import { judgeSteady, STEADY_RULE, type LoadSecond } from './steady-state.ts';
 
-export type VerdictStage = Pick<StageStats, 'index' | 'users' | 'p95' | 'errorPct' | 'requests'> & Partial<Pick<StageStats, 'rps' | 'mean' | 'offered'>>;
+export type VerdictStage = Pick<StageStats, 'index' | 'users' | 'p95' | 'errorPct' | 'requests'> & Partial<Pick<StageStats, 'rps' | 'mean' | 'offered'>> & {
+  /** The stage's steady part, one row per second: with it the stage is judged by the steady-state rule. */
+  seconds?: readonly Pick<IntervalRow, 'users' | 'rps' | 'errorsTotal' | 'dropped' | 'p95'>[];
+};
 
 export interface VerdictOptions {
   /** Absolute p95 bound (ms); replaces the relative-to-baseline rule. */
@@ -22,15 +26,15 @@ export interface Verdict {
   text: string;
 }
 
+/** Each stage with the per-second rows of its steady part, so the verdict can judge it by the steady-state rule. */
+export function withSeconds<S extends Pick<StageStats, 'steadyFrom' | 'end'>>(stages: readonly S[], rows: readonly IntervalRow[]): (S & Pick<VerdictStage, 'seconds'>)[] {
+  return stages.map((s) => ({ ...s, seconds: rows.filter((r) => r.t >= s.steadyFrom && r.t < s.end) }));
+}
+
 /** More than 1 request in 100 failing is an outage for users, however fast the rest were. */
 const MAX_ERROR_PCT = 1;
 /** Floor on the slowdown that counts, so a fast baseline's jitter (6 → 13 ms) is not "doubling". */
 const MIN_SLOWDOWN_MS = 50;
-/**
- * A server has broken when throughput stops following load (the knee): it serves under 85%
- * of what is offered, so the rest waits in a queue that only grows while the stage lasts.
- */
-const MIN_SERVED_FRACTION = 0.85;
 /**
  * Latency alone breaks the server past 5× the baseline: under M/M/1 queueing R = S / (1 − ρ),
  * so 5× means ≈ 80% busy, where every extra request adds visibly to everyone's wait.
@@ -63,10 +67,52 @@ function offeredLoad(s: VerdictStage, base: VerdictStage | undefined, opts: Verd
 }
 
 /**
+ * A closed model's offered load is an estimate from mean think and response times; over a
+ * stage of a few hundred cycles of random think time it is good to about 1% (2 standard errors).
+ * The steady-state rule allows 3% on top of its own noise.
+ */
+const CLOSED_OFFERED_UNCERTAINTY = 0.03;
+
+/**
+ * The load the steady-state rule holds a stage to. Open model: the arrival rate. Closed model:
+ * what its users send at the response time they actually got, users ÷ (think time + the stage's
+ * mean response) — Little's law for a loop in a steady state. Users who wait longer send less;
+ * that slowdown is for the latency rules to judge, not a load left unserved.
+ */
+function sustainedLoad(s: VerdictStage, opts: VerdictOptions): number | null {
+  if ((opts.unit ?? 'users') === 'req/s') return s.offered ?? s.users;
+  if (opts.meanWaitSeconds === undefined || s.mean == null) return null;
+  return s.users / (opts.meanWaitSeconds + s.mean / 1000);
+}
+
+/**
+ * Was the stage's load sustained (harness/analysis/steady-state.ts)? With its per-second rows:
+ * no backlog growth, no upward latency trend, served within the noise of offered. Without them
+ * (medians across repeats): served within the rule's noise of offered over the stage.
+ * Returns why not, or null when it was (or nothing is known to judge by).
+ */
+export function notSustained(s: VerdictStage, opts: VerdictOptions): string | null {
+  const load = sustainedLoad(s, opts);
+  if (load === null || load <= 0 || s.rps === undefined) return null;
+  if (s.seconds && s.seconds.length >= 2) {
+    const series: LoadSecond[] = s.seconds.map((r) => ({ offered: (opts.unit ?? 'users') === 'req/s' ? r.users : load, served: r.rps, failed: r.errorsTotal + r.dropped, p95: r.p95 }));
+    // Failures and latency bounds have their own rules here; this one judges only steadiness.
+    const closed = (opts.unit ?? 'users') === 'users';
+    const e = judgeSteady(series, { rule: { ...STEADY_RULE, maxFailShare: Infinity, offeredUncertainty: closed ? CLOSED_OFFERED_UNCERTAINTY : 0 } });
+    return e.state === 'steady' ? null : e.reason;
+  }
+  const seconds = Math.max(1, s.requests / Math.max(load, 1e-9));
+  const uncertainty = (opts.unit ?? 'users') === 'users' ? CLOSED_OFFERED_UNCERTAINTY : 0;
+  const allowed = (STEADY_RULE.noiseRequests + (STEADY_RULE.servedTolerance + uncertainty) * load * seconds) / (load * seconds);
+  return s.rps < load * (1 - allowed) ? `served ${num(s.rps)} of ${num(load)} req/s (noise allows ${num(100 * (1 - allowed))}%)` : null;
+}
+
+/**
  * Did the target hold up as load rose? The first stage with requests is the lowest load and so
  * the baseline: what the target does when nothing queues. A stage *broke* when over 1% of its
- * requests failed, when it served under 85% of the load offered (the knee), when its p95 went
- * past 5× the baseline (and 250 ms worse), or past `sloMs` when given. A stage whose p95 only
+ * requests failed, when its load was not sustained (notSustained: a growing backlog, latency
+ * trending up, or served short of offered beyond the noise), when its p95 went past 5× the
+ * baseline (and 250 ms worse), or past `sloMs` when given. A stage whose p95 only
  * doubled (and is 50 ms worse) while throughput kept pace *slowed*: the target held, and the
  * text says by how much. Stages that offered no load (0 users, no requests) say nothing.
  */
@@ -78,11 +124,8 @@ export function verdict(stages: readonly VerdictStage[], opts: VerdictOptions = 
   const base = baseStage?.p95 ?? 0;
   const slowLimit = Math.max(2 * base, base + MIN_SLOWDOWN_MS);
   const breakLimit = opts.sloMs ?? Math.max(BREAK_FACTOR * base, base + BREAK_FLOOR_MS);
-  const starved = (s: VerdictStage) => {
-    const offered = offeredLoad(s, baseStage, opts);
-    return offered !== null && s.rps !== undefined && offered > 0 && s.rps < MIN_SERVED_FRACTION * offered;
-  };
-  const at = loaded.findIndex((s) => s.p95 === null || s.p95 > breakLimit || s.errorPct > MAX_ERROR_PCT || (opts.sloMs === undefined && starved(s)));
+  const unsteady = loaded.map((s) => (opts.sloMs === undefined ? notSustained(s, opts) : null));
+  const at = loaded.findIndex((s, i) => s.p95 === null || s.p95 > breakLimit || s.errorPct > MAX_ERROR_PCT || unsteady[i] !== null);
   const label = (s: VerdictStage) => `stage ${s.index + 1} (${load(s.users, unit)})`;
 
   if (at === -1) {
@@ -104,11 +147,14 @@ export function verdict(stages: readonly VerdictStage[], opts: VerdictOptions = 
   }
   const worst = Math.max(...rest.map((s) => s.p95 ?? 0));
   const offered = offeredLoad(from, baseStage, opts);
-  const served = offered !== null && from.rps !== undefined && starved(from) ? `, served ${num(from.rps)} of ≈${num(offered)} req/s offered` : '';
+  const why = unsteady[at] ?? null;
+  const short = offered !== null && from.rps !== undefined && from.rps < offered * (1 - STEADY_RULE.servedTolerance);
+  const served = short && (why !== null || (from.p95 ?? 0) > breakLimit) ? `, served ${num(from.rps!)} of ≈${num(offered!)} req/s offered` : '';
+  const steady = why !== null && !why.startsWith('served ') ? `; not steady: ${why}` : '';
   const died = dead ? `; no successful responses from ${label(dead)}` : '';
   return {
     status: 'degraded',
     degradedFrom: from.index,
-    text: `degraded from ${label(from)}: p95 ${formatMs(base)} → ${formatMs(worst)}${served}${errors}${died}`,
+    text: `degraded from ${label(from)}: p95 ${formatMs(base)} → ${formatMs(worst)}${served}${errors}${steady}${died}`,
   };
 }

@@ -95,7 +95,7 @@ async function settle(origin: string, signal: AbortSignal): Promise<void> {
 
 export const REAL_IO: KneeIo = {
   withTarget,
-  warmUp: (origin, timeoutMs, signal) => warmUp({ origin, seconds: WARMUP_SECONDS, timeoutMs, signal }),
+  warmUp: async (origin, timeoutMs, signal) => { await warmUp({ origin, seconds: WARMUP_SECONDS, timeoutMs, signal }); },
   holdRate,
   settle,
   now: () => Date.now(),

@@ -9,7 +9,7 @@ import { safeDirName, writeManifest, writeSummary } from '../results/write.ts';
 import { RESULTS_SCHEMA_VERSION, type IntervalRow, type RunManifest, type StageStats, type Summary, type SummaryTarget, type TargetEntry } from '../results/format.ts';
 import { meanWaitSeconds } from '../analysis/schedule.ts';
 import { RepeatBook, repeatDir, repeatPlan, writeSpread } from '../modes/repeat.ts';
-import { verdict } from '../analysis/verdict.ts';
+import { verdict, withSeconds, type VerdictStage } from '../analysis/verdict.ts';
 import { runOneTarget } from './one-target.ts';
 
 export interface LabOptions {
@@ -80,7 +80,7 @@ export async function runLab(o: LabOptions): Promise<LabResult> {
     entry.state = outcome.failures.state;
     entry.error = outcome.failures.error;
     const unit = profile.model === 'open' ? 'req/s' : 'users';
-    if (repeats === 1) summary.targets.push(summarize(entry, outcome.result?.stages ?? [], unit, profile));
+    if (repeats === 1) summary.targets.push(summarize(entry, withSeconds(outcome.result?.stages ?? [], outcome.result?.rows ?? []), unit, profile));
     else {
       book.add(targetIndex, entry, outcome.result?.stages ?? []);
       summary.targets = book.summaryTargets((e, stages) => summarize(e, stages, unit, profile));
@@ -98,7 +98,7 @@ export async function runLab(o: LabOptions): Promise<LabResult> {
   return { runDir: o.runDir, manifest, summary };
 }
 
-function summarize(entry: TargetEntry, stages: StageStats[], unit: 'users' | 'req/s', profile: Profile): SummaryTarget {
+function summarize(entry: TargetEntry, stages: (StageStats & Pick<VerdictStage, 'seconds'>)[], unit: 'users' | 'req/s', profile: Profile): SummaryTarget {
   const serviceMs = entry.correction?.serviceMs ?? null;
   // Only a pacing wait depends on the service time; without one known, the verdict does without offered load.
   const opts = profile.model === 'closed' && (serviceMs !== null || profile.wait.kind !== 'constantPacing')

@@ -30,13 +30,13 @@ describe('capacity and knee in words', () => {
     expect(capacityTitle([cap('a', 1, 30, null), cap('b', 1, null, 18.2)])).toBe('a served 30 req/s at 16 connections; b failed');
   });
 
-  it('states the knee with the SLO, share of theory and where it broke', () => {
+  it('states the knee as a bracket with the SLO and share of theory', () => {
     const title = kneeTitle([{
       name: 'express-dev', concurrency: 1, work: 'block', sloMs: 500, stepSeconds: 3, maxSustainableRps: 16, stoppedBy: 'bracketed', theoreticalRps: 18.2,
       steps: [{ rate: 16, p95: 300, achievedRps: 16, dropped: 0, errors: 0, ok: true }, { rate: 20, p95: 900, achievedRps: 18, dropped: 0, errors: 0, ok: false }],
       state: 'ok', error: null,
     }]);
-    expect(title).toBe('Knee (p95 SLO 500 ms): express-dev sustained 16 req/s, 88% of its theoretical 18.2; broke at 20');
+    expect(title).toBe('Knee (p95 SLO 500 ms): express-dev steady at 16 req/s, 88% of its theoretical 18.2; not at 20');
   });
 
   it('measures the widest spread across repeats', () => {
@@ -166,7 +166,7 @@ describe('a capacity + knee run folder (synthetic, manifest from the harness bui
   it('headline states capacity and knee in words with numbers', () => {
     const h = buildHeadline(run);
     expect(h.title).toMatch(/^express-cluster served [\d.]+ req\/s at 16 connections, \d+% of its theoretical 72\.7; .*express-dev [\d.]+ \(\d+% of 18\.2\); worker-pool failed$/);
-    expect(h.subtitles[0]).toMatch(/^Knee \(p95 SLO 500 ms\): express-cluster sustained [\d.]+ req\/s, \d+% of its theoretical 72\.7; broke at [\d.]+/);
+    expect(h.subtitles[0]).toMatch(/^Knee \(p95 SLO 500 ms\): express-cluster steady at [\d.]+ req\/s, \d+% of its theoretical 72\.7; not at [\d.]+/);
     expect(h.targets.filter((t) => t.label === 'capacity')).toHaveLength(3);
     expect(h.targets.filter((t) => t.status === 'failed')).toHaveLength(2);
   });

@@ -56,15 +56,20 @@ describe('mode tables', () => {
     expect(text).toContain('  dead: target dead exited');
   });
 
-  it('shows the knee and the steps that found it', () => {
+  it('shows the knee as a bracket beside theory, and every step with why it held or broke', () => {
+    const evidence = { state: 'broken' as const, reason: 'backlog grew by 12 requests (noise allows 3)', backlog: [1, 5, 13], judgedFrom: 1, backlogGrowth: 12, backlogAllowance: 3, p95FirstHalf: 300, p95SecondHalf: 900, p95SlopeMsPerS: 80, servedRatio: 0.9, failShare: 0 };
     const knee: KneeRow = {
-      name: 'express-dev', concurrency: 1, work: 'block', sloMs: 500, stepSeconds: 5, maxSustainableRps: 16.3, stoppedBy: 'bracketed', theoreticalRps: 18.2,
-      steps: [{ rate: 10, p95: 100, achievedRps: 10, dropped: 0, errors: 0, ok: true }, { rate: 20, p95: 1000, achievedRps: 17, dropped: 0, errors: 0, ok: false }],
+      name: 'express-dev', concurrency: 1, work: 'block', sloMs: 500, stepSeconds: 10, stepCapSeconds: 20, maxSustainableRps: 16.3, lowestBrokenRps: 17.5, stoppedBy: 'bracketed', theoreticalRps: 18.2,
+      steps: [
+        { rate: 16.3, p95: 100, achievedRps: 16.3, dropped: 0, errors: 0, ok: true, seconds: 10, evidence: { ...evidence, state: 'steady', reason: 'steady: backlog +0.5 (allows 3)' } },
+        { rate: 17.5, p95: 1000, achievedRps: 17, dropped: 0, errors: 0, ok: false, seconds: 6, evidence },
+      ],
       state: 'ok', error: null,
     };
-    const text = formatKnee([knee, { ...knee, name: 'slow', maxSustainableRps: null, steps: [{ ...knee.steps[1]!, rate: 1.3 }] }]);
-    expect(text).toMatch(/express-dev\s+1\s+16\.3\s+18\.2\s+500 ms\s+2\s+bracketed/);
-    expect(text).toMatch(/slow\s+1\s+< 1\.3/);
-    expect(text).toContain('  express-dev: 10✓ 20✗');
+    const text = formatKnee([knee, { ...knee, name: 'slow', maxSustainableRps: null, lowestBrokenRps: 1.3, steps: [{ ...knee.steps[1]!, rate: 1.3 }] }]);
+    expect(text).toMatch(/express-dev\s+1\s+16\.3 – 17\.5\s+16\.3\s+18\.2\s+90%\s+500 ms\s+2\s+bracketed/);
+    expect(text).toMatch(/slow\s+1\s+< 1\.3 – 1\.3/);
+    expect(text).toContain('    ✓   16.3 req/s 10 s: steady: backlog +0.5 (allows 3)');
+    expect(text).toContain('    ✗   17.5 req/s  6 s: backlog grew by 12 requests (noise allows 3)');
   });
 });

@@ -13,16 +13,16 @@ function search(knee: number, policy: KneePolicy = KNEE_POLICY): { rates: number
 }
 
 describe('nextKneeRate', () => {
-  it('starts low, doubles until a step breaks, then bisects three times', () => {
+  it('starts low, doubles until a step breaks, then bisects four times', () => {
     const r = search(17);
-    expect(r.rates).toEqual([5, 10, 20, 15, 17.5, 16.3]);
+    expect(r.rates).toEqual([5, 10, 20, 15, 17.5, 16.3, 16.9]);
     expect(r.end).toEqual({ done: 'bracketed' });
-    expect(r.answer).toBe(16.3);
+    expect(r.answer).toBe(16.9);
   });
 
   it('finds a worker-pool-sized knee within the step cap', () => {
     const r = search(70);
-    expect(r.rates).toEqual([5, 10, 20, 40, 80, 60, 70, 75]);
+    expect(r.rates).toEqual([5, 10, 20, 40, 80, 60, 70, 75, 72.5]);
     expect(r.answer).toBe(70);
   });
 
@@ -34,7 +34,7 @@ describe('nextKneeRate', () => {
   });
 
   it('halves when even the first rate breaks, and gives up below the minimum', () => {
-    expect(search(3).rates).toEqual([5, 2.5, 3.8, 3.2, 2.9]);
+    expect(search(3).rates).toEqual([5, 2.5, 3.8, 3.2, 2.9, 3.1]);
     expect(search(3).answer).toBe(2.9);
     const dead = search(0);
     expect(dead.rates).toEqual([5, 2.5, 1.3]);
@@ -64,9 +64,9 @@ describe('nextKneeRate', () => {
 });
 
 describe('stepPlan', () => {
-  it('holds a step long enough for a rate 5% over capacity to pass the SLO by queueing alone', () => {
-    // 5% over capacity adds 0.05 s of wait per second held: 500 ms after 10 s.
-    expect(stepPlan(500)).toEqual({ seconds: 10, capSeconds: 20 });
+  it('holds a step long enough for a rate 7% over capacity to pass the SLO by queueing alone', () => {
+    // 7% over capacity adds 0.07 s of wait per second held: 500 ms after 7.1 s.
+    expect(stepPlan(500)).toEqual({ seconds: 8, capSeconds: 16 });
     expect(stepPlan(300)).toEqual({ seconds: 6, capSeconds: 12 });
   });
 

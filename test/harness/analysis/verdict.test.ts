@@ -23,19 +23,41 @@ describe('verdict', () => {
   });
 
   it('says "slowed" when p95 more than doubled but stayed under 5× while throughput kept pace', () => {
-    const s = (index: number, users: number, p95: number, rps: number) => ({ ...stage(index, users, p95), rps, mean: 60 });
-    // 40 users thinking 0.75 s offer 40 / (0.75 + 0.06) ≈ 49.4 req/s.
-    const held = verdict([s(0, 5, 99, 6.2), s(1, 40, 340, 45.2)], { meanWaitSeconds: 0.75 });
+    const s = (index: number, users: number, p95: number, rps: number, mean: number) => ({ ...stage(index, users, p95), rps, mean });
+    // 40 users thinking 0.75 s, answered in 130 ms on average, send 40 / (0.75 + 0.13) ≈ 45.5 req/s.
+    const held = verdict([s(0, 5, 99, 6.2, 60), s(1, 40, 340, 45.2, 130)], { meanWaitSeconds: 0.75 });
     expect(held).toEqual({ status: 'held', degradedFrom: null, text: 'held, slowed: p95 99 ms → 340 ms at stage 2 (40 users), throughput kept pace with load' });
   });
 
-  it('breaks at the knee: throughput under 85% of the offered load, even before latency is 5×', () => {
-    const s = (index: number, users: number, p95: number, rps: number) => ({ ...stage(index, users, p95), rps, mean: 60 });
-    const v = verdict([s(0, 5, 124, 6.2), s(1, 15, 344, 16.3), s(2, 40, 2400, 16.3)], { meanWaitSeconds: 0.75 });
-    expect(v).toEqual({ status: 'degraded', degradedFrom: 2, text: 'degraded from stage 3 (40 users): p95 124 ms → 2.4 s, served 16.3 of ≈49.4 req/s offered' });
-    // Open model: the offered load is the arrival rate itself.
-    const open = verdict([s(0, 10, 100, 10), s(1, 40, 150, 30)], { unit: 'req/s' });
-    expect(open.text).toBe('degraded from stage 2 (40 req/s): p95 100 ms → 150 ms, served 30 of ≈40 req/s offered');
+  it('breaks when the load is not sustained: served short of what the users send at their own response time', () => {
+    const s = (index: number, users: number, p95: number, rps: number, mean: number) => ({ ...stage(index, users, p95), rps, mean });
+    // Stage 3: 40 users answered in 800 ms on average send 40 / (0.75 + 0.8) ≈ 25.8 req/s; 16.3 served.
+    const v = verdict([s(0, 5, 124, 6.2, 60), s(1, 15, 344, 15.8, 200), s(2, 40, 400, 16.3, 800)], { meanWaitSeconds: 0.75 });
+    expect(v.degradedFrom).toBe(2);
+    expect(v.text).toBe('degraded from stage 3 (40 users): p95 124 ms → 400 ms, served 16.3 of ≈49.4 req/s offered');
+    // Open model: the offered load is the arrival rate itself; 90% served is no longer enough.
+    const open = verdict([s(0, 10, 100, 10, 50), s(1, 40, 150, 36, 60)], { unit: 'req/s' });
+    expect(open.text).toBe('degraded from stage 2 (40 req/s): p95 100 ms → 150 ms, served 36 of ≈40 req/s offered');
+    expect(verdict([s(0, 10, 100, 10, 50), s(1, 40, 150, 39.5, 60)], { unit: 'req/s' }).status).toBe('held');
+  });
+
+  it('judges a stage by its seconds when it has them: a growing backlog or a latency trend is not sustained', () => {
+    const sec = (rps: number, p95: number, users = 20) => ({ users, rps, errorsTotal: 0, dropped: 0, p95 });
+    const base = { ...stage(0, 10, 100), rps: 10, offered: 10 };
+    // 20 req/s offered, 19.3 served every second: 96.5% served, p95 flat — the queue still grows.
+    const growing = { ...stage(1, 20, 180), rps: 19.3, offered: 20, seconds: Array.from({ length: 20 }, () => sec(19.3, 180)) };
+    const g = verdict([base, growing], { unit: 'req/s' });
+    expect(g.status).toBe('degraded');
+    expect(g.text).toMatch(/^degraded from stage 2 \(20 req\/s\): p95 100 ms → 180 ms, served 19.3 of ≈20 req\/s offered; not steady: backlog grew by 10.5 requests/);
+    // Served keeps pace but p95 climbs 15 ms a second, staying under 5× the baseline.
+    const rising = { ...stage(1, 20, 300), rps: 20, offered: 20, seconds: Array.from({ length: 20 }, (_, i) => sec(20, 100 + 15 * i)) };
+    expect(verdict([base, rising], { unit: 'req/s' }).text).toMatch(/not steady: p95 rose/);
+    // Level and keeping pace, with scatter: held.
+    const level = { ...stage(1, 20, 130), rps: 20, offered: 20, seconds: Array.from({ length: 20 }, (_, i) => sec(i % 2 ? 19 : 21, 110 + (i % 3) * 20)) };
+    expect(verdict([base, level], { unit: 'req/s' }).status).toBe('held');
+    // Closed model: each second is held to users ÷ (think + the stage's mean response).
+    const closed = { ...stage(1, 40, 300), rps: 45, mean: 130, seconds: Array.from({ length: 20 }, (_, i) => sec(45, 150 + 20 * i, 40)) };
+    expect(verdict([{ ...stage(0, 5, 99), rps: 6.2, mean: 60 }, closed], { meanWaitSeconds: 0.75 }).text).toMatch(/not steady: p95 rose/);
   });
 
   it('degrades on errors over 1%', () => {

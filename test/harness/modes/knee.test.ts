@@ -37,11 +37,11 @@ describe('runKnee (search loop, injected server and clock)', () => {
   it('holds steady steps for the planned length and stops clearly broken ones early', async () => {
     const fake = fakeServer(17.3);
     const [r] = await runKnee(options({ sloMs: 500 }), fake.io) as [KneeRow];
-    expect(r.stepSeconds).toBe(10);
-    expect(r.stepCapSeconds).toBe(20);
+    expect(r.stepSeconds).toBe(8);
+    expect(r.stepCapSeconds).toBe(16);
     for (const s of r.steps) {
-      if (s.ok) expect(s.seconds).toBe(10);
-      else expect(s.seconds).toBeLessThan(20);
+      if (s.ok) expect(s.seconds).toBe(8);
+      else expect(s.seconds).toBeLessThan(16);
     }
     // 20 req/s is 16% over: the queue passes the SLO within a few seconds.
     expect(r.steps.find((s) => s.rate === 20)!.seconds).toBeLessThanOrEqual(5);
@@ -52,7 +52,7 @@ describe('runKnee (search loop, injected server and clock)', () => {
     const fake = fakeServer(17);
     const [r] = await runKnee(options({ policy: { startRps: 17.5, minRps: 1, maxRps: 17.5, maxSteps: 1, bisections: 0, resolution: 0.1, overshoot: 0.05, minStepSeconds: 6, maxStepSeconds: 20 } }), fake.io) as [KneeRow];
     expect(r.steps).toHaveLength(1);
-    expect(r.steps[0]!.seconds).toBeGreaterThan(10);
+    expect(r.steps[0]!.seconds).toBeGreaterThan(8);
     expect(r.steps[0]!.ok).toBe(false);
     expect(r.steps[0]!.evidence!.state).not.toBe('steady');
     expect(r.maxSustainableRps).toBeNull();
