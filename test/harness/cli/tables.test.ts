@@ -83,20 +83,29 @@ describe('the mode tables', () => {
     ].join('\n'));
   });
 
-  it('knee: the answer per target, then the steps that led to it', () => {
+  it('knee: the bracket per target beside theory, then every step with why it held or broke', () => {
+    const evidence = (state: string, reason: string) => ({ state, reason });
     const knee = {
-      name: 'express-dev', concurrency: 1, work: 'block', sloMs: 500, stepSeconds: 5, maxSustainableRps: 16, stoppedBy: 'bracketed', theoreticalRps: 18.2,
-      steps: [{ rate: 8, ok: true }, { rate: 16, ok: true }, { rate: 32, ok: false }], state: 'ok', error: null,
+      name: 'express-dev', concurrency: 1, work: 'block', sloMs: 500, stepSeconds: 8, maxSustainableRps: 16, lowestBrokenRps: 32, stoppedBy: 'bracketed', theoreticalRps: 18.2,
+      steps: [
+        { rate: 8, ok: true, seconds: 8, evidence: evidence('steady', 'steady: backlog +0.2 (allows 3)') },
+        { rate: 16, ok: true, seconds: 8, evidence: evidence('steady', 'steady: backlog +1 (allows 3)') },
+        { rate: 32, ok: false, seconds: 5, evidence: evidence('broken', 'p95 900 ms (median second of the step\'s second half), past the 500 ms SLO') },
+      ],
+      state: 'ok', error: null,
     } as unknown as KneeRow;
-    const none = { ...knee, name: 'slow', maxSustainableRps: null, steps: [{ rate: 4, ok: false }], stoppedBy: 'min-rate' } as KneeRow;
+    const none = { ...knee, name: 'slow', maxSustainableRps: null, lowestBrokenRps: 4, steps: [{ rate: 4, ok: false, p95: 700, achievedRps: 3 }], stoppedBy: 'min-rate' } as KneeRow;
     expect(formatKnee([knee, none])).toBe([
-      'target       conc.  max sustainable req/s  theory  p95 SLO  steps  stopped by',
-      'express-dev      1                   16.0    18.2   500 ms      3   bracketed',
-      'slow             1                    < 4    18.2   500 ms      1    min-rate',
+      'target       conc.  knee bracket req/s  reported knee  theory  of theory  p95 SLO  steps  stopped by',
+      'express-dev      1         16.0 – 32.0           16.0    18.2        88%   500 ms      3   bracketed',
+      'slow             1           < 4 – 4.0              —    18.2          —   500 ms      1    min-rate',
       '',
-      'steps (req/s, ✓ held / ✗ broke):',
-      '  express-dev: 8✓ 16✓ 32✗',
-      '  slow: 4✗',
-    ].join('\n'));
+      'steps (✓ steady / ✗ broken or unsettled), in the order run:',
+      '  express-dev:',
+      '    ✓    8.0 req/s  8 s: steady: backlog +0.2 (allows 3)',
+      '    ✓   16.0 req/s  8 s: steady: backlog +1 (allows 3)',
+      "    ✗   32.0 req/s  5 s: p95 900 ms (median second of the step's second half), past the 500 ms SLO",
+      '  slow:',
+      '    ✗    4.0 req/s: p95 700 ms, served 3.0 req/s',    ].join('\n'));
   });
 });
