@@ -10,15 +10,25 @@ type Obj = Record<string, unknown>;
 
 export const CHART_WIDTH = 680;
 
-/** One chart on the page: a module exporting one of these is all a new chart needs. */
+/** The page section a chart appears in: the profile run's Charts, or the section of a mode. */
+export type ChartPlace = 'charts' | 'spread' | 'capacity' | 'knee';
+
+/**
+ * One chart on the page: a module exporting one of these, listed once in charts/index.ts, is all
+ * a new chart needs; the page sections draw whatever the registry holds for their place.
+ */
 export interface ChartSection {
   /** Stable DOM id. */
   id: string;
   title: string;
+  /** Where it appears. @default 'charts' */
+  place?: ChartPlace;
   /** What to look for, in one sentence. */
   caption: (run: RunData, ctx: ChartContext) => string;
-  /** null when the run has no data for this chart (the section is then left out). */
+  /** null when the run has no data for this chart (the chart is then left out, or `empty` says why). */
   build: (run: RunData, ctx: ChartContext) => Spec | null;
+  /** Shown in the chart's place when `build` gives null; absent: left out without a word. */
+  empty?: (run: RunData) => string | null;
 }
 
 export const CONFIG = {

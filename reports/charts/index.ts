@@ -3,13 +3,21 @@ import { errorsSection } from './errors.ts';
 import { kneeSection } from './knee.ts';
 import { latencySection } from './latency.ts';
 import { loadSection } from './load.ts';
+import { capacityChart, kneeSearchChart, spreadChart } from './modes.ts';
 import { saturationSection } from './saturation.ts';
 import { spectrumSection, stageSpectrumSection } from './spectrum.ts';
 import { stageP95Section } from './stage-p95.ts';
 import { throughputSection } from './throughput.ts';
 
-/** Page order: the story first (where latency broke and why), then the detail. A new chart is one entry. */
+/**
+ * Every chart of the report, in page order within its place (ChartSection.place): the story first
+ * (where latency broke and why), then the detail. The one registry: a new chart is a module
+ * exporting a ChartSection plus its line here; the page sections draw what is listed for them.
+ */
 export const CHART_SECTIONS: readonly ChartSection[] = [
+  spreadChart,
+  capacityChart,
+  kneeSearchChart,
   stageP95Section,
   kneeSection,
   latencySection,

@@ -2,7 +2,7 @@ import type { CapacityRow, KneeRow, SpreadFile } from '../../harness/results/for
 import { fmtMs, fmtNum, stageLabel } from '../format.ts';
 import { pctOf, stepsByRate } from '../modes.ts';
 import type { ChartContext } from './context.ts';
-import { CHART_WIDTH, CONFIG, type Spec } from './common.ts';
+import { CHART_WIDTH, CONFIG, type ChartSection, type Spec } from './common.ts';
 
 type Obj = Record<string, unknown>;
 
@@ -259,3 +259,47 @@ export function kneeTraceSpec(points: KneeTracePoint[], sloMs: number): Spec {
     resolve: { scale: { x: 'shared' } },
   };
 }
+
+/** --repeat N: one dot per repeat and stage, the median and the min–max range. */
+export const spreadChart: ChartSection = {
+  id: 'chart-spread',
+  place: 'spread',
+  title: 'p95 of every repeat, per stage',
+  caption: (run) => `One dot per repeat; the black tick is the median (the number the rest of the page uses), the thin bar spans min to max. Log scale: equal gaps are equal ratios. When two targets' ranges overlap, ${run.spread?.repeats ?? 'the'} repeats cannot tell them apart.`,
+  build: (run, ctx) => {
+    if (!run.spread) return null;
+    const { dots, bars } = spreadRows(run.spread);
+    const stages = [...new Set(run.spread.targets.flatMap((t) => (t.stages ?? []).map((s) => s.index)))].sort((a, b) => a - b).map(stageLabel);
+    return dots.length ? spreadSpec(ctx, stages, dots, bars) : null;
+  },
+  empty: (run) => (run.spread ? 'No repeat measured a p95 to chart.' : null),
+};
+
+/** --capacity: measured req/s against the theory. */
+export const capacityChart: ChartSection = {
+  id: 'chart-capacity',
+  place: 'capacity',
+  title: 'Measured against theoretical throughput',
+  caption: () => 'Bars: successful req/s measured with every connection sending as soon as it was answered. Black tick: theoretical req/s (see "Capacity theory" under The run), where one applies.',
+  build: (run, ctx) => {
+    const bars = run.capacity ? capacityBars(run.capacity) : [];
+    return bars.length ? capacitySpec(ctx, bars) : null;
+  },
+  empty: (run) => (run.capacity ? 'No target was measured.' : null),
+};
+
+/** --knee: the search's steps, the SLO and the theory. */
+export const kneeSearchChart: ChartSection = {
+  id: 'chart-knee-search',
+  place: 'knee',
+  title: 'Knee search: offered rate against p95',
+  caption: () => 'Each step held one arrival rate for a few seconds (open model, latency timed from when each request was due). Dots held, crosses broke; red rule: the p95 SLO; dashed: theoretical req/s. Lower panel: req/s served against offered, the dotted diagonal is keeping up. A step with no successful response is drawn at the top.',
+  build: (run, ctx) => {
+    const rows = run.knee ?? [];
+    const points = kneeSteps(rows);
+    if (!points.length) return null;
+    const theory = rows.filter((r) => r.theoreticalRps !== null && r.steps.length > 0).map((r) => ({ target: r.name, rate: r.theoreticalRps!, label: `theoretical ${fmtNum(r.theoreticalRps)}` }));
+    return kneeSearchSpec(ctx, points, [...new Set(rows.map((r) => r.sloMs))], theory);
+  },
+  empty: (run) => (run.knee ? 'No step was measured.' : null),
+};

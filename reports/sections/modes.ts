@@ -1,11 +1,11 @@
 import type { CapacityRow, KneeRow, KneeStep, SpreadStats, SpreadTarget } from '../../harness/results/format.ts';
-import { chartContext, colorOf } from '../charts/context.ts';
-import { capacityBars, capacitySpec, kneeSearchSpec, kneeSteps, kneeTrace, kneeTraceSpec, spreadRows, spreadSpec } from '../charts/modes.ts';
+import { colorOf } from '../charts/context.ts';
+import { kneeTrace, kneeTraceSpec } from '../charts/modes.ts';
 import { fmtMs, fmtNum, fmtRps, stageLabel } from '../format.ts';
 import { html, type Html } from '../html.ts';
 import type { RunData } from '../../harness/results/run-data.ts';
 import { kneeBrokeAt, kneeSentence, pctOf, stoppedByText } from '../modes.ts';
-import { chartFigure } from './charts.ts';
+import { chartFigure, chartsIn } from './charts.ts';
 
 const swatch = (run: RunData, name: string): Html => html`<span class="swatch" style="background:${colorOf(run, name)}"></span>`;
 const triple = (s: SpreadStats | null, f: (x: number) => string = fmtNum): Html =>
@@ -27,14 +27,7 @@ ${measured ? html`<div class="scroll"><table class="spread"><thead>
 export function spreadSection(run: RunData): Html {
   const file = run.spread;
   if (!file) return html``;
-  const ctx = chartContext(run);
-  const { dots, bars } = spreadRows(file);
-  const stages = [...new Set(file.targets.flatMap((t) => (t.stages ?? []).map((s) => s.index)))].sort((a, b) => a - b).map(stageLabel);
-  const chart = dots.length
-    ? chartFigure('chart-spread', 'p95 of every repeat, per stage',
-      `One dot per repeat; the black tick is the median (the number the rest of the page uses), the thin bar spans min to max. Log scale: equal gaps are equal ratios. When two targets' ranges overlap, ${file.repeats} repeats cannot tell them apart.`,
-      spreadSpec(ctx, stages, dots, bars))
-    : html`<p class="muted">No repeat measured a p95 to chart.</p>`;
+  const chart = chartsIn(run, 'spread');
   return html`<section id="spread"><h2>Spread across ${file.repeats} repeats</h2>
 <p class="muted">Each target ran ${file.repeats} times, interleaved with the others. The headline, verdicts and p95 chart use the stage-wise median; here is how much the repeats disagreed. Per-repeat time series and stage tables are further down, one per repeat.</p>
 ${chart}
@@ -54,12 +47,7 @@ function capacityRow(run: RunData, r: CapacityRow): Html {
 export function capacitySection(run: RunData): Html {
   const rows = run.capacity;
   if (!rows) return html``;
-  const bars = capacityBars(rows);
-  const chart = bars.length
-    ? chartFigure('chart-capacity', 'Measured against theoretical throughput',
-      'Bars: successful req/s measured with every connection sending as soon as it was answered. Black tick: theoretical req/s (concurrency ÷ mean service time, block work only).',
-      capacitySpec(chartContext(run), bars))
-    : html`<p class="muted">No target was measured.</p>`;
+  const chart = chartsIn(run, 'capacity');
   return html`<section id="capacity"><h2>Capacity</h2>
 <p class="muted">Closed loop without a rate limit: the throughput is the most the target finished; latencies are at that load, so they are mostly time spent queued.</p>
 ${chart}
@@ -105,13 +93,7 @@ ${r.steps.length ? html`<div class="scroll"><table class="modes"><thead><tr><th>
 export function kneeSearchSection(run: RunData): Html {
   const rows = run.knee;
   if (!rows) return html``;
-  const points = kneeSteps(rows);
-  const theory = rows.filter((r) => r.theoreticalRps !== null && r.steps.length > 0).map((r) => ({ target: r.name, rate: r.theoreticalRps!, label: `theoretical ${fmtNum(r.theoreticalRps)}` }));
-  const chart = points.length
-    ? chartFigure('chart-knee-search', 'Knee search: offered rate against p95',
-      'Each step held one arrival rate for a few seconds (open model, latency timed from when each request was due). Dots held, crosses broke; red rule: the p95 SLO; dashed: theoretical req/s. Lower panel: req/s served against offered, the dotted diagonal is keeping up. A step with no successful response is drawn at the top.',
-      kneeSearchSpec(chartContext(run), points, [...new Set(rows.map((r) => r.sloMs))], theory))
-    : html`<p class="muted">No step was measured.</p>`;
+  const chart = chartsIn(run, 'knee');
   return html`<section id="knee"><h2>Knee: highest steady arrival rate</h2>
 <p class="muted">A step counts as held only when the server was in a steady state at that rate: its backlog (requests offered and not yet answered) did not grow, its p95 did not trend upward across the step, it served what was offered to within the noise, and p95 stayed under the SLO. Just past capacity the queue grows slowly, so a short step can look fine; a step is held until steady or clearly broken, up to a cap. The knee lies between the highest steady rate and the lowest that was not.</p>
 ${chart}

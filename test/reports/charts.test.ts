@@ -13,6 +13,7 @@ import { stageP95Spec } from '../../reports/charts/stage-p95.ts';
 import { loadRun } from '../../harness/results/load.ts';
 import type { RunData } from '../../harness/results/run-data.ts';
 import { tempFixtureRun } from './helpers.ts';
+import { renderReport } from '../../reports/render.ts';
 
 type Obj = Record<string, any>;
 
@@ -145,7 +146,7 @@ describe('chart sections on a synthetic run', () => {
   it('every section builds a spec vega-lite compiles, time charts carry the stage rules', () => {
     for (const r of [run, open]) {
       const c = chartContext(r);
-      for (const section of CHART_SECTIONS) {
+      for (const section of CHART_SECTIONS.filter((c) => (c.place ?? 'charts') === 'charts')) {
         const spec = section.build(r, c);
         expect(spec, section.id).not.toBeNull();
         expect(() => compile(spec as never), section.id).not.toThrow();
@@ -159,5 +160,22 @@ describe('chart sections on a synthetic run', () => {
     const kinds = (r: RunData) => JSON.stringify(CHART_SECTIONS.find((s) => s.id === 'chart-errors')!.build(r, chartContext(r)));
     expect(kinds(open)).toContain('"dropped"');
     expect(kinds(run)).not.toContain('"dropped"');
+  });
+});
+
+describe('the chart registry (reports/charts/index.ts) is the one place charts are listed', () => {
+  it('has unique ids, and every registered chart is drawn on a page that has data for it', async () => {
+    const ids = CHART_SECTIONS.map((c) => c.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    const fixtures = [await tempFixtureRun({ repeat: 2 }), await tempFixtureRun({ modes: { capacity: true, knee: true } })];
+    try {
+      const pages = (await Promise.all(fixtures.map((f) => renderReport(f.runDir)))).join('\n');
+      for (const id of ids) expect(pages, id).toContain(`id="${id}-spec"`);
+      // No chart on the page that the registry does not list (the knee table's per-target step traces aside).
+      const drawn = [...pages.matchAll(/<figure class="chart" id="([^"]+)"/g)].map((m) => m[1]!);
+      expect(drawn.filter((id) => !ids.includes(id) && !id.startsWith('chart-knee-trace-'))).toEqual([]);
+    } finally {
+      for (const f of fixtures) await f.cleanup();
+    }
   });
 });
