@@ -18,10 +18,17 @@ export const SATURATION_METRICS = [
   { key: 'rssMb', gen: null, title: 'server memory RSS (MB)' },
 ] as const satisfies readonly { key: SaturationKey; gen: keyof SaturationRow | null; title: string }[];
 
-export interface SaturationPoint { target: string; t: number; metric: SaturationKey; process: Process; value: number }
+/** null: no reading in that bucket; the line is broken there instead of drawn straight across. */
+export interface SaturationPoint { target: string; t: number; metric: SaturationKey; process: Process; value: number | null }
+
+/**
+ * Seconds in which a target that does answer the event-loop-delay poll did not: its loop was too
+ * busy to serve even the admin path. Not missing data but a finding, so the chart marks them.
+ */
+export interface EldGap { target: string; t: number; seconds: number }
 
 /** One row per metric, all on the run's time axis: is the server busy, blocked or growing, and was the generator? */
-export function saturationSpec(ctx: ChartContext, points: SaturationPoint[]): Spec {
+export function saturationSpec(ctx: ChartContext, points: SaturationPoint[], gaps: EldGap[] = []): Spec {
   const metrics = SATURATION_METRICS.filter((m) => points.some((p) => p.metric === m.key));
   const withGen = points.some((p) => p.process === 'load generator');
   return {
@@ -32,7 +39,8 @@ export function saturationSpec(ctx: ChartContext, points: SaturationPoint[]): Sp
         ...stageLayers(ctx),
         {
           data: { values: points.filter((p) => p.metric === m.key) },
-          mark: { type: 'line', strokeWidth: 1.5 },
+          // A null reading breaks the line: a straight segment across it would invent readings.
+          mark: { type: 'line', strokeWidth: 1.5, invalid: 'break-paths-show-domains' },
           encoding: {
             x: timeX(ctx),
             y: { field: 'value', type: 'quantitative', title: m.title },
@@ -46,28 +54,61 @@ export function saturationSpec(ctx: ChartContext, points: SaturationPoint[]): Sp
             tooltip: [{ field: 'target' }, { field: 'process' }, { field: 't', title: 'second' }, { field: 'value', title: m.title }],
           },
         },
+        ...(m.key === 'eldP99Ms' && gaps.length ? [{
+          data: { values: gaps.map((g) => ({ ...g, what: 'loop too busy to answer the event-loop-delay poll' })) },
+          mark: { type: 'point', shape: 'triangle-down', filled: true, size: 70, opacity: 0.9 },
+          encoding: {
+            x: timeX(ctx),
+            y: { value: 4 },
+            color: colorEncoding(ctx),
+            tooltip: [{ field: 'target' }, { field: 't', title: 'from second' }, { field: 'seconds', title: 'seconds without an answer' }, { field: 'what', title: 'finding' }],
+          },
+        }] : []),
       ],
     })),
     resolve: { scale: { x: 'shared', color: 'shared', strokeDash: 'shared' } },
   };
 }
 
-/** Long runs: the worst value of each `size`-second bucket, like the latency series. */
+const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+
+/**
+ * Long runs: the worst value of each `size`-second bucket, like the latency series. A bucket with
+ * no reading of a metric that has readings elsewhere is a null point, so the line breaks there; a
+ * metric never read at all (a process that has no such figure) is left out.
+ */
 export function bucketSaturation(target: string, rows: SaturationRow[], size: number): SaturationPoint[] {
   const buckets = new Map<string, SaturationPoint>();
-  for (const row of rows) {
-    const t = Math.floor(row.t / size) * size;
-    for (const m of SATURATION_METRICS) {
-      const readings: [Process, unknown][] = [['server', row[m.key]], ['load generator', m.gen ? row[m.gen] : null]];
-      for (const [process, v] of readings) {
-        if (typeof v !== 'number' || !Number.isFinite(v)) continue;
+  for (const m of SATURATION_METRICS) {
+    for (const [process, field] of [['server', m.key], ['load generator', m.gen]] as [Process, keyof SaturationRow | null][]) {
+      if (!field || !rows.some((r) => isNum(r[field]))) continue;
+      for (const row of rows) {
+        const t = Math.floor(row.t / size) * size;
+        const v = row[field];
         const key = `${m.key}@${process}@${t}`;
         const prev = buckets.get(key);
-        if (!prev || v > prev.value) buckets.set(key, { target, t, metric: m.key, process, value: v });
+        if (!prev) buckets.set(key, { target, t, metric: m.key, process, value: isNum(v) ? v : null });
+        else if (isNum(v) && (prev.value === null || v > prev.value)) prev.value = v;
       }
     }
   }
-  return [...buckets.values()];
+  return [...buckets.values()].sort((a, b) => a.t - b.t);
+}
+
+/**
+ * The runs of seconds in which a target that answered the event-loop-delay poll at some point did
+ * not; none for a target that never answered (it has no such figure at all).
+ */
+export function eldGaps(target: string, rows: SaturationRow[]): EldGap[] {
+  if (!rows.some((r) => isNum(r.eldP99Ms))) return [];
+  const gaps: EldGap[] = [];
+  for (const r of rows) {
+    if (isNum(r.eldP99Ms)) continue;
+    const last = gaps[gaps.length - 1];
+    if (last && last.t + last.seconds === r.t) last.seconds++;
+    else gaps.push({ target, t: r.t, seconds: 1 });
+  }
+  return gaps;
 }
 
 /** Per target, the manifest's judgement of the generator: "express-dev: peak CPU 45%, ELD p99 12 ms". */
@@ -81,15 +122,29 @@ export function generatorNote(run: RunData): string {
   return parts.length ? ` Load generator while driving each target: ${parts.join('; ')}.` : '';
 }
 
+/** "▼ express-dev: 6 s (from 12 s)": the ELD gaps in words, per target. */
+export function eldGapNote(run: RunData): string {
+  const parts = run.targets.flatMap((t) => {
+    const gaps = eldGaps(t.entry.name, t.saturation ?? []);
+    const total = gaps.reduce((n, g) => n + g.seconds, 0);
+    return total ? [`${t.entry.name} ${fmtNum(total)} s (from ${gaps.map((g) => `${fmtNum(g.t)} s`).join(', ')})`] : [];
+  });
+  return parts.length
+    ? ` ▼ and a break in the event-loop-delay line: seconds in which the target's loop was too busy to answer the poll at all, which is itself a finding: ${parts.join('; ')}.`
+    : '';
+}
+
 export const saturationSection: ChartSection = {
   id: 'chart-saturation',
   title: 'Server and load-generator resources',
   caption: (run) => 'From saturation.json: CPU, event-loop delay and memory of each target\'s process tree (solid), and CPU and event-loop delay '
     + 'of the load generator while it drove that target (dashed). A busy generator delays requests itself, so the latencies it measured overstate the server\'s.'
+    + eldGapNote(run)
     + generatorNote(run),
   build: (run, ctx) => {
     const size = bucketSeconds(Math.max(0, ...run.targets.map((t) => t.saturation?.length ?? 0)));
     const points = run.targets.flatMap((t) => bucketSaturation(t.entry.name, t.saturation ?? [], size));
-    return points.length ? saturationSpec(ctx, points) : null;
+    const gaps = run.targets.flatMap((t) => eldGaps(t.entry.name, t.saturation ?? []));
+    return points.length ? saturationSpec(ctx, points, gaps) : null;
   },
 };

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RESULTS_SCHEMA_VERSION, type CapacityRow, type SpreadFile } from '../../harness/results/format.ts';
 import { chartContext } from '../../reports/charts/context.ts';
 import { capacityBars, capacitySpec, kneeSearchSpec, kneeSteps, spreadRows, spreadSpec } from '../../reports/charts/modes.ts';
-import { bucketSaturation, saturationSection } from '../../reports/charts/saturation.ts';
+import { bucketSaturation, eldGaps, saturationSection } from '../../reports/charts/saturation.ts';
 import { buildHeadline } from '../../reports/headline.ts';
 import { escapeHtml } from '../../reports/html.ts';
 import { loadRun } from '../../harness/results/load.ts';
@@ -104,6 +104,30 @@ describe('a run with repeats and saturation (synthetic)', () => {
     expect(JSON.stringify(spec)).toContain('"load generator"');
     expect(saturationSection.caption(run, chartContext(run))).toContain('SATURATED');
     expect(page).toContain('Load generator saturated while driving this target');
+  });
+
+  it('event-loop delay: seconds a target could not answer are gaps, marked as a finding, not a straight line', () => {
+    const sat = (t: number, eld: number | null) => ({ t, cpuPct: 95, rssMb: 80, eldP99Ms: eld, genCpuPct: 20, genRssMb: 100, genEldP99Ms: 3 });
+    const rows = [sat(0, 10), sat(1, 12), sat(2, null), sat(3, null), sat(4, null), sat(5, 900), sat(6, 15), sat(7, null)];
+    expect(eldGaps('dev', rows)).toEqual([{ target: 'dev', t: 2, seconds: 3 }, { target: 'dev', t: 7, seconds: 1 }]);
+    // A target that never answered (no such figure) has no gaps and no line at all.
+    const never = rows.map((r) => ({ ...r, eldP99Ms: null }));
+    expect(eldGaps('py', never)).toEqual([]);
+    expect(bucketSaturation('py', never, 1).filter((p) => p.metric === 'eldP99Ms' && p.process === 'server')).toEqual([]);
+    // The line's points keep the nulls, in time order, so vega-lite breaks the path there.
+    const eld = bucketSaturation('dev', rows, 1).filter((p) => p.metric === 'eldP99Ms' && p.process === 'server');
+    expect(eld.map((p) => p.value)).toEqual([10, 12, null, null, null, 900, 15, null]);
+    // Buckets of 2 s: a bucket with one reading shows it; one with none is a null.
+    expect(bucketSaturation('dev', rows, 2).filter((p) => p.metric === 'eldP99Ms' && p.process === 'server').map((p) => p.value)).toEqual([12, null, 900, 15]);
+    const withGaps: RunData = { ...run, targets: run.targets.map((t, i) => (i === 0 ? { ...t, saturation: rows } : t)) };
+    const spec = saturationSection.build(withGaps, chartContext(withGaps)) as Obj;
+    expect(() => compile(spec as never)).not.toThrow();
+    const eldPanel = (spec.vconcat as Obj[]).find((p) => JSON.stringify(p).includes('event-loop delay'))!;
+    const line = units(eldPanel).find((u) => markType(u) === 'line')!;
+    expect(line.mark.invalid).toBe('break-paths-show-domains');
+    const marks = units(eldPanel).find((u) => u.mark?.shape === 'triangle-down')!;
+    expect(marks.data.values.filter((v: Obj) => v.target === run.targets[0]!.entry.name).map((v: Obj) => [v.t, v.seconds])).toEqual([[2, 3], [7, 1]]);
+    expect(saturationSection.caption(withGaps, chartContext(withGaps))).toContain(`too busy to answer the poll at all, which is itself a finding: ${run.targets[0]!.entry.name} 4 s (from 2 s, 7 s)`);
   });
 
   it('escapes target names and generator reasons in the new sections', () => {
