@@ -83,11 +83,14 @@ async function findRuns(root: string): Promise<RunRow[]> {
   return rows.sort((a, b) => String(b.manifest.startedAt ?? '').localeCompare(String(a.manifest.startedAt ?? '')) || a.dir.localeCompare(b.dir));
 }
 
+/** A capacity / knee run (profile null since schema 2; no manifest in schema 1) has no summary.json by its shape. */
+const modesRun = (m: Partial<RunManifest>): boolean => m.profile === null || (m.profile === undefined && !m.startedAt);
+
 function row(r: RunRow): Html {
   const m = r.manifest;
   const targets = Array.isArray(r.summary?.targets)
     ? r.summary.targets.map((t) => html`<div>${badge(String(t.status))} ${t.name} <span class="muted">${t.verdict}</span></div>`)
-    : (m.targets ?? []).map((t) => html`<div>${t.name} <span class="muted">(${t.state}${m.profile === undefined && !m.startedAt ? '' : '; no summary.json'})</span></div>`);
+    : (m.targets ?? []).map((t) => html`<div>${t.name} <span class="muted">(${t.state}${modesRun(m) ? '' : '; no summary.json'})</span></div>`);
   const problems = r.unreadable.map((p) => html`<div class="bad">unreadable: ${p}</div>`);
   const link = r.hasReport
     ? html`<a href="${fileHref(`${r.dir}/${REPORT_FILE}`)}">${r.dir}</a>`

@@ -29,7 +29,8 @@ export function correctionText(t: TargetRun): string {
   const c = t.correction;
   if (!c) return '';
   if (c.expectedIntervalMs === null || c.serviceMs === null) return CORRECTION_SOURCE.none;
-  return `one send every ${fmtNum(c.expectedIntervalMs)} ms per user (think time + ${fmtNum(c.serviceMs)} ms service, from ${CORRECTION_SOURCE[c.source]})`;
+  const foreign = t.entry.url && c.source === 'service-time' ? '; a schema-1 run applied the lab\'s own service time to a server it did not start, so this view is only indicative' : '';
+  return `one send every ${fmtNum(c.expectedIntervalMs)} ms per user (think time + ${fmtNum(c.serviceMs)} ms service, from ${CORRECTION_SOURCE[c.source]}${foreign})`;
 }
 
 /** Flagged on top of the page: numbers of an incomplete run cover only part of the profile. */

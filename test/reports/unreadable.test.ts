@@ -28,13 +28,19 @@ describe('results index: no run folder is silently dropped', () => {
     await makeFixtureRun(path.join(idx, 'bad-summary'));
     await writeFile(path.join(idx, 'bad-summary', 'summary.json'), 'not json');
     await makeFixtureRun(path.join(idx, 'old-modes'), { modes: { capacity: true }, schema1: true });
+    await makeFixtureRun(path.join(idx, 'new-modes'), { modes: { capacity: true, knee: true } });
     await mkdir(path.join(idx, 'just-a-folder'));
     const page = await readFile(await writeIndex(idx), 'utf8');
-    expect(page).toContain('5 runs in this folder');
+    expect(page).toContain('6 runs in this folder');
+    const rowOf = (dir: string) => page.split('<tr>').find((r) => r.includes(`>${dir}`) || r.includes(`${dir}<br>`)) ?? '';
     expect(page).toMatch(/broken-json[\s\S]*?unreadable: manifest\.json is not valid JSON/);
     expect(page).toMatch(/wrong-shape[\s\S]*?unreadable: manifest\.json: expected &quot;runId&quot; to be a string, got 42/);
     expect(page).toMatch(/bad-summary[\s\S]*?unreadable: summary\.json is not valid JSON/);
-    expect(page).toMatch(/old-modes[\s\S]*?capacity/);
+    expect(rowOf('old-modes')).toContain('capacity');
+    // A capacity / knee run has no summary.json by its shape: not a missing file.
+    for (const dir of ['old-modes', 'new-modes']) expect(rowOf(dir), dir).not.toContain('no summary.json');
+    expect(rowOf('new-modes')).toContain('capacity-knee');
+    expect(rowOf('good')).not.toContain('unreadable');
     expect(page).not.toContain('just-a-folder');
   });
 });
