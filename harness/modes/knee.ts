@@ -110,11 +110,12 @@ export const loadSecond = (r: IntervalRow): LoadSecond => ({ offered: r.users, s
  * to the cap, where it is judged whatever it shows.
  */
 export function stepDone(rows: readonly IntervalRow[], plan: StepPlan, sloMs: number): boolean {
-  if (rows.length < EARLY_BREAK_AFTER_S) return false;
-  const state = (n: number) => judgeSteady(rows.slice(0, n).map(loadSecond), { sloMs }).state;
-  const now = state(rows.length);
-  if (now === 'broken' && state(rows.length - 1) === 'broken') return true;
-  return rows.length === plan.seconds && now === 'steady';
+  const n = rows.length;
+  if (n < 2) return false;
+  const state = (k: number) => judgeSteady(rows.slice(0, k).map(loadSecond), { sloMs }).state;
+  const now = state(n);
+  if (n >= EARLY_BREAK_AFTER_S && now === 'broken' && state(n - 1) === 'broken') return true;
+  return n === plan.seconds && now === 'steady';
 }
 
 interface Search { o: KneeOptions; io: KneeIo; sloMs: number; plan: StepPlan; policy: KneePolicy; name: string }

@@ -31,9 +31,12 @@ describe('runCapacity (block work, 3 s per target)', () => {
     expect(rows.map((r) => [r.name, r.state])).toEqual([['worker-pool', 'ok'], ['express-dev', 'ok']]);
     expect(dev!.theoreticalRps).toBe(18.2);
     expect(pool!.theoreticalRps).toBe(72.7);
-    // Wide margins: 2 noisy shared cores. Measured on a quiet run: ~69 vs ~17.6 req/s.
-    expect(dev!.rps!).toBeGreaterThanOrEqual(8);
-    expect(dev!.rps!).toBeLessThanOrEqual(30);
+    // Ratios with wide margins (2 noisy shared cores), never absolute figures. Measured on a quiet
+    // run: ~69 vs ~17.6 req/s, 95–97% of theory. Block work cannot beat its theory by much (the
+    // seeded service times' mean is near 55 ms), and a server with 4 workers must beat one with 1.
+    expect(dev!.rps! / dev!.theoreticalRps!).toBeGreaterThanOrEqual(0.45);
+    expect(dev!.rps! / dev!.theoreticalRps!).toBeLessThanOrEqual(1.15);
+    expect(pool!.rps! / pool!.theoreticalRps!).toBeLessThanOrEqual(1.15);
     expect(pool!.rps!).toBeGreaterThanOrEqual(2 * dev!.rps!);
     expect(dev!.p50!).toBeLessThanOrEqual(dev!.p95!);
     expect(dev!.p95!).toBeLessThanOrEqual(dev!.p99!);

@@ -111,3 +111,10 @@ describe('stepDone', () => {
     expect(stepDone(rows, plan, 500)).toBe(false);
   });
 });
+
+describe('stepDone with steps shorter than the early-break wait (--knee-step-seconds 2)', () => {
+  it('still ends a steady step at its planned length', () => {
+    const rows = Array.from({ length: 2 }, (_, t) => row(t, 10, 10, 100));
+    expect(stepDone(rows, { seconds: 2, capSeconds: 4 }, 500)).toBe(true);
+  });
+});
