@@ -1,5 +1,5 @@
 import type { StageStats } from '../harness/results/format.ts';
-import { capacityApplies, effectiveConcurrency, peakOfferedLoad, theoreticalRps, type PeakLoad } from '../harness/analysis/capacity-theory.ts';
+import { capacityApplies, peakOfferedLoad, theoreticalRps, type PeakLoad } from '../harness/analysis/capacity-theory.ts';
 import type { ServiceTimeInfo } from '../harness/results/format.ts';
 import { degradation } from './degradation.ts';
 import { fmtMs, fmtNum, fmtPct, fmtRps } from './format.ts';
@@ -22,8 +22,6 @@ export interface TargetFinding {
 export interface CapacityLine {
   name: string;
   concurrency: number;
-  /** Requests it can actually work on at once (cpu work: capped by cores). */
-  effective: number;
   capacity: number;
   /** capacity ÷ peak offered load; < 1 means it had to queue. */
   ratio: number | null;
@@ -102,7 +100,7 @@ function why(run: RunData, peak: PeakLoad | null): string[] {
       'What fixes it is how many requests can be worked on at once (processes, threads, workers), not the framework\'s name: '
       + `a faster framework does not make ${work === 'cpu' ? 'computation' : 'blocking work'} finish sooner.`,
     ];
-    if (work === 'cpu') lines.push(`With cpu work, requests compute on cores: this machine has ${run.theory.cores}, so no more than ${run.theory.cores} requests can be worked on at once, whatever the concurrency.`);
+    if (work === 'cpu') lines.push(`With cpu work each request spins until its service time has passed on the clock, so more busy workers than this machine's ${fmtNum(run.theory.cores)} cores share the cores and still finish on time: the cores cap the CPU left for the load generator, not the capacity. Check the generator's CPU below.`);
     return lines;
   }
   if (work === 'sleep') {
@@ -146,7 +144,7 @@ function modesWhy(run: RunData): string[] {
   }
   const dist = run.serviceTime ? `, ${distributionText(run.serviceTime)}` : '';
   lines.push(one !== null && mean !== null
-    ? `"Theoretical" is ${work === 'cpu' ? `min(concurrency, ${run.theory.cores} cores)` : 'concurrency'} ÷ mean service time (${fmtNum(mean)} ms${dist}, work "${work}"): a worker that ${work === 'cpu' ? 'computes' : 'blocks'} for each request finishes about ${fmtRps(one)} per unit of concurrency. Near 100% means the server is limited by how many requests it can work on at once, not by overhead.`
+    ? `"Theoretical" is concurrency ÷ mean service time (${fmtNum(mean)} ms${dist}, work "${work}"): a worker that ${work === 'cpu' ? 'computes' : 'blocks'} for each request finishes about ${fmtRps(one)} per unit of concurrency. Near 100% means the server is limited by how many requests it can work on at once, not by overhead.`
     : mean === null
       ? 'The mean service time of these targets is not recorded, so no theoretical bound is shown.'
       : `With work "${work}" the theoretical bound (concurrency ÷ mean service time) does not apply, so none is shown.`);
@@ -184,8 +182,7 @@ export function buildHeadline(run: RunData): Headline {
   const capacity = findings.flatMap((t) => {
     const cap = theoreticalRps({ ...run.theory, concurrency: t.entry.concurrency });
     if (cap === null) return [];
-    const effective = effectiveConcurrency(run.theory.work, t.entry.concurrency, run.theory.cores);
-    return [{ name: t.entry.name, concurrency: t.entry.concurrency, effective, capacity: cap, ratio: peak && peak.rps > 0 ? cap / peak.rps : null }];
+    return [{ name: t.entry.name, concurrency: t.entry.concurrency, capacity: cap, ratio: peak && peak.rps > 0 ? cap / peak.rps : null }];
   });
   return {
     title, subtitles: [], repeats: run.spread ? spreadSentence(run.spread) : null,

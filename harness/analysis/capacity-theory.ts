@@ -11,36 +11,34 @@ export const knownConcurrency = (concurrency: number): boolean => Number.isFinit
  */
 export const capacityApplies = (work: string): boolean => work === 'block' || work === 'cpu';
 
-/** With `cpu` work no more requests compute at once than there are cores. */
-export const effectiveConcurrency = (work: string, concurrency: number, cores: number): number =>
-  work === 'cpu' && cores > 0 ? Math.min(concurrency, cores) : concurrency;
-
 /**
  * The one capacity theory, for the terminal (capacity and knee tables) and the report alike:
  * how many requests per second a server can finish when every request it can work on is busy
  * for the mean service time (Little's law with all workers occupied).
  * - `block`: a request holds its worker for its whole service time, doing nothing else:
  *   concurrency ÷ mean service time.
- * - `cpu`: a request spins on a core for its service time, and the machine computes no more
- *   requests at once than it has cores: min(concurrency, cores) ÷ mean. (An upper bound: the
- *   load generator shares those cores, so a measurement falls below it.)
+ * - `cpu`: the same, concurrency ÷ mean, and not min(concurrency, cores) ÷ mean: the lab's cpu
+ *   work (targets/lib/work.ts) spins until its service time has passed *on the clock*, so a
+ *   thread the OS deschedules still finishes on time; more busy workers than cores share the
+ *   cores rather than wait for one. Measured on 2 cores, 2026-11-28 (`npm run lab -- --capacity
+ *   --work cpu --capacity-seconds 3`): worker-pool (4 threads) 65.4–70.8 req/s and
+ *   express-cluster (4 processes) 60.1 req/s, against 72.7 for 4 ÷ 55 ms and 36.4 for
+ *   min(4, 2) ÷ 55 ms. What the cores do limit is the CPU left for the load generator.
  * - `sleep`: one event loop overlaps any number of timer waits, so the declared concurrency is
  *   not what limits it: no bound (null).
- * Null too when the concurrency (a `--url` server), the mean service time or, for `cpu`, the
- * core count is unknown. Unrounded; round where it is shown or stored.
+ * Null too when the concurrency (a `--url` server) or the mean service time is unknown.
+ * Unrounded; round where it is shown or stored. `cores` is recorded with the inputs, not used.
  */
 export function theoreticalRps(i: CapacityTheoryInputs & { concurrency: number }): number | null {
   if (!capacityApplies(i.work) || !knownConcurrency(i.concurrency)) return null;
   if (i.meanServiceMs === null || !(i.meanServiceMs > 0)) return null;
-  if (i.work === 'cpu' && !(i.cores > 0)) return null;
-  return effectiveConcurrency(i.work, i.concurrency, i.cores) / (i.meanServiceMs / 1000);
+  return i.concurrency / (i.meanServiceMs / 1000);
 }
 
 /** The rule above in a few words, for a table's heading or a caption. */
 export function theoryRule(work: string, meanServiceMs: number | null): string {
   const mean = meanServiceMs === null ? 'mean service time' : `${meanServiceMs} ms mean service time`;
-  if (work === 'block') return `concurrency ÷ ${mean}`;
-  if (work === 'cpu') return `min(concurrency, cores) ÷ ${mean}`;
+  if (work === 'block' || work === 'cpu') return `concurrency ÷ ${mean}`;
   return `none for work "${work}": the waits overlap`;
 }
 

@@ -12,7 +12,7 @@ export function headlineSection(run: RunData): Html {
   const failed = new Set(h.targets.filter((t) => t.status === 'failed').map((t) => t.name));
   const capacity = h.capacity.length && h.peak
     ? html`<table class="capacity"><thead><tr><th>target</th><th>works on at once</th><th>capacity ≈ at once ÷ ${fmtNum(run.theory.meanServiceMs)} ms</th><th>peak offered</th><th></th></tr></thead><tbody>${
-      h.capacity.map((c) => html`<tr><td>${c.name}</td><td class="num">${fmtNum(c.effective)}${c.effective !== c.concurrency ? ` (of ${c.concurrency})` : ''}</td><td class="num">${fmtRps(c.capacity)}</td><td class="num">${fmtRps(h.peak?.rps)}</td><td>${
+      h.capacity.map((c) => html`<tr><td>${c.name}</td><td class="num">${fmtNum(c.concurrency)}</td><td class="num">${fmtRps(c.capacity)}</td><td class="num">${fmtRps(h.peak?.rps)}</td><td>${
         failed.has(c.name) ? html`<span class="muted">did not run</span>` : c.ratio === null ? '' : c.ratio < 1 ? html`<span class="over">over capacity: load ${fmtNum(1 / c.ratio)}× what it can serve</span>` : html`headroom ×${fmtNum(c.ratio)}`
       }</td></tr>`)}</tbody></table>`
     : '';

@@ -57,6 +57,12 @@ describe('headline on the synthetic run', () => {
     expect(dev.ratio!).toBeLessThan(1);
   });
 
+  it('for cpu work, capacity is concurrency ÷ mean too (the spin lasts its time on the clock), and says what the cores do limit', () => {
+    const h = buildHeadline({ ...run, manifest: { ...run.manifest, work: 'cpu' }, theory: { ...run.theory, work: 'cpu' } });
+    expect(h.capacity.find((c) => c.name === 'express-cluster')!.capacity).toBeCloseTo(4000 / 55, 6);
+    expect(h.why.join(' ')).toContain('spins until its service time has passed on the clock');
+  });
+
   it('for sleep work, says an async process overlaps the waits instead', () => {
     const h = buildHeadline({ ...run, manifest: { ...run.manifest, work: 'sleep' }, theory: { ...run.theory, work: 'sleep' } });
     expect(h.why.join(' ')).toMatch(/overlaps those waits/);

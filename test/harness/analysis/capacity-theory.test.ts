@@ -14,11 +14,11 @@ describe('theoreticalRps: the one capacity theory', () => {
     expect(theory('block', 1, 2, 300)).toBeCloseTo(3.33, 2);
   });
 
-  it('cpu: min(concurrency, cores) ÷ mean, since no more requests compute at once than there are cores', () => {
+  it('cpu: concurrency ÷ mean too, cores or not: the spin lasts its service time on the clock, descheduled or not', () => {
     expect(theory('cpu', 1, 2)).toBeCloseTo(18.18, 2);
-    expect(theory('cpu', 4, 2)).toBeCloseTo(36.36, 2);
+    expect(theory('cpu', 4, 2)).toBeCloseTo(72.73, 2);
     expect(theory('cpu', 4, 8)).toBeCloseTo(72.73, 2);
-    expect(theory('cpu', 4, 0)).toBeNull();
+    expect(theory('cpu', 4, 0)).toBeCloseTo(72.73, 2);
   });
 
   it('none where no bound holds: sleep overlaps the waits; unknown concurrency or service time', () => {
@@ -33,12 +33,12 @@ describe('theoreticalRps: the one capacity theory', () => {
       const exact = theory(work, c, cores);
       expect(labTheory(c, work, cores)).toBe(exact === null ? null : Math.round(exact * 10) / 10);
     }
-    expect(labTheory(4, 'cpu', 2)).toBe(36.4);
+    expect(labTheory(4, 'cpu', 2)).toBe(72.7);
   });
 
   it('names its rule for headings', () => {
     expect(theoryRule('block', 55)).toBe('concurrency ÷ 55 ms mean service time');
-    expect(theoryRule('cpu', 55)).toBe('min(concurrency, cores) ÷ 55 ms mean service time');
+    expect(theoryRule('cpu', 55)).toBe('concurrency ÷ 55 ms mean service time');
     expect(theoryRule('sleep', 55)).toMatch(/^none/);
   });
 });
