@@ -41,7 +41,7 @@ async function runProfileRun(flags: LabFlags, input: Extract<RunInput, { kind: '
   const progress = progressReporter(process.stdout, Boolean(process.stdout.isTTY));
   const { manifest, summary } = await runLab({
     targets: input.targets, profile: input.profile, work: flags.work, seed: flags.seed, size: flags.size, runDir, signal: cleanup.signal,
-    allowRemote: flags['allow-remote'], repeat: flags.repeat, events: { ...progress, spawned: cleanup.spawned, stopped: cleanup.stopped },
+    allowRemote: flags['allow-remote'], repeat: flags.repeat, events: { ...progress, spawned: cleanup.spawned, stopped: cleanup.stopped, warning: (text) => console.error(`WARNING ${text}`) },
   });
   return printProfileRun({ runDir, manifest, summary, repeat: flags.repeat, unit: p.model === 'open' ? 'req/s' : 'users' });
 }

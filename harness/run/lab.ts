@@ -37,6 +37,8 @@ export interface LabEvents {
   /** Started processes, so an emergency exit can kill them synchronously. */
   spawned?(pid: number): void;
   stopped?(pid: number): void;
+  /** Something the user should know that does not stop the run (one line). */
+  warning?(text: string): void;
 }
 
 export interface LabResult {

@@ -49,6 +49,7 @@ export async function runOneTarget(o: LabOptions, target: FoundTarget | External
     await writeTargetResults(dir, emptyResult(o.profile.profile), failures);
     return { result: null, failures };
   }
+  for (const w of started.warnings) o.events?.warning?.(w);
   const watch = watchTarget(o.signal, started, failures);
   const { reached, saturation, recorder } = await driveAndStop(o, target, started, entry, watch);
   const result = finishRecording(recorder, o.profile.profile, watch.end.signal.aborted, reached);
@@ -144,7 +145,8 @@ async function driveAndStop(o: LabOptions, target: FoundTarget | ExternalTarget,
     w.stopping = true;
     w.dispose();
     saturation = await sampler?.stop();
-    await started.stop();
+    const survivors = await started.stop();
+    if (survivors.length > 0) o.events?.warning?.(`target ${entry.name}: could not stop ${survivors.map((p) => `${p.pid} (${p.command})`).join(', ')}`);
     if (started.pid !== null) o.events?.stopped?.(started.pid);
   }
   return { reached, saturation, recorder };

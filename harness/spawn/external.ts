@@ -1,6 +1,6 @@
 import { LabError } from '../errors.ts';
 import { assertLoopbackUrl } from '../input/loopback.ts';
-import type { ExitInfo } from './start-target.ts';
+import type { ExitInfo, Survivor } from './watched.ts';
 
 /** A server the lab did not start (`--url`): driven and measured, never started, stopped or sampled. */
 export interface ExternalTarget {
@@ -15,7 +15,10 @@ export interface AttachedTarget {
   url: string;
   pid: number | null;
   exited: Promise<ExitInfo>;
-  stop(): Promise<void>;
+  /** Resolves once stopped, with any process that could not be stopped. */
+  stop(): Promise<Survivor[]>;
+  /** Things worth telling the user (a target that listens on every interface). */
+  warnings: string[];
 }
 
 /** `--url`: loopback unless `allowRemote`, and an origin, since a path would be silently ignored. */
@@ -33,5 +36,5 @@ export function isExternal(t: object): t is ExternalTarget {
 
 /** Nothing to start and nothing to stop; a server that goes away shows up as refused requests. */
 export function attachExternal(t: ExternalTarget): AttachedTarget {
-  return { url: t.url, pid: null, exited: new Promise<ExitInfo>(() => {}), stop: async () => {} };
+  return { url: t.url, pid: null, exited: new Promise<ExitInfo>(() => {}), stop: async () => [], warnings: [] };
 }

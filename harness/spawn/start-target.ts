@@ -3,11 +3,12 @@ import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as delay } from 'node:timers/promises';
-import { execa } from 'execa';
 import pidtree from 'pidtree';
 import { request } from 'undici';
 import type { WorkModel } from '../../targets/lib/define.ts';
 import { contextEnv } from '../../targets/lib/context.ts';
+import { wildcardListeners } from './bound-address.ts';
+import { spawnWatched, type ExitInfo, type Survivor } from './watched.ts';
 
 const MAIN = fileURLToPath(new URL('../../targets/lib/main.ts', import.meta.url));
 const POLL_EVERY_MS = 50;
@@ -15,23 +16,41 @@ const POLL_TRY_TIMEOUT_MS = 1000;
 const STOP_GRACE_MS = 1500;
 const LOG_TAIL_LINES = 5;
 
-export interface ExitInfo { code: number | null; signal: string | null; /** Date.now() */ at: number }
+
+export type { ExitInfo, Survivor } from './watched.ts';
 
 export interface StartedTarget {
   name: string;
+  /** The target's own process (what saturation sampling reads), not its watchdog's. */
   pid: number;
   port: number;
   url: string;
   logFile: string;
   /** Resolves when the process exits (code or signal), never rejects. */
   exited: Promise<ExitInfo>;
-  /** SIGTERM the whole tree, SIGKILL after a grace; idempotent; resolves once the leader exited. */
-  stop(): Promise<void>;
+  /**
+   * Stop the target and every process it started (SIGTERM, SIGKILL after a grace); idempotent.
+   * Resolves once all are gone, with any that could not be stopped even by SIGKILL.
+   */
+  stop(): Promise<Survivor[]>;
+  /** Things worth telling the user, such as a target that listens on every interface. */
+  warnings: string[];
 }
 
+/**
+ * How to start a target. Either `file`, a `defineTarget` module run by targets/lib/main.ts, or
+ * `command`, any program (a Python server, a binary) started as is: argv[0] is looked up in PATH,
+ * it gets the same LOADLAB_* environment (see targets/lib/context.ts) and must serve GET /health
+ * on 127.0.0.1:LOADLAB_PORT. Either way it runs under a watchdog that stops it, and everything
+ * it starts, when the lab stops it or dies.
+ */
 export interface StartTargetOptions {
-  /** Absolute path of the target's .ts file. */
-  file: string;
+  /** Absolute path of the target's .ts file (started with targets/lib/main.ts). */
+  file?: string;
+  /** Instead of `file`: the command line of a target in any language. */
+  command?: readonly string[];
+  /** Working directory of a `command` target. @default the lab's */
+  cwd?: string;
   name: string;
   work: WorkModel;
   seed: number;
@@ -130,80 +149,105 @@ function logTail(logFile: string): string[] {
   }
 }
 
-async function isHealthy(url: string, timeoutMs: number, abort?: AbortSignal): Promise<boolean> {
+/** One readiness probe: 200 is ready; anything else is remembered, to say what it answered instead. */
+async function probeHealth(url: string, timeoutMs: number, abort?: AbortSignal): Promise<number | string> {
   const timeout = AbortSignal.timeout(timeoutMs);
   try {
     const res = await request(`${url}/health`, { reset: true, signal: abort ? AbortSignal.any([timeout, abort]) : timeout });
     await res.body.dump();
-    return res.statusCode === 200;
-  } catch {
-    return false;
+    return res.statusCode;
+  } catch (err) {
+    return (err as { code?: string }).code ?? 'no answer';
   }
 }
 
-/** Start a target in its own process group and wait for its `/health` to answer 200. */
+type Fail = (code: TargetStartErrorCode, cause: string, tail: string[], pid?: number) => TargetStartError;
+
+/** The target's command line: its own `command`, or targets/lib/main.ts running its file. */
+function targetArgv(opts: StartTargetOptions): string[] {
+  if (opts.command && opts.command.length > 0) return [...opts.command];
+  if (!opts.file) throw new TargetStartError('TARGET_EXITED', `target ${opts.name}: expected a file or a command to start`, []);
+  return [process.execPath, '--import', 'tsx', MAIN, opts.file];
+}
+
+/** Start a target under its watchdog and wait for its `/health` to answer 200. */
 export async function startTarget(opts: StartTargetOptions): Promise<StartedTarget> {
   const port = opts.port ?? (await freePort());
-  const fail = (code: TargetStartErrorCode, cause: string, tail: string[], pid?: number) =>
+  const fail: Fail = (code, cause, tail, pid) =>
     new TargetStartError(code, `target ${opts.name} ${cause}${tail.length ? `; last log lines: ${tail.join(' | ')}` : ''}`, tail, pid);
+  const argv = targetArgv(opts);
   if (!(await portIsFree(port))) throw fail('PORT_IN_USE', `cannot start: port ${port} on 127.0.0.1 is already in use`, []);
+  const target = await launch(opts, argv, port, fail);
+  const ready = await waitUntilReady(opts, target);
+  if (ready === true) {
+    target.warnings.push(...listensEverywhere(opts.name, port));
+    return target;
+  }
+  throw await explainFailure(opts, target, ready, fail);
+}
 
+/** Spawn it under a watchdog, its output straight to the log file (no pipe through our event loop). */
+async function launch(opts: StartTargetOptions, argv: string[], port: number, fail: Fail): Promise<StartedTarget> {
   mkdirSync(path.dirname(opts.logFile), { recursive: true });
-  // The child writes its log straight to the file: no pipe through our event loop that could stall it.
-  // execa hands any fd number to spawn as is; its types only admit 3–9.
-  const fd = openSync(opts.logFile, 'a') as 3;
-  const subprocess = execa(process.execPath, ['--import', 'tsx', MAIN, opts.file], {
-    detached: true,
-    cleanup: false,
-    reject: false,
-    stdin: 'ignore',
-    stdout: fd,
-    stderr: fd,
-    env: { ...opts.env, ...contextEnv({ port, work: opts.work, seed: opts.seed, size: opts.size }) },
+  const fd = openSync(opts.logFile, 'a');
+  const watched = spawnWatched({
+    argv,
+    ...(opts.cwd ? { cwd: opts.cwd } : {}),
+    env: { ...process.env, ...opts.env, ...contextEnv({ port, work: opts.work, seed: opts.seed, size: opts.size }) },
+    logFd: fd,
+    logFile: opts.logFile,
   });
-  let exitAt: number | undefined;
-  subprocess.once('exit', () => { exitAt = Date.now(); });
-  let exitInfo: ExitInfo | undefined;
-  const exited: Promise<ExitInfo> = subprocess.then(
-    (r) => (exitInfo = { code: r.exitCode ?? null, signal: r.signal ?? null, at: exitAt ?? Date.now() }),
-    () => (exitInfo = { code: null, signal: null, at: exitAt ?? Date.now() }),
-  );
-  void exited.finally(() => closeSync(fd));
-  const pid = subprocess.pid;
-  if (pid === undefined) {
-    await exited;
-    throw fail('TARGET_EXITED', 'could not be spawned', logTail(opts.logFile));
+  // The watchdog holds its own copy of the descriptor.
+  closeSync(fd);
+  let pid: number;
+  try {
+    pid = await watched.pid;
+  } catch (err) {
+    await watched.stop(0);
+    throw fail('TARGET_EXITED', `could not be spawned (${err instanceof Error ? err.message : String(err)})`, logTail(opts.logFile));
   }
   opts.onSpawn?.(pid);
-
-  let stopping: Promise<void> | undefined;
-  const url = `http://127.0.0.1:${port}`;
-  const target: StartedTarget = {
-    name: opts.name, pid, port, url, logFile: opts.logFile, exited,
-    stop: () => (stopping ??= killTree(pid).then(() => exited).then(() => undefined)),
+  return {
+    name: opts.name, pid, port, url: `http://127.0.0.1:${port}`, logFile: opts.logFile, exited: watched.exited, warnings: [],
+    stop: () => watched.stop(STOP_GRACE_MS),
   };
+}
 
+/** Poll /health until 200 (true), or say why not: it died, it was interrupted, or what it last answered. */
+async function waitUntilReady(opts: StartTargetOptions, t: StartedTarget): Promise<true | { died: ExitInfo | undefined; interrupted: boolean; last: number | string }> {
+  let died: ExitInfo | undefined;
+  void t.exited.then((e) => { died = e; });
   const deadline = Date.now() + opts.readyTimeoutMs;
   const aborted = () => opts.signal?.aborted === true;
+  let last: number | string = 'no answer';
   for (;;) {
     if (aborted()) break;
-    if (await isHealthy(url, Math.max(POLL_EVERY_MS, Math.min(POLL_TRY_TIMEOUT_MS, deadline - Date.now())), opts.signal)) return target;
-    if (exitInfo || aborted() || Date.now() >= deadline) break;
-    await Promise.race([delay(POLL_EVERY_MS), exited]);
-    if (exitInfo) break;
-  }
-  if (aborted()) {
-    await target.stop();
-    throw fail('INTERRUPTED', 'was stopped while starting (interrupted)', [], pid);
+    last = await probeHealth(t.url, Math.max(POLL_EVERY_MS, Math.min(POLL_TRY_TIMEOUT_MS, deadline - Date.now())), opts.signal);
+    if (last === 200) return true;
+    if (died || aborted() || Date.now() >= deadline) break;
+    await Promise.race([delay(POLL_EVERY_MS), t.exited]);
+    if (died) break;
   }
   // Read how it ended before stopping it: our own kill must not pass for a crash.
-  const died = exitInfo;
-  await target.stop();
+  return { died, interrupted: aborted(), last };
+}
+
+/** Stop what did not get ready, and build the one-line error that says why. */
+async function explainFailure(opts: StartTargetOptions, t: StartedTarget, why: { died: ExitInfo | undefined; interrupted: boolean; last: number | string }, fail: Fail): Promise<TargetStartError> {
+  await t.stop();
+  if (why.interrupted) return fail('INTERRUPTED', 'was stopped while starting (interrupted)', [], t.pid);
   const tail = logTail(opts.logFile);
-  if (tail.some((l) => l.includes('EADDRINUSE'))) throw fail('PORT_IN_USE', `could not listen: port ${port} is already in use`, tail, pid);
-  if (died) {
-    const how = died.signal ? `signal ${died.signal}` : `code ${died.code}`;
-    throw fail('TARGET_EXITED', `exited with ${how} before it was ready`, tail, pid);
+  if (tail.some((l) => l.includes('EADDRINUSE'))) return fail('PORT_IN_USE', `could not listen: port ${t.port} is already in use`, tail, t.pid);
+  if (why.died) {
+    const how = why.died.signal ? `signal ${why.died.signal}` : `code ${why.died.code}`;
+    return fail('TARGET_EXITED', `exited with ${how} before it was ready`, tail, t.pid);
   }
-  throw fail('TARGET_NOT_READY', `did not answer GET /health within ${opts.readyTimeoutMs} ms`, tail, pid);
+  const answered = typeof why.last === 'number' ? `answered HTTP ${why.last}` : `did not answer (${why.last})`;
+  return fail('TARGET_NOT_READY', `did not answer GET /health with 200 within ${opts.readyTimeoutMs} ms: it last ${answered}`, tail, t.pid);
+}
+
+/** A target is asked to bind 127.0.0.1; one bound to every interface is reachable from the network. */
+function listensEverywhere(name: string, port: number): string[] {
+  const found = wildcardListeners(port);
+  return found.length === 0 ? [] : [`target ${name} listens on ${found.join(' and ')} port ${port}: reachable from other machines, not only this one (bind 127.0.0.1)`];
 }

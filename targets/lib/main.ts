@@ -9,6 +9,8 @@ import { isTargetDefinition } from './define.ts';
 import { readContext } from './context.ts';
 
 const CLOSE_GRACE_MS = 1000;
+/** How often the process checks that whoever started it is still there. */
+const PARENT_CHECK_MS = 500;
 
 function die(err: unknown): never {
   console.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
@@ -27,12 +29,20 @@ async function stop(): Promise<void> {
   const close = (handle as { close?: unknown } | undefined)?.close;
   if (typeof close === 'function') {
     const grace = new Promise((r) => setTimeout(r, CLOSE_GRACE_MS).unref());
-    await Promise.race([Promise.resolve().then(() => close.call(handle)).catch(() => {}), grace]);
+    // A close() that fails is logged (target.log), not swallowed: the process still exits.
+    const closing = Promise.resolve().then(() => close.call(handle)).catch((err: unknown) => {
+      console.error(`close() failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    });
+    await Promise.race([closing, grace]);
   }
   process.exit(0);
 }
 process.on('SIGTERM', () => void stop());
 process.on('SIGINT', () => void stop());
+// Whoever started us (the lab's watchdog, a cluster primary) is gone: we were orphaned, so stop.
+// The watchdog stops us anyway; this covers a watchdog killed together with the lab.
+const parent = process.ppid;
+setInterval(() => { if (process.ppid !== parent) void stop(); }, PARENT_CHECK_MS).unref();
 
 const file = process.argv[2];
 if (!file) die(new Error('usage: node --import tsx targets/lib/main.ts <target file>'));

@@ -52,9 +52,30 @@ describe('startTarget', () => {
     const t0 = Date.now();
     const err = await startTarget(options('never-ready', { readyTimeoutMs: 1500 })).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'TARGET_NOT_READY' });
-    expect((err as Error).message).toContain('target never-ready did not answer GET /health within 1500 ms');
+    expect((err as Error).message).toContain('target never-ready did not answer GET /health with 200 within 1500 ms: it last did not answer (ECONNREFUSED)');
     expect(Date.now() - t0).toBeLessThan(1500 + 5000);
     expect(await gone((err as TargetStartError).pid!)).toBe(true);
+  });
+
+  it('says what /health answered instead of 200', async () => {
+    const err = await startTarget(options('health-500', { readyTimeoutMs: 1000 })).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'TARGET_NOT_READY' });
+    expect((err as Error).message).toContain('did not answer GET /health with 200 within 1000 ms: it last answered HTTP 500');
+    expect(await gone((err as TargetStartError).pid!)).toBe(true);
+  });
+
+  it('warns about a target that listens on every interface, and not about one on 127.0.0.1', async () => {
+    const everywhere = await start(options('listens-everywhere'));
+    expect(everywhere.warnings).toEqual([expect.stringMatching(/^target listens-everywhere listens on 0\.0\.0\.0 port \d+: reachable from other machines/)]);
+    const loopback = await start({ ...options('fastify'), file: path.join(root, 'targets/fastify.ts') });
+    expect(loopback.warnings).toEqual([]);
+  });
+
+  it('logs an error thrown by the target\'s close() and still exits', async () => {
+    const t = await start(options('close-fails'));
+    await t.stop();
+    expect((await t.exited).code).toBe(0);
+    expect(readFileSync(t.logFile, 'utf8')).toMatch(/close\(\) failed: Error: the database said no/);
   });
 
   it('fails with PORT_IN_USE when the port is taken before start', async () => {
