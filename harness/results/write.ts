@@ -1,8 +1,8 @@
-import { readdir, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { writeFileAtomic, writeJsonAtomic } from './atomic.ts';
 import { LabError } from '../errors.ts';
-import { ensureWritableDir } from './outdir.ts';
+import { claimNewDir, claimRunDir, ensureWritableDir } from './outdir.ts';
 import { ROOT } from '../paths.ts';
 import type { RecorderResult } from '../record/recorder.ts';
 import type { FailuresFile, IntervalRow, RunManifest, Summary } from './format.ts';
@@ -19,20 +19,17 @@ function timestamp(d: Date): string {
   return d.toISOString().replace(/[:]/g, '').replace(/\..+$/, '').replace('T', '-');
 }
 
-/** Choose the run folder; refuse to mix a new run into an earlier one's files. */
+/**
+ * Choose and claim the run folder (claimRunDir: a lock file created exclusively), so two labs
+ * never write one folder and a new run never mixes with an earlier one's files.
+ */
 export async function prepareRunDir(o: { out?: string; force: boolean; profile: string; now: Date }): Promise<string> {
-  if (!o.out) {
-    const dir = path.join(RESULTS_ROOT, `${timestamp(o.now)}-${safeDirName(o.profile)}`);
-    await ensureWritableDir(dir, 'results folder');
-    return dir;
-  }
+  if (!o.out) return claimNewDir(path.join(RESULTS_ROOT, `${timestamp(o.now)}-${safeDirName(o.profile)}`));
   const dir = path.resolve(o.out);
   const s = await stat(dir).catch(() => null);
   if (s && !s.isDirectory()) throw new LabError('BAD_INPUT', `--out: ${o.out} is a file, expected a folder`);
-  if (s && (await readdir(dir)).length > 0 && !o.force) {
-    throw new LabError('BAD_INPUT', `--out: ${o.out} is not empty (pass --force to overwrite it)`);
-  }
   await ensureWritableDir(dir, '--out');
+  await claimRunDir(dir, { force: o.force, label: '--out', shown: o.out });
   return dir;
 }
 

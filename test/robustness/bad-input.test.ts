@@ -180,14 +180,14 @@ describe('--out', () => {
     expect(await messageOf(prepare(makeOut()))).toMatch(expected);
   });
 
-  it('accepts a non-empty folder with --force, and creates a missing one', async () => {
+  it('accepts an earlier run folder with --force, and creates a missing one (both claimed by a lock file)', async () => {
     const d = path.join(tmp, 'forced');
     mkdirSync(d);
-    writeFileSync(path.join(d, 'old.txt'), 'x');
+    writeFileSync(path.join(d, 'manifest.json'), '{}');
     expect(await prepare(d, true)).toBe(d);
     const fresh = path.join(tmp, 'new', 'deeper');
     expect(await prepare(fresh)).toBe(fresh);
-    expect(readdirSync(fresh)).toEqual([]);
+    expect(readdirSync(fresh)).toEqual(['.loadlab.lock']);
   });
 });
 
