@@ -1,4 +1,4 @@
-import { LAB_SERVICE_TIME } from '../run/service-time.ts';
+import { LAB_SERVICE_TIME, labWorkModel } from '../run/service-time.ts';
 import { theoryRule } from '../analysis/capacity-theory.ts';
 import { runCapacity } from '../modes/capacity.ts';
 import type { FoundTarget } from '../input/discover.ts';
@@ -37,7 +37,7 @@ export async function runModes(o: {
   console.log(`results: ${o.runDir}\n`);
   // The same manifest as a profile run (machine, Node, commit, seed), with no profile: the report reads it.
   const manifest = await buildManifest({
-    runDir: o.runDir, work: flags.work, seed: flags.seed, profile: null, profileSource: modeName(flags) ?? '', serviceTime: LAB_SERVICE_TIME,
+    runDir: o.runDir, work: flags.work, seed: flags.seed, profile: null, profileSource: modeName(flags) ?? '', serviceTime: LAB_SERVICE_TIME, workModel: labWorkModel(flags.work),
     targets: o.targets.map((t) => ({ name: t.definition.name, description: t.definition.description, ...concurrencyOf(t, flags.size), dir: safeDirName(t.definition.name) })),
   });
   await writeManifest(o.runDir, manifest);

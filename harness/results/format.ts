@@ -29,7 +29,8 @@ export const RESULTS_SCHEMA_VERSION = 2;
 /*
  * Schema history.
  * 2: manifest.json carries what the report used to take from live code: `serviceTime` (the
- *    distribution the lab's targets drew service times from, with its mean), `capacityTheory`
+ *    distribution the lab's targets drew service times from, with its mean), `workModel` (what
+ *    the work model did with it), `capacityTheory`
  *    (the inputs of harness/analysis/capacity-theory.ts) and, per closed-model target,
  *    `correction` (the coordinated-omission correction's expected interval and where it came from).
  * 1: none of those. A schema-1 run implied: service time uniform 10–100 ms (mean 55 ms) for every
@@ -52,6 +53,12 @@ export interface ServiceTimeInfo {
 export const SCHEMA1_SERVICE_TIME: ServiceTimeInfo = {
   distribution: 'uniform', minMs: 10, maxMs: 100, meanMs: 55, source: 'not recorded (schema 1): the uniform 10–100 ms every schema-1 run used',
 };
+
+/** How the lab's targets spent a request's service time (targets/lib/work.ts at run time). */
+export interface WorkModelInfo {
+  name: string;
+  description: string;
+}
 
 /**
  * Inputs of the capacity theory (harness/analysis/capacity-theory.ts `theoreticalRps`), as they
@@ -278,6 +285,8 @@ export interface RunManifest {
   serviceTime?: ServiceTimeInfo | null;
   /** Schema ≥ 2: what the capacity lines and "theoretical" figures are computed from. */
   capacityTheory?: CapacityTheoryInputs;
+  /** Schema ≥ 2: what `work` meant at run time; null when the lab started no target of its own. */
+  workModel?: WorkModelInfo | null;
 }
 
 export interface SummaryStage {

@@ -11,7 +11,7 @@ import type { RepeatGroup, RunData, RunFile, RunKind, TargetRun } from './run-da
 import { readProfile } from './profile-info.ts';
 import { readInside } from './read-inside.ts';
 import { checkHistograms } from './check-histograms.ts';
-import { correctionOf, serviceTimeOf, theoryOf } from './manifest-read.ts';
+import { correctionOf, serviceTimeOf, theoryOf, workModelOf } from './manifest-read.ts';
 
 const LOG_TAIL_LINES = 30;
 const LOG_LINE_MAX = 400;
@@ -243,7 +243,7 @@ export async function loadRun(runDir: string): Promise<RunData> {
     targets.push(await loadTarget(dir, entry, summary, kind, problems, correctionOf(manifest, entry, serviceTime)));
   }
   return {
-    dir, kind, hasManifest, manifest, summary, targets, problems, spread, capacity, knee, serviceTime, theory: theoryOf(manifest, serviceTime),
+    dir, kind, hasManifest, manifest, summary, targets, problems, spread, capacity, knee, serviceTime, workModel: workModelOf(manifest), theory: theoryOf(manifest, serviceTime),
     groups: repeatGroups(targets, summary),
     profile: readProfile(manifest.profile, manifest.profileSource ?? summary?.profile ?? 'unknown'),
     files: await listFiles(dir, ''),

@@ -1,6 +1,6 @@
 import { correctionFor } from '../analysis/correction.ts';
 import {
-  SCHEMA1_SERVICE_TIME, type CapacityTheoryInputs, type CorrectionInfo, type RunManifest, type ServiceTimeInfo, type TargetEntry,
+  SCHEMA1_SERVICE_TIME, type CapacityTheoryInputs, type CorrectionInfo, type RunManifest, type ServiceTimeInfo, type TargetEntry, type WorkModelInfo,
 } from './format.ts';
 
 const isObj = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
@@ -22,6 +22,12 @@ export function serviceTimeOf(m: RunManifest, problems: string[]): ServiceTimeIn
   if (isServiceTime(m.serviceTime)) return m.serviceTime;
   problems.push(`manifest.json: "serviceTime" is ${m.serviceTime === undefined ? 'missing' : 'not a service-time distribution'}, so no capacity figure can be computed`);
   return null;
+}
+
+/** What the work model did, as recorded (schema ≥ 2); null when not recorded or unusable. */
+export function workModelOf(m: RunManifest): WorkModelInfo | null {
+  const w = m.workModel as unknown;
+  return isObj(w) && typeof w.name === 'string' && typeof w.description === 'string' ? { name: w.name, description: w.description } : null;
 }
 
 /** The capacity theory's inputs as recorded; schema 1 (or an unusable field): the manifest's work and cores with the mean above. */

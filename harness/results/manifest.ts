@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { machineInfo, type MachineInfo } from './machine.ts';
-import { RESULTS_SCHEMA_VERSION, type RunManifest, type ServiceTimeInfo, type TargetEntry } from './format.ts';
+import { RESULTS_SCHEMA_VERSION, type RunManifest, type ServiceTimeInfo, type TargetEntry, type WorkModelInfo } from './format.ts';
 
 /** A target as the caller resolved it (name, declared concurrency, folder); its state starts as "not run". */
 export type ManifestTarget = Pick<TargetEntry, 'name' | 'description' | 'concurrency' | 'size' | 'dir'> & Partial<Pick<TargetEntry, 'url' | 'repeat'>>;
@@ -18,6 +18,8 @@ export interface ManifestInput {
   targets: ManifestTarget[];
   /** The lab's service-time distribution; null when the lab starts no target of its own (`--url`). */
   serviceTime: ServiceTimeInfo | null;
+  /** What `work` does with it in the lab's targets; null with `serviceTime`. */
+  workModel: WorkModelInfo | null;
   /** For tests and fixtures: the machine and start time; measured / now by default. */
   machine?: MachineInfo;
   startedAt?: Date;
@@ -43,6 +45,7 @@ export async function buildManifest(o: ManifestInput): Promise<RunManifest> {
     ...(o.repeats !== undefined && o.repeats > 1 ? { repeats: o.repeats } : {}),
     targets: o.targets.map((t) => ({ ...t, state: 'interrupted', error: 'not run' })),
     serviceTime: o.serviceTime,
+    workModel: o.workModel,
     capacityTheory: { work: o.work, cores: machine.cores, meanServiceMs: o.serviceTime?.meanMs ?? null },
   };
 }

@@ -1,5 +1,5 @@
 import type {
-  CapacityRow, CapacityTheoryInputs, CorrectionInfo, FailuresFile, ServiceTimeInfo, HistogramsFile, IntervalRow, KneeRow, RunManifest, SaturationRow, SpreadFile, StageStats, Summary,
+  CapacityRow, CapacityTheoryInputs, CorrectionInfo, FailuresFile, ServiceTimeInfo, WorkModelInfo, HistogramsFile, IntervalRow, KneeRow, RunManifest, SaturationRow, SpreadFile, StageStats, Summary,
   SummaryTarget, TargetEntry,
 } from './format.ts';
 
@@ -84,6 +84,8 @@ export interface RunData {
    * see format.ts); null when the lab started no target of its own.
    */
   serviceTime: ServiceTimeInfo | null;
+  /** What the work model did with the service time, as recorded at run time; null before schema 2. */
+  workModel: WorkModelInfo | null;
   /** The capacity theory's inputs as recorded at run time (schema 1: work, cores and the implied mean). */
   theory: CapacityTheoryInputs;
 }

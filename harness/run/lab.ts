@@ -1,6 +1,6 @@
 import type { Profile } from '../../profiles/lib/define.ts';
 import type { WorkModel } from '../../targets/lib/define.ts';
-import { LAB_SERVICE_TIME } from './service-time.ts';
+import { LAB_SERVICE_TIME, labWorkModel } from './service-time.ts';
 import type { FoundProfile, FoundTarget } from '../input/discover.ts';
 import { concurrencyOf } from '../input/concurrency.ts';
 import { isExternal, type ExternalTarget } from '../spawn/external.ts';
@@ -64,7 +64,7 @@ export async function runLab(o: LabOptions): Promise<LabResult> {
   const plan = repeatPlan(o.targets, repeats);
   const manifest = await buildManifest({
     runDir: o.runDir, work: o.work, seed: o.seed, profile, profileSource: o.profile.source, repeats,
-    serviceTime: o.targets.some((t) => !isExternal(t)) ? LAB_SERVICE_TIME : null,
+    ...(o.targets.some((t) => !isExternal(t)) ? { serviceTime: LAB_SERVICE_TIME, workModel: labWorkModel(o.work) } : { serviceTime: null, workModel: null }),
     targets: plan.map(({ target: t, repeat }) => {
       const info = targetInfo(t, o.size);
       return { ...info, dir: repeatDir(safeDirName(info.name), repeat), ...(repeats > 1 ? { repeat } : {}) };

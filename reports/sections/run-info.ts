@@ -49,7 +49,7 @@ function modesInfo(run: RunData): Html {
   const m = run.manifest;
   const rows: [string, Html | string][] = [
     ['Mode', run.profile.name],
-    ['Work model', m.work],
+    ['Work model', html`${m.work}${run.workModel ? html` <span class="muted">— ${run.workModel.description}</span>` : ''}`],
     ...(run.hasManifest ? [
       ['Seed', String(m.seed)], ['Machine', `${m.cpuModel}, ${m.cores} cores, ${m.os}`], ['Node', m.node],
       ['Commit', m.gitCommit ?? 'unknown'], ['Started', m.startedAt], ['Finished', m.finishedAt ?? 'never (incomplete run)'],
@@ -73,7 +73,7 @@ export function runInfoSection(run: RunData): Html {
     ['Profile', html`${p.name} <span class="muted">(${m.profileSource})</span>${p.description ? html` — ${p.description}` : ''}`],
     ['Model', p.model === 'open' ? 'open (arrivals at a set rate, whatever the responses)' : 'closed (virtual users who wait for each response)'],
     ['Stages', p.stages.map((s, i) => `S${i + 1} at ${fmtNum(s.at)} s: ${fmtNum(s.load)} ${unit}`).join(' · ') + (p.duration !== null ? ` · ends at ${fmtNum(p.duration)} s` : '')],
-    ['Work model', m.work],
+    ['Work model', html`${m.work}${run.workModel ? html` <span class="muted">— ${run.workModel.description}</span>` : ''}`],
     ...theoryRows(run),
     ...(run.targets.some((t) => t.correction) ? [['Coordinated-omission correction', html`${run.targets.filter((t) => t.correction).map((t, i) => html`${i ? html`<br>` : ''}<b>${t.entry.name}</b>: ${correctionText(t)}`)}`] as [string, Html]] : []),
     ['Seed', String(m.seed)],

@@ -37,6 +37,7 @@ describe('npm run lab (end to end, smoke profile)', () => {
     // Everything the report reasons with is recorded at run time (schema 2).
     expect(manifest.serviceTime).toMatchObject({ distribution: 'uniform', minMs: 10, maxMs: 100, meanMs: 55, source: 'targets/lib/prng.ts' });
     expect(manifest.capacityTheory).toMatchObject({ work: 'block', meanServiceMs: 55 });
+    expect(manifest.workModel).toMatchObject({ name: 'block', description: expect.stringContaining('Atomics.wait') });
     for (const t of manifest.targets) expect(t.correction).toMatchObject({ serviceMs: 55, source: 'service-time' });
     for (const t of manifest.targets) {
       const stages = JSON.parse(await readFile(path.join(out, t.dir, 'stages.json'), 'utf8')) as StageStats[];

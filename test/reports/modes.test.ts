@@ -174,6 +174,7 @@ describe('a capacity + knee run folder (synthetic, manifest from the harness bui
     expect(run.manifest).toMatchObject({
       schemaVersion: RESULTS_SCHEMA_VERSION, profile: null, profileSource: 'capacity-knee', complete: true, cores: 2,
       serviceTime: { distribution: 'uniform', minMs: 10, maxMs: 100, meanMs: 55 }, capacityTheory: { work: 'block', cores: 2, meanServiceMs: 55 },
+      workModel: { name: 'block', description: expect.stringContaining('Atomics.wait') },
     });
     expect(run.manifest.targets.map((t) => [t.name, t.concurrency, t.state])).toEqual([
       ['express-dev', 1, 'ok'], ['express-cluster', 4, 'ok'], [INJECTED_NAME, 2, 'ok'], [FAILED_NAME, 4, 'failed'],

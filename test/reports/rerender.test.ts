@@ -16,7 +16,7 @@ describe('a report is a function of its run folder: a run whose service time dif
   let profileDir = '';
   let modesDir = '';
   beforeAll(async () => {
-    const a = await tempFixtureRun({ serviceTime: SLOW });
+    const a = await tempFixtureRun({ serviceTime: SLOW, workModel: { name: 'block', description: 'SYNTHETIC: what block did in an older lab' } });
     const b = await tempFixtureRun({ serviceTime: SLOW, modes: { capacity: true, knee: true } });
     cleanups.push(a.cleanup, b.cleanup);
     profileDir = a.runDir;
@@ -38,6 +38,7 @@ describe('a report is a function of its run folder: a run whose service time dif
     expect(page).toContain('capacity ≈ at once ÷ 300 ms');
     expect(page).toContain('uniform 200–400 ms, mean 300 ms');
     expect(page).toContain('think time + 300 ms service');
+    expect(page).toContain('SYNTHETIC: what block did in an older lab');
     expect(page).not.toMatch(/\b55 ms|10–100 ms|18\.2 req\/s/);
   });
 

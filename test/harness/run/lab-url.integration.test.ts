@@ -50,6 +50,7 @@ describe('runLab --url: the correction\'s expected interval comes from what the 
     const dir = await runAgainst(await serve(), 1);
     const m = await read<RunManifest>(path.join(dir, 'manifest.json'));
     expect(m.serviceTime).toBeNull();
+    expect(m.workModel).toBeNull();
     expect(m.capacityTheory?.meanServiceMs).toBeNull();
     const c = m.targets[0]!.correction!;
     expect(c.source).toBe('warm-up');
