@@ -19,9 +19,14 @@ export interface KneePolicy {
   /** Bounds on the derived step length (s). @default 6, 20 */
   minStepSeconds: number;
   maxStepSeconds: number;
+  /**
+   * A step within this share below the lowest rate that broke is near capacity, where an
+   * overload of 1–3% is all there is to see: it must stay steady to its cap to hold. @default 0.15
+   */
+  nearShare: number;
 }
 
-export const KNEE_POLICY: KneePolicy = { startRps: 5, minRps: 1, maxRps: 2000, maxSteps: 12, bisections: 4, resolution: 0.05, overshoot: 0.07, minStepSeconds: 6, maxStepSeconds: 20 };
+export const KNEE_POLICY: KneePolicy = { startRps: 5, minRps: 1, maxRps: 2000, maxSteps: 12, bisections: 4, resolution: 0.05, overshoot: 0.07, minStepSeconds: 6, maxStepSeconds: 20, nearShare: 0.15 };
 
 export interface KneeTry { rate: number; ok: boolean }
 
@@ -82,4 +87,13 @@ export function stepPlan(sloMs: number, p: KneePolicy = KNEE_POLICY, seconds?: n
   const derived = Math.ceil(sloMs / 1000 / p.overshoot);
   const s = seconds ?? Math.min(p.maxStepSeconds, Math.max(p.minStepSeconds, derived));
   return { seconds: s, capSeconds: 2 * s };
+}
+
+/**
+ * Must a step at `rate` be held to its cap? Yes once it is near the lowest rate that broke:
+ * there a queue grows by a few percent of the rate, and only a longer look tells it from noise.
+ */
+export function holdToCap(history: readonly KneeTry[], rate: number, p: KneePolicy = KNEE_POLICY): boolean {
+  const { hi } = kneeBracket(history);
+  return hi !== null && rate >= hi * (1 - p.nearShare);
 }

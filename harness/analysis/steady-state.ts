@@ -47,11 +47,6 @@ export interface SteadyRule {
   riseFloorMs: number;
   /** ... and the same as a share of the first half's p95. @default 0.3 */
   riseShare: number;
-  /**
-   * ... and as this many standard errors of the difference of the halves' medians, the
-   * per-second p95's scatter estimated from its second-to-second differences. @default 2.5
-   */
-  riseSigmas: number;
   /** Share of failed requests above which a load is broken outright. @default 0.01 */
   maxFailShare: number;
   /** Growth past this many times the allowance is "clearly broken" (the step may stop early). @default 3 */
@@ -59,7 +54,7 @@ export interface SteadyRule {
 }
 
 export const STEADY_RULE: SteadyRule = {
-  fillShare: 0.25, servedTolerance: 0.02, noiseRequests: 3, levelShare: 0.5, offeredUncertainty: 0, riseFloorMs: 60, riseShare: 0.3, riseSigmas: 2.5, maxFailShare: 0.01, clearlyFactor: 3,
+  fillShare: 0.25, servedTolerance: 0.02, noiseRequests: 3, levelShare: 0.5, offeredUncertainty: 0, riseFloorMs: 60, riseShare: 0.3, maxFailShare: 0.01, clearlyFactor: 3,
 };
 
 /**
@@ -106,21 +101,6 @@ function p95Slope(p95s: readonly (number | null)[]): number | null {
   return den === 0 ? null : sum(pts.map((q) => (q.x - mx) * (q.p - my))) / den;
 }
 
-/**
- * Standard error of the difference between the medians of two halves of the per-second p95s.
- * The scatter comes from second-to-second differences (MAD × 1.4826 / √2), which a steady
- * trend hardly touches; a median of n values has about 1.25 σ / √n of error.
- */
-function halvesNoise(window: readonly LoadSecond[]): number {
-  const p = window.map((s) => s.p95).filter((x): x is number => x !== null);
-  if (p.length < 4) return 0;
-  const diffs = p.slice(1).map((x, i) => x - p[i]!);
-  const mid = median(diffs)!;
-  const sigma = (median(diffs.map((d) => Math.abs(d - mid)))! * 1.4826) / Math.SQRT2;
-  const n = Math.floor(p.length / 2);
-  return 1.25 * sigma * Math.sqrt(2 / n);
-}
-
 /** The figures of a judgement, before it is made. */
 export function steadyEvidence(series: readonly LoadSecond[], rule: SteadyRule = STEADY_RULE): Omit<SteadyEvidence, 'state' | 'reason'> {
   const backlog = backlogOf(series);
@@ -153,7 +133,7 @@ export function steadyEvidence(series: readonly LoadSecond[], rule: SteadyRule =
  * SLO (when given) in the judged window's second half (median second), or backlog growth / a served shortfall / a p95 rise
  * past `clearlyFactor` times its allowance. Unsettled: any of those three past its allowance
  * (growing, but the window is too short to say how fast). Steady: none of them.
- * The p95 rise must show both ways: second-half − first-half median, and slope × half the window.
+ * The p95 rise is second-half − first-half median, counted when the per-second slope is positive.
  */
 export function judgeSteady(series: readonly LoadSecond[], opts: { sloMs?: number; rule?: SteadyRule } = {}): SteadyEvidence {
   const rule = opts.rule ?? STEADY_RULE;
@@ -170,11 +150,11 @@ export function judgeSteady(series: readonly LoadSecond[], opts: { sloMs?: numbe
   if (opts.sloMs !== undefined && e.p95SecondHalf !== null && e.p95SecondHalf > opts.sloMs) {
     return verdict('broken', `p95 ${round(e.p95SecondHalf, 0)} ms (median second of the step's second half), past the ${opts.sloMs} ms SLO`);
   }
-  const rise = Math.min(
-    e.p95FirstHalf !== null && e.p95SecondHalf !== null ? e.p95SecondHalf - e.p95FirstHalf : 0,
-    (e.p95SlopeMsPerS ?? 0) * (judged.length / 2),
-  );
-  const riseAllowance = Math.max(rule.riseFloorMs, rule.riseShare * (e.p95FirstHalf ?? 0), rule.riseSigmas * halvesNoise(judged));
+  // A rise counts when the halves say so and the slope agrees in sign: one slow second at the
+  // end (or the drain booked in the last one) moves a median of several seconds little.
+  const halves = e.p95FirstHalf !== null && e.p95SecondHalf !== null ? e.p95SecondHalf - e.p95FirstHalf : 0;
+  const rise = (e.p95SlopeMsPerS ?? 0) > 0 ? halves : 0;
+  const riseAllowance = Math.max(rule.riseFloorMs, rule.riseShare * (e.p95FirstHalf ?? 0));
   const shortfall = e.servedRatio === null ? 0 : 1 - e.servedRatio;
   // offered − served over the window is the backlog's growth between its edges (plus failures):
   // allow the backlog's noise, and the counting tolerance on top.

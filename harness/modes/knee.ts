@@ -7,7 +7,7 @@ import { writeJsonAtomic } from '../results/atomic.ts';
 import { theoreticalRps } from './capacity.ts';
 import { driveOpen } from '../drive/open.ts';
 import { warmUp } from '../drive/warmup.ts';
-import { KNEE_POLICY, kneeBracket, nextKneeRate, stepPlan, type KneePolicy, type StepPlan } from '../analysis/knee-policy.ts';
+import { holdToCap, KNEE_POLICY, kneeBracket, nextKneeRate, stepPlan, type KneePolicy, type StepPlan } from '../analysis/knee-policy.ts';
 import { judgeSteady, type LoadSecond } from '../analysis/steady-state.ts';
 import { errorText, targetInfo, withTarget, type ModeOptions, type TargetInfo } from './with-target.ts';
 import { Recorder } from '../record/recorder.ts';
@@ -106,25 +106,25 @@ export const loadSecond = (r: IntervalRow): LoadSecond => ({ offered: r.users, s
 
 /**
  * When a step may end: broken at two checks in a row (one second's hiccup on a shared machine
- * is not a verdict) once it has a few seconds; steady at its planned length; otherwise held on
- * to the cap, where it is judged whatever it shows.
+ * is not a verdict) once it has a few seconds; steady at its planned length, unless it is near
+ * capacity (`toCap`, see holdToCap); otherwise held on to the cap, where it is judged whatever it shows.
  */
-export function stepDone(rows: readonly IntervalRow[], plan: StepPlan, sloMs: number): boolean {
+export function stepDone(rows: readonly IntervalRow[], plan: StepPlan, sloMs: number, toCap = false): boolean {
   const n = rows.length;
   if (n < 2) return false;
   const state = (k: number) => judgeSteady(rows.slice(0, k).map(loadSecond), { sloMs }).state;
   const now = state(n);
   if (n >= EARLY_BREAK_AFTER_S && now === 'broken' && state(n - 1) === 'broken') return true;
-  return n === plan.seconds && now === 'steady';
+  return !toCap && n === plan.seconds && now === 'steady';
 }
 
 interface Search { o: KneeOptions; io: KneeIo; sloMs: number; plan: StepPlan; policy: KneePolicy; name: string }
 
 /** Hold one rate and judge it: held only when the steady-state rule finds it steady. */
-async function runStep(s: Search, origin: string, rate: number): Promise<KneeStep> {
+async function runStep(s: Search, origin: string, rate: number, toCap: boolean): Promise<KneeStep> {
   const { rows, p95, dropped } = await s.io.holdRate({
     origin, rate, seconds: s.plan.capSeconds, timeoutMs: stepTimeoutMs(s.sloMs), seed: s.o.seed, signal: s.o.signal,
-    stop: (seen) => stepDone(seen, s.plan, s.sloMs),
+    stop: (seen) => stepDone(seen, s.plan, s.sloMs, toCap),
   });
   const evidence = judgeSteady(rows.map(loadSecond), { sloMs: s.sloMs });
   const served = rows.reduce((n, r) => n + r.rps, 0);
@@ -154,7 +154,7 @@ async function search(s: Search, started: Pick<StartedTarget, 'url' | 'exited'>)
     if (s.o.signal.aborted) return { steps, stoppedBy: 'interrupted' };
     if (died) return { steps, stoppedBy: 'failed' };
     if (s.io.now() - t0 + worstStepMs(s) > (s.o.targetCapSeconds ?? TARGET_CAP_S) * 1000) return { steps, stoppedBy: 'time-cap' };
-    const step = await runStep(s, started.url, decision.next);
+    const step = await runStep(s, started.url, decision.next, holdToCap(steps, decision.next, s.policy));
     if (s.o.signal.aborted) return { steps, stoppedBy: 'interrupted' };
     steps.push(step);
     s.o.log?.(stepLine(s.name, step));
@@ -180,7 +180,8 @@ async function kneeOfTarget(o: KneeOptions, io: KneeIo, t: FoundTarget, base: Om
 
 /**
  * Per target: the knee of the open-model arrival rate, as a bracket. Each step holds one rate
- * until the steady-state rule calls it steady or broken (see stepDone); the policy doubles,
+ * until the steady-state rule calls it steady or broken, near capacity to its cap (see
+ * stepDone, holdToCap); the policy doubles,
  * then bisects (nextKneeRate). The knee lies between the highest steady rate and the lowest
  * rate that was not.
  */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { KNEE_POLICY, kneeBracket, maxSustainable, nextKneeRate, stepPlan, type KneeDecision, type KneePolicy, type KneeTry } from '../../../harness/analysis/knee-policy.ts';
+import { holdToCap, KNEE_POLICY, kneeBracket, maxSustainable, nextKneeRate, stepPlan, type KneeDecision, type KneePolicy, type KneeTry } from '../../../harness/analysis/knee-policy.ts';
 
 /** Run the policy against a server whose true knee is `knee`: every rate ≤ knee holds. */
 function search(knee: number, policy: KneePolicy = KNEE_POLICY): { rates: number[]; end: KneeDecision; answer: number | null } {
@@ -74,5 +74,15 @@ describe('stepPlan', () => {
     expect(stepPlan(50).seconds).toBe(KNEE_POLICY.minStepSeconds);
     expect(stepPlan(5000).seconds).toBe(KNEE_POLICY.maxStepSeconds);
     expect(stepPlan(500, KNEE_POLICY, 4)).toEqual({ seconds: 4, capSeconds: 8 });
+  });
+});
+
+describe('holdToCap', () => {
+  it('holds steps near the lowest rate that broke to their cap, and no others', () => {
+    const history: KneeTry[] = [{ rate: 5, ok: true }, { rate: 10, ok: true }, { rate: 20, ok: false }];
+    expect(holdToCap([{ rate: 5, ok: true }], 10)).toBe(false);
+    expect(holdToCap(history, 15)).toBe(false);
+    expect(holdToCap(history, 17.5)).toBe(true);
+    expect(holdToCap([...history, { rate: 17.5, ok: false }], 16.3)).toBe(true);
   });
 });
