@@ -31,6 +31,7 @@ tr.degraded td { background: #fdecea; }
 table.spread th.group { text-align: center; border-left: 1px solid #ddd; } table.spread td.med, table.spread th.med { font-weight: 600; }
 table.spread tr:nth-child(2) th:nth-child(3n+1) { border-left: 1px solid #ddd; }
 table.modes td.state { text-align: left; white-space: normal; }
+table.modes td.reason { text-align: left; white-space: normal; min-width: 22em; }
 .scroll { overflow-x: auto; }
 .verdict { margin: 0 0 4px; }
 dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 2px 16px; margin: 0; }

@@ -63,7 +63,8 @@ export const STEADY_RULE: SteadyRule = {
  */
 export type SteadyState = SteadyEvidence['state'];
 
-const round = (n: number, d = 1) => Math.round(n * 10 ** d) / 10 ** d;
+/** Rounded to `d` decimals; never -0, which JSON writes as 0 and would not read back the same. */
+const round = (n: number, d = 1) => Math.round(n * 10 ** d) / 10 ** d || 0;
 const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
 
 /** Least-squares slope of ys against 0, 1, 2, …; null with fewer than two points. */

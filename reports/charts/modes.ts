@@ -232,7 +232,7 @@ export function kneeTrace(r: KneeRow): KneeTracePoint[] {
 export function kneeTraceSpec(points: KneeTracePoint[], sloMs: number): Spec {
   const x = { field: 'second', type: 'quantitative', title: 'second of the step' };
   const color = { field: 'rate', type: 'quantitative', title: 'offered req/s', scale: { scheme: 'viridis' } };
-  const strokeDash = { field: 'outcome', type: 'nominal', title: 'step', scale: { domain: ['held', 'broke'], range: [[1, 0], [5, 3]] } };
+  const strokeDash = { field: 'outcome', type: 'nominal', title: 'step', scale: { domain: ['held', 'broke'], range: [[1, 0], [5, 3]] }, legend: { symbolType: 'stroke', symbolStrokeWidth: 2 } };
   const detail = { field: 'order', type: 'ordinal' };
   const tooltip = [{ field: 'step' }, { field: 'second' }, { field: 'backlog', title: 'backlog (requests)' }, { field: 'p95', title: 'p95 ms' }, { field: 'outcome' }, { field: 'reason' }];
   return {

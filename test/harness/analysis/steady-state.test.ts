@@ -107,3 +107,11 @@ describe('judgeSteady on series measured on this machine (2026-11-28, open model
     expect(judgeSteady(pool727, { sloMs: 5000 }).state).not.toBe('steady');
   });
 });
+
+describe('steadyEvidence', () => {
+  it('writes no -0 (JSON would read it back as 0)', () => {
+    const e = steadyEvidence(series(8, 10, () => 10, (i) => 100 - 0.001 * i));
+    expect(Object.is(e.p95SlopeMsPerS, -0)).toBe(false);
+    expect(JSON.parse(JSON.stringify(e))).toEqual(e);
+  });
+});
