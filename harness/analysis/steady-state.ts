@@ -45,7 +45,7 @@ export interface SteadyRule {
   offeredUncertainty: number;
   /** p95 rise (ms) across the window below which it is noise. @default 60 */
   riseFloorMs: number;
-  /** ... and the same as a share of the first half's p95. @default 0.3 */
+  /** ... and the same as a share of the first half's p95 ("clearly above": 20% and 60 ms). @default 0.2 */
   riseShare: number;
   /** Share of failed requests above which a load is broken outright. @default 0.01 */
   maxFailShare: number;
@@ -54,7 +54,7 @@ export interface SteadyRule {
 }
 
 export const STEADY_RULE: SteadyRule = {
-  fillShare: 0.25, servedTolerance: 0.02, noiseRequests: 3, levelShare: 0.5, offeredUncertainty: 0, riseFloorMs: 60, riseShare: 0.3, maxFailShare: 0.01, clearlyFactor: 3,
+  fillShare: 0.25, servedTolerance: 0.02, noiseRequests: 3, levelShare: 0.5, offeredUncertainty: 0, riseFloorMs: 60, riseShare: 0.2, maxFailShare: 0.01, clearlyFactor: 3,
 };
 
 /**
