@@ -103,7 +103,7 @@ function p95Slope(p95s: readonly (number | null)[]): number | null {
 }
 
 /** The figures of a judgement, before it is made. */
-export function steadyEvidence(series: readonly LoadSecond[], rule: SteadyRule = STEADY_RULE): Omit<SteadyEvidence, 'state' | 'reason'> {
+export function steadyEvidence(series: readonly LoadSecond[], rule: SteadyRule = STEADY_RULE): Omit<SteadyEvidence, 'state' | 'reason' | 'decidedBy'> {
   const backlog = backlogOf(series);
   const judgedFrom = Math.min(series.length - 1, Math.max(1, Math.round(series.length * rule.fillShare)));
   const window = series.slice(Math.max(0, judgedFrom));
@@ -139,17 +139,17 @@ export function steadyEvidence(series: readonly LoadSecond[], rule: SteadyRule =
 export function judgeSteady(series: readonly LoadSecond[], opts: { sloMs?: number; rule?: SteadyRule } = {}): SteadyEvidence {
   const rule = opts.rule ?? STEADY_RULE;
   if (series.length < 2) {
-    return { ...steadyEvidence(series, rule), state: 'unsettled', reason: `only ${series.length} s measured` };
+    return { ...steadyEvidence(series, rule), state: 'unsettled', reason: `only ${series.length} s measured`, decidedBy: 'too-short' };
   }
   const e = steadyEvidence(series, rule);
   const judged = series.slice(e.judgedFrom);
-  const verdict = (state: SteadyState, reason: string): SteadyEvidence => ({ ...e, state, reason });
-  if (e.failShare > rule.maxFailShare) return verdict('broken', `${round(e.failShare * 100)}% of requests failed or were dropped`);
-  if (judged.every((s) => s.p95 === null)) return verdict('broken', 'no successful response');
+  const verdict = (state: SteadyState, reason: string, decidedBy: SteadyEvidence['decidedBy']): SteadyEvidence => ({ ...e, state, reason, decidedBy });
+  if (e.failShare > rule.maxFailShare) return verdict('broken', `${round(e.failShare * 100)}% of requests failed or were dropped`, 'failures');
+  if (judged.every((s) => s.p95 === null)) return verdict('broken', 'no successful response', 'failures');
   // The SLO is held to the typical second of the judged window's second half, not its worst one:
   // a second's p95 of a few dozen responses is close to their maximum.
   if (opts.sloMs !== undefined && e.p95SecondHalf !== null && e.p95SecondHalf > opts.sloMs) {
-    return verdict('broken', `p95 ${round(e.p95SecondHalf, 0)} ms (median second of the step's second half), past the ${opts.sloMs} ms SLO`);
+    return verdict('broken', `p95 ${round(e.p95SecondHalf, 0)} ms (median second of the step's second half), past the ${opts.sloMs} ms SLO`, 'slo');
   }
   // A rise counts when the halves say so and the slope agrees in sign: one slow second at the
   // end (or the drain booked in the last one) moves a median of several seconds little.
@@ -162,12 +162,12 @@ export function judgeSteady(series: readonly LoadSecond[], opts: { sloMs?: numbe
   const offeredJudged = Math.max(1, sum(judged.map((x) => x.offered)));
   const shortAllowance = (e.backlogAllowance + rule.servedTolerance * offeredJudged) / offeredJudged;
   const signs = [
-    { over: e.backlogGrowth / e.backlogAllowance, text: `backlog grew by ${e.backlogGrowth} requests (noise allows ${e.backlogAllowance})` },
-    { over: shortfall / shortAllowance, text: `served ${round((e.servedRatio ?? 0) * 100)}% of offered (noise allows ${round((1 - shortAllowance) * 100)}%)` },
-    { over: rise / riseAllowance, text: `p95 rose ${round(rise, 0)} ms across the step (${e.p95FirstHalf} → ${e.p95SecondHalf} ms, ${e.p95SlopeMsPerS} ms/s; noise allows ${round(riseAllowance, 0)})` },
+    { by: 'backlog' as const, over: e.backlogGrowth / e.backlogAllowance, text: `backlog grew by ${e.backlogGrowth} requests (noise allows ${e.backlogAllowance})` },
+    { by: 'served' as const, over: shortfall / shortAllowance, text: `served ${round((e.servedRatio ?? 0) * 100)}% of offered (noise allows ${round((1 - shortAllowance) * 100)}%)` },
+    { by: 'latency-trend' as const, over: rise / riseAllowance, text: `p95 rose ${round(rise, 0)} ms across the step (${e.p95FirstHalf} → ${e.p95SecondHalf} ms, ${e.p95SlopeMsPerS} ms/s; noise allows ${round(riseAllowance, 0)})` },
   ].sort((a, b) => b.over - a.over);
   const top = signs[0]!;
-  if (top.over > rule.clearlyFactor) return verdict('broken', top.text);
-  if (top.over > 1) return verdict('unsettled', top.text);
-  return verdict('steady', `steady: backlog ${e.backlogGrowth >= 0 ? '+' : ''}${e.backlogGrowth} (allows ${e.backlogAllowance}), served ${round((e.servedRatio ?? 0) * 100)}%, p95 ${e.p95FirstHalf} → ${e.p95SecondHalf} ms`);
+  if (top.over > rule.clearlyFactor) return verdict('broken', top.text, top.by);
+  if (top.over > 1) return verdict('unsettled', top.text, top.by);
+  return verdict('steady', `steady: backlog ${e.backlogGrowth >= 0 ? '+' : ''}${e.backlogGrowth} (allows ${e.backlogAllowance}), served ${round((e.servedRatio ?? 0) * 100)}%, p95 ${e.p95FirstHalf} → ${e.p95SecondHalf} ms`, null);
 }

@@ -8,7 +8,7 @@ import { theoreticalRps } from './capacity.ts';
 import { driveOpen } from '../drive/open.ts';
 import { warmUp } from '../drive/warmup.ts';
 import { holdToCap, KNEE_POLICY, kneeBracket, nextKneeRate, stepPlan, type KneePolicy, type StepPlan } from '../analysis/knee-policy.ts';
-import { judgeSteady, type LoadSecond } from '../analysis/steady-state.ts';
+import { judgeSteady, type LoadSecond, type SteadyEvidence } from '../analysis/steady-state.ts';
 import { errorText, targetInfo, withTarget, type ModeOptions, type TargetInfo } from './with-target.ts';
 import { Recorder } from '../record/recorder.ts';
 import type { IntervalRow, KneeRow, KneeStep } from '../results/format.ts';
@@ -106,16 +106,19 @@ export const loadSecond = (r: IntervalRow): LoadSecond => ({ offered: r.users, s
 
 /**
  * When a step may end: broken at two checks in a row (one second's hiccup on a shared machine
- * is not a verdict) once it has a few seconds; steady at its planned length, unless it is near
- * capacity (`toCap`, see holdToCap); otherwise held on to the cap, where it is judged whatever it shows.
+ * is not a verdict) once it has a few seconds; steady at its planned length. Near capacity
+ * (`toCap`, see holdToCap) a step is judged on its whole cap: it ends early only on what is
+ * unambiguous at any length — p95 past the SLO or failures — since a queue near capacity
+ * wanders up and back for longer than the planned length.
  */
 export function stepDone(rows: readonly IntervalRow[], plan: StepPlan, sloMs: number, toCap = false): boolean {
   const n = rows.length;
   if (n < 2) return false;
-  const state = (k: number) => judgeSteady(rows.slice(0, k).map(loadSecond), { sloMs }).state;
-  const now = state(n);
-  if (n >= EARLY_BREAK_AFTER_S && now === 'broken' && state(n - 1) === 'broken') return true;
-  return !toCap && n === plan.seconds && now === 'steady';
+  const judge = (k: number) => judgeSteady(rows.slice(0, k).map(loadSecond), { sloMs });
+  const now = judge(n);
+  const clear = (e: SteadyEvidence) => e.state === 'broken' && (!toCap || e.decidedBy === 'slo' || e.decidedBy === 'failures');
+  if (n >= EARLY_BREAK_AFTER_S && clear(now) && clear(judge(n - 1))) return true;
+  return !toCap && n === plan.seconds && now.state === 'steady';
 }
 
 interface Search { o: KneeOptions; io: KneeIo; sloMs: number; plan: StepPlan; policy: KneePolicy; name: string }

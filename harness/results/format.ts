@@ -389,6 +389,12 @@ export interface SteadyEvidence {
   state: 'steady' | 'broken' | 'unsettled';
   /** One line: why, naming the figure that decided. */
   reason: string;
+  /**
+   * Which rule decided, when it was not steady: failures (errors, drops or no response), slo
+   * (p95 past it), backlog (growing), served (short of offered), latency-trend (p95 rising),
+   * too-short (under 2 s measured); null when steady. Absent in knee.json before it was added.
+   */
+  decidedBy?: 'failures' | 'slo' | 'backlog' | 'served' | 'latency-trend' | 'too-short' | null;
   /** Per second, at its end: requests offered and not yet answered (running sum of offered − served − failed). */
   backlog: number[];
   /** First second judged; the seconds before it are the queue filling to its level. */

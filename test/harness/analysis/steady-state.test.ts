@@ -36,6 +36,7 @@ describe('judgeSteady on constructed series', () => {
     expect(e.p95SlopeMsPerS).toBe(0);
     expect(e.judgedFrom).toBe(3);
     expect(e.reason).toMatch(/^steady/);
+    expect(e.decidedBy).toBeNull();
   });
 
   it('slowly growing backlog (4% short, latency flat and under the SLO) → not steady', () => {
@@ -55,6 +56,7 @@ describe('judgeSteady on constructed series', () => {
     expect(e.p95SecondHalf! - e.p95FirstHalf!).toBeGreaterThan(60);
     expect(e.p95SlopeMsPerS).toBe(20);
     expect(e.reason).toMatch(/p95 rose/);
+    expect(e.decidedBy).toBe('latency-trend');
   });
 
   it('noisy but steady: served and p95 scatter around a level → steady over a step held to its 16-s cap', () => {
@@ -71,7 +73,7 @@ describe('judgeSteady on constructed series', () => {
   it('breaks outright on failures, on no response, and on p95 past the SLO at the end', () => {
     expect(judgeSteady(series(10, 20, () => 19, () => 100, () => 1)).state).toBe('broken');
     expect(judgeSteady(series(10, 20, () => 0, () => null, () => 0)).reason).toBe('no successful response');
-    expect(judgeSteady(series(10, 20, () => 20, (i) => (i >= 8 ? 900 : 100)), { sloMs: 500 }).reason).toMatch(/past the 500 ms SLO/);
+    expect(judgeSteady(series(10, 20, () => 20, (i) => (i >= 6 ? 900 : 100)), { sloMs: 500 })).toMatchObject({ state: 'broken', decidedBy: 'slo', reason: expect.stringMatching(/past the 500 ms SLO/) });
   });
 
   it('is unsettled with too few seconds to judge', () => {

@@ -121,3 +121,19 @@ describe('stepDone with steps shorter than the early-break wait (--knee-step-sec
     expect(stepDone(rows, { seconds: 2, capSeconds: 4 }, 500)).toBe(true);
   });
 });
+
+describe('stepDone near capacity (held to its cap)', () => {
+  const plan = { seconds: 8, capSeconds: 16 };
+  // p95 climbs 50 ms a second from 100 ms: a clear trend for two checks, the SLO not yet passed.
+  const climbing = Array.from({ length: 10 }, (_, t) => row(t, 17, 17, 100 + 50 * t));
+  it('does not end early on a latency trend alone, which a queue near capacity may reverse', () => {
+    expect(stepDone(climbing, plan, 500)).toBe(true);
+    expect(stepDone(climbing, plan, 500, true)).toBe(false);
+  });
+  it('ends early on p95 past the SLO, and never at the planned length when steady', () => {
+    const over = Array.from({ length: 6 }, (_, t) => row(t, 17, 17, 900));
+    expect(stepDone(over, plan, 500, true)).toBe(true);
+    const level = Array.from({ length: 8 }, (_, t) => row(t, 17, 17, 100));
+    expect(stepDone(level, plan, 500, true)).toBe(false);
+  });
+});
