@@ -6,7 +6,8 @@ import { fmtMs, fmtNum, fmtPct, fmtRps } from './format.ts';
 import type { RunData, TargetRun } from '../harness/results/run-data.ts';
 import { capacitySentence, capacityTitle, kneeSentence, kneeTitle, spreadSentence } from './modes.ts';
 
-export type Status = 'held' | 'degraded' | 'failed';
+/** 'skipped': not run because something it requires is not installed (not a failure). */
+export type Status = 'held' | 'degraded' | 'failed' | 'skipped';
 
 export interface TargetFinding {
   name: string;
@@ -45,12 +46,13 @@ const stageName = (s: StageStats, unit: string) => `stage ${s.index + 1} (${fmtN
 
 export function statusOf(t: TargetRun): { status: Status; source: TargetFinding['source'] } {
   if (t.summary) return { status: t.summary.status, source: 'summary' };
-  if (t.entry.state === 'failed') return { status: 'failed', source: 'report' };
+  if (t.entry.state === 'failed' || t.entry.state === 'skipped') return { status: t.entry.state, source: 'report' };
   return { status: degradation(t.stages, t.summary).from || t.stages.length === 0 ? 'degraded' : 'held', source: 'report' };
 }
 
 function sentence(t: TargetRun, status: Status, unit: string): string {
   const name = t.entry.name;
+  if (status === 'skipped') return `${name} was not run: ${(t.entry.error ?? 'a requirement is missing').replace(/^skipped: /, '')}.`;
   if (status === 'failed') {
     const f = t.failures;
     const died = f?.diedAt !== null && f?.diedAt !== undefined ? ` The process died ${fmtNum(f.diedAt)} s into the profile${f.exitCode !== null ? ` (exit code ${f.exitCode})` : ''}.` : '';
@@ -177,6 +179,7 @@ export function buildHeadline(run: RunData): Headline {
     `${count('held')} of ${targets.length} held`,
     count('degraded') ? `${count('degraded')} degraded` : '',
     count('failed') ? `${count('failed')} failed` : '',
+    count('skipped') ? `${count('skipped')} skipped (not installed)` : '',
   ].filter(Boolean).join(', ') + (run.spread ? ` (median of ${run.spread.repeats} repeats)` : '');
   const peak = peakOfferedLoad(run);
   const capacity = findings.flatMap((t) => {

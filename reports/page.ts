@@ -17,9 +17,9 @@ nav { font-size: 13px; margin-bottom: 12px; } nav a { margin-right: 12px; }
 .headline p.repeats { margin: 0 0 6px; }
 .findings { list-style: none; padding: 0; margin: 0; }
 .findings li { display: flex; gap: 8px; align-items: baseline; padding: 6px 10px; margin: 4px 0; border-left: 4px solid var(--line); background: #fff; }
-.findings li.held { border-color: var(--held); } .findings li.info { border-color: var(--info); } .findings li.degraded { border-color: var(--degraded); } .findings li.failed { border-color: var(--failed); }
+.findings li.held { border-color: var(--held); } .findings li.info { border-color: var(--info); } .findings li.degraded { border-color: var(--degraded); } .findings li.failed { border-color: var(--failed); } .findings li.skipped { border-color: var(--failed); border-style: dashed; }
 .badge { display: inline-block; min-width: 72px; text-align: center; padding: 1px 8px; border-radius: 10px; color: #fff; font-size: 12px; font-weight: 600; text-transform: uppercase; flex: none; }
-.badge.held { background: var(--held); } .badge.info { background: var(--info); } .badge.degraded { background: var(--degraded); } .badge.failed { background: var(--failed); }
+.badge.held { background: var(--held); } .badge.info { background: var(--info); } .badge.degraded { background: var(--degraded); } .badge.failed { background: var(--failed); } .badge.skipped { background: var(--failed); }
 .swatch { display: inline-block; width: 10px; height: 10px; border-radius: 2px; margin-right: 6px; flex: none; }
 .over, .bad { color: var(--degraded); font-weight: 600; }
 table { border-collapse: collapse; font-size: 13px; margin: 6px 0; }

@@ -5,7 +5,8 @@ import { LabError, labErrorMap, zodMessage } from '../errors.ts';
 
 export const USAGE = `Usage: npm run lab -- [options]
 
-  --targets a,b        targets to run, by name or .ts file (default: every file in targets/)
+  --targets a,b        targets to run, by name, group (python, all) or .ts file (default: the group
+                       "default", the four Node servers)
   --profile NAME|FILE  load profile (default: launch); see --list
   --url URL            drive a server that is already running (http://127.0.0.1:PORT) instead of
                        starting targets; not with --targets

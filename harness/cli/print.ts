@@ -42,7 +42,8 @@ export async function printProfileRun(o: { runDir: string; manifest: RunManifest
     console.log('run INCOMPLETE: interrupted; the results above cover what finished.');
     return 130;
   }
-  return o.manifest.targets.some((t) => t.state !== 'ok') || unreadable.length > 0 ? 1 : 0;
+  // A skipped target (a requirement not installed) is listed with its install line, not a failure.
+  return o.manifest.targets.some((t) => t.state !== 'ok' && t.state !== 'skipped') || unreadable.length > 0 ? 1 : 0;
 }
 
 /** The results are safe on disk already; a report that fails to render is reported, not fatal. */

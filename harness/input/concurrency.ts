@@ -19,8 +19,10 @@ export function concurrencyOf(t: FoundTarget, size: number | undefined): TargetS
     const why = messageOf(err).split('\n')[0];
     throw new LabError('BAD_INPUT', `target ${def.name}: concurrency(${s}) threw: ${why}`, { cause: err });
   }
+  // No fixed bound (a thread per connection) is recorded as 0, as an unknown one is: JSON has no Infinity.
+  if (c === Infinity) return { size: s, concurrency: 0 };
   if (typeof c !== 'number' || !Number.isInteger(c) || c < 1) {
-    throw new LabError('BAD_INPUT', `target ${def.name}: concurrency(${s}) must return a whole number ≥ 1, got ${showValue(c)}`);
+    throw new LabError('BAD_INPUT', `target ${def.name}: concurrency(${s}) must return a whole number ≥ 1 or Infinity, got ${showValue(c)}`);
   }
   return { size: s, concurrency: c };
 }

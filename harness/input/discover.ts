@@ -5,6 +5,7 @@ import { isTargetDefinition, targetDefinitionSchema, type TargetDefinition } fro
 import { isProfileDefinition, profileSchemaFor, type Profile } from '../../profiles/lib/define.ts';
 import { LabError, labErrorMap, messageOf, showValue, zodMessage } from '../errors.ts';
 import { ROOT } from '../paths.ts';
+import { expandSelection } from './groups.ts';
 
 export const TARGETS_DIR = path.join(ROOT, 'targets');
 export const PROFILES_DIR = path.join(ROOT, 'profiles');
@@ -119,20 +120,20 @@ export async function resolveProfile(nameOrFile: string, dir = PROFILES_DIR): Pr
   return found;
 }
 
-/** `--targets a,b,./my-target.ts`; no selection means every target found. Two with one name are refused. */
+/**
+ * `--targets a,python,./my-target.ts`: names, group names (harness/input/groups.ts) and files;
+ * no selection means the `default` group. Two with one name are refused.
+ */
 export async function resolveTargets(selection: string[] | undefined, dir = TARGETS_DIR): Promise<FoundTarget[]> {
   const known = await discoverTargets(dir);
-  if (!selection) return known;
+  const byName = new Map(known.map((k) => [k.definition.name, k]));
+  const defs = known.map((k) => k.definition);
+  if (!selection) return expandSelection(undefined, defs).map((n) => byName.get(n)!);
   const picked: FoundTarget[] = [];
-  // Keep the user's order: it is the order targets run in.
+  // Keep the user's order: it is the order targets run in; a group runs its members where it is named.
   for (const s of selection) {
-    if (s.endsWith('.ts')) {
-      picked.push(await loadTargetFile(path.resolve(s)));
-      continue;
-    }
-    const t = known.find((k) => k.definition.name === s);
-    if (!t) throw new LabError('BAD_INPUT', `--targets: unknown target "${s}" (known: ${known.map((k) => k.definition.name).join(', ')})`);
-    picked.push(t);
+    if (s.endsWith('.ts')) picked.push(await loadTargetFile(path.resolve(s)));
+    else for (const n of expandSelection([s], defs, picked.map((p) => p.definition.name))) picked.push(byName.get(n)!);
   }
   refuseTwice(picked.map((t) => ({ name: t.definition.name, where: relative(t.file) })), 'target', '--targets: ');
   return picked;

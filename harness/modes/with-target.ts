@@ -5,6 +5,7 @@ import { assertLoopbackUrl } from '../input/loopback.ts';
 import { safeDirName } from '../results/write.ts';
 import { concurrencyOf } from '../input/concurrency.ts';
 import { startFoundTarget } from '../spawn/start-found.ts';
+import { prepareLaunch } from '../input/requires.ts';
 import type { StartedTarget } from '../spawn/start-target.ts';
 
 /** What the capacity and knee modes share: which targets, how they are started, where logs go. */
@@ -32,7 +33,11 @@ export const errorText = (err: unknown) => (err instanceof Error ? err.message :
 /** Start one target (log in RUN_DIR/<target>/target.log), run `fn` against it, always stop it. */
 export async function withTarget<T>(o: ModeOptions, t: FoundTarget, fn: (started: StartedTarget, info: TargetInfo) => Promise<T>): Promise<T> {
   const info = targetInfo(t, o.size);
+  const launch = await prepareLaunch(t.definition, t.file);
+  // A missing requirement is not the server's fault, but these modes have no row for "not run": the message says why.
+  if (launch.skipped !== null) throw new Error(`target ${info.name} ${launch.skipped}`);
   const started = await startFoundTarget(t, {
+    ...launch,
     name: info.name, work: o.work, seed: o.seed, size: info.size, logFile: path.join(o.runDir, safeDirName(info.name), 'target.log'),
     signal: o.signal, spawned: (pid) => o.spawned?.(pid), stopped: (pid) => o.stopped?.(pid),
   });

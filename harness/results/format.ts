@@ -187,7 +187,8 @@ export interface HistogramsFile {
   stages: { index: number; raw: string; corrected: string | null; sent?: string | null }[];
 }
 
-export type TargetState = 'ok' | 'failed' | 'interrupted';
+/** 'skipped': not run because something it requires is missing (the error says what, and the install line). */
+export type TargetState = 'ok' | 'failed' | 'interrupted' | 'skipped';
 
 export interface FailuresFile {
   state: TargetState;
@@ -208,6 +209,8 @@ export interface TargetEntry {
   concurrency: number;
   /** Set when the lab drove a server it did not start (`--url`); `size` is then 0 too. */
   url?: string;
+  /** What the server runs on: `node` (start function) or a command target's runtime (e.g. `python`); absent in older runs and for `--url`. */
+  runtime?: string;
   size: number;
   state: TargetState;
   error: string | null;
@@ -305,7 +308,7 @@ export interface SummaryTarget {
   name: string;
   concurrency: number;
   state: TargetState;
-  status: 'held' | 'degraded' | 'failed';
+  status: 'held' | 'degraded' | 'failed' | 'skipped';
   /** Index of the first stage that broke (see harness/verdict.ts), null when none did. Absent in older runs. */
   degradedFrom?: number | null;
   stages: SummaryStage[];

@@ -3,7 +3,7 @@ import { machineInfo, type MachineInfo } from './machine.ts';
 import { RESULTS_SCHEMA_VERSION, type RunManifest, type ServiceTimeInfo, type TargetEntry, type WorkModelInfo } from './format.ts';
 
 /** A target as the caller resolved it (name, declared concurrency, folder); its state starts as "not run". */
-export type ManifestTarget = Pick<TargetEntry, 'name' | 'description' | 'concurrency' | 'size' | 'dir'> & Partial<Pick<TargetEntry, 'url' | 'repeat'>>;
+export type ManifestTarget = Pick<TargetEntry, 'name' | 'description' | 'concurrency' | 'size' | 'dir'> & Partial<Pick<TargetEntry, 'url' | 'repeat' | 'runtime'>>;
 
 export interface ManifestInput {
   runDir: string;

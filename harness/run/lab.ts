@@ -11,6 +11,7 @@ import { meanWaitSeconds } from '../analysis/schedule.ts';
 import { RepeatBook, repeatDir, repeatPlan, writeSpread } from '../modes/repeat.ts';
 import { verdict, withSeconds, type VerdictStage } from '../analysis/verdict.ts';
 import { runOneTarget } from './one-target.ts';
+import { runtimeOf } from '../spawn/command.ts';
 
 export interface LabOptions {
   /** Targets the lab starts, or (`--url`) a server already running. */
@@ -48,9 +49,9 @@ export interface LabResult {
 }
 
 /** A target as the manifest records it; a server the lab did not start has unknown concurrency (0). */
-function targetInfo(t: FoundTarget | ExternalTarget, size: number | undefined): Pick<TargetEntry, 'name' | 'description' | 'size' | 'concurrency' | 'url'> {
+function targetInfo(t: FoundTarget | ExternalTarget, size: number | undefined): Pick<TargetEntry, 'name' | 'description' | 'size' | 'concurrency' | 'url' | 'runtime'> {
   if (isExternal(t)) return { name: t.name, description: t.url, size: 0, concurrency: 0, url: t.url };
-  return { name: t.definition.name, description: t.definition.description, ...concurrencyOf(t, size) };
+  return { name: t.definition.name, description: t.definition.description, runtime: runtimeOf(t.definition), ...concurrencyOf(t, size) };
 }
 
 /**
@@ -105,9 +106,11 @@ function summarize(entry: TargetEntry, stages: (StageStats & Pick<VerdictStage, 
   // Only a pacing wait depends on the service time; without one known, the verdict does without offered load.
   const opts = profile.model === 'closed' && (serviceMs !== null || profile.wait.kind !== 'constantPacing')
     ? { unit, meanWaitSeconds: meanWaitSeconds(profile.wait, (serviceMs ?? 0) / 1000) } : { unit };
-  const v = entry.state === 'failed' && stages.every((s) => s.requests === 0)
-    ? { status: 'failed' as const, degradedFrom: null, text: `failed: ${entry.error ?? 'unknown error'}` }
-    : verdict(stages, opts);
+  const v = entry.state === 'skipped'
+    ? { status: 'skipped' as const, degradedFrom: null, text: entry.error ?? 'skipped' }
+    : entry.state === 'failed' && stages.every((s) => s.requests === 0)
+      ? { status: 'failed' as const, degradedFrom: null, text: `failed: ${entry.error ?? 'unknown error'}` }
+      : verdict(stages, opts);
   return {
     name: entry.name,
     concurrency: entry.concurrency,

@@ -6,6 +6,7 @@ import type { FoundTarget } from '../input/discover.ts';
 import { assertLoopbackUrl } from '../input/loopback.ts';
 import { attachExternal, isExternal, type AttachedTarget, type ExternalTarget } from '../spawn/external.ts';
 import { startFoundTarget } from '../spawn/start-found.ts';
+import { prepareLaunch, type Launch } from '../input/requires.ts';
 import { driveClosed } from '../drive/closed.ts';
 import { driveOpen, meanScheduledRate } from '../drive/open.ts';
 import { warmUp } from '../drive/warmup.ts';
@@ -40,9 +41,16 @@ interface Watch {
 export async function runOneTarget(o: LabOptions, target: FoundTarget | ExternalTarget, entry: TargetEntry): Promise<TargetOutcome> {
   const dir = path.join(o.runDir, entry.dir);
   const failures = noFailures();
+  const launch = isExternal(target) ? null : await prepareLaunch(target.definition, target.file);
+  if (launch?.skipped) {
+    failures.state = 'skipped';
+    failures.error = launch.skipped;
+    await writeTargetResults(dir, emptyResult(o.profile.profile), failures);
+    return { result: null, failures };
+  }
   let started: AttachedTarget;
   try {
-    started = await startOrAttach(o, target, entry, dir);
+    started = await startOrAttach(o, target, entry, dir, launch);
   } catch (err) {
     failures.state = o.signal.aborted ? 'interrupted' : 'failed';
     failures.error = err instanceof Error ? err.message : String(err);
@@ -66,9 +74,10 @@ function noFailures(): FailuresFile {
   return { state: 'ok', error: null, diedAt: null, exitCode: null, errors: { refused: 0, reset: 0, timeout: 0, http: 0, other: 0 }, samples: {} };
 }
 
-async function startOrAttach(o: LabOptions, target: FoundTarget | ExternalTarget, entry: TargetEntry, dir: string): Promise<AttachedTarget> {
+async function startOrAttach(o: LabOptions, target: FoundTarget | ExternalTarget, entry: TargetEntry, dir: string, launch: Launch | null): Promise<AttachedTarget> {
   if (isExternal(target)) return attachExternal(target);
   return startFoundTarget(target, {
+    ...(launch && launch.skipped === null ? launch : {}),
     name: entry.name, work: o.work, seed: o.seed, size: entry.size, logFile: path.join(dir, 'target.log'), signal: o.signal,
     spawned: (pid) => o.events?.spawned?.(pid), stopped: (pid) => o.events?.stopped?.(pid),
   });
@@ -136,7 +145,7 @@ async function driveAndStop(o: LabOptions, target: FoundTarget | ExternalTarget,
     if (correction) entry.correction = correction;
     recorder = newRecorder(o, entry.name, correction);
     if (!signal.aborted) w.profileStart = Date.now();
-    if (w.profileStart && started.pid !== null) sampler = startSaturation({ pid: started.pid, origin: started.url, startedAt: w.profileStart });
+    if (w.profileStart && started.pid !== null) sampler = startSaturation({ pid: started.pid, origin: started.url, startedAt: w.profileStart, eld: entry.runtime === undefined || entry.runtime === 'node' });
     const onTick = (t: number) => recorder.advance(t);
     if (profile.model === 'closed') await driveClosed({ origin: started.url, profile, recorder, seed: o.seed, signal, onTick });
     else await driveOpen({ origin: started.url, profile, recorder, seed: o.seed, signal, onTick });

@@ -1,6 +1,6 @@
 import type { WorkModel } from '../../targets/lib/define.ts';
 import type { FoundTarget } from '../input/discover.ts';
-import { startTarget, type StartedTarget } from './start-target.ts';
+import { startTarget, type StartedTarget, type StartTargetOptions } from './start-target.ts';
 
 export interface StartFoundOptions {
   /** The name the run uses for it (its results folder's name). */
@@ -11,6 +11,11 @@ export interface StartFoundOptions {
   /** stdout and stderr go here. */
   logFile: string;
   signal: AbortSignal;
+  /** A command target's argv, folder, interpreter and ready path (harness/input/requires.ts prepareLaunch); absent for a Node target. */
+  command?: StartTargetOptions['command'];
+  cwd?: string;
+  python?: string | null;
+  readyPath?: string;
   /** Started and stopped processes, so an emergency exit can kill them synchronously. */
   spawned?(pid: number): void;
   stopped?(pid: number): void;
@@ -20,6 +25,7 @@ export interface StartFoundOptions {
 export async function startFoundTarget(t: FoundTarget, o: StartFoundOptions): Promise<StartedTarget> {
   try {
     return await startTarget({
+      ...(o.command ? { command: o.command, cwd: o.cwd, python: o.python ?? null, readyPath: o.readyPath } : {}),
       file: t.file,
       name: o.name,
       work: o.work,

@@ -9,6 +9,7 @@ import type { WorkModel } from '../../targets/lib/define.ts';
 import { contextEnv } from '../../targets/lib/context.ts';
 import { wildcardListeners } from './bound-address.ts';
 import { spawnWatched, type ExitInfo, type Survivor } from './watched.ts';
+import { commandEnv, substitute, type CommandVars } from './command.ts';
 
 const MAIN = fileURLToPath(new URL('../../targets/lib/main.ts', import.meta.url));
 const POLL_EVERY_MS = 50;
@@ -47,8 +48,15 @@ export interface StartedTarget {
 export interface StartTargetOptions {
   /** Absolute path of the target's .ts file (started with targets/lib/main.ts). */
   file?: string;
-  /** Instead of `file`: the command line of a target in any language. */
+  /**
+   * Instead of `file`: the command line of a target in any language. `{port}`, `{host}`, `{size}`,
+   * `{seed}`, `{work}` and `{python}` are substituted (command.ts); PORT and HOST are set too.
+   */
   command?: readonly string[];
+  /** What `{python}` stands for (harness/input/requires.ts found it). */
+  python?: string | null;
+  /** Path polled until it answers 2xx. @default '/health' */
+  readyPath?: string;
   /** Working directory of a `command` target. @default the lab's */
   cwd?: string;
   name: string;
@@ -149,11 +157,11 @@ function logTail(logFile: string): string[] {
   }
 }
 
-/** One readiness probe: 200 is ready; anything else is remembered, to say what it answered instead. */
+/** One readiness probe: 2xx is ready; anything else is remembered, to say what it answered instead. */
 async function probeHealth(url: string, timeoutMs: number, abort?: AbortSignal): Promise<number | string> {
   const timeout = AbortSignal.timeout(timeoutMs);
   try {
-    const res = await request(`${url}/health`, { reset: true, signal: abort ? AbortSignal.any([timeout, abort]) : timeout });
+    const res = await request(url, { reset: true, signal: abort ? AbortSignal.any([timeout, abort]) : timeout });
     await res.body.dump();
     return res.statusCode;
   } catch (err) {
@@ -161,11 +169,26 @@ async function probeHealth(url: string, timeoutMs: number, abort?: AbortSignal):
   }
 }
 
+const commandVars = (opts: StartTargetOptions, port: number): CommandVars =>
+  ({ port, host: '127.0.0.1', size: opts.size, seed: opts.seed, work: opts.work, python: opts.python ?? null });
+
+/** How a server says its port is taken: Node (EADDRINUSE), Python and most C servers (errno 98's text). */
+const PORT_TAKEN = /EADDRINUSE|Address already in use/;
+
+/** The log's last few KB: a runtime may print the error's name well before its last lines (Node's error object, Python's traceback). */
+function logEnd(logFile: string): string {
+  try {
+    return readFileSync(logFile, 'utf8').slice(-8192);
+  } catch {
+    return '';
+  }
+}
+
 type Fail = (code: TargetStartErrorCode, cause: string, tail: string[], pid?: number) => TargetStartError;
 
-/** The target's command line: its own `command`, or targets/lib/main.ts running its file. */
-function targetArgv(opts: StartTargetOptions): string[] {
-  if (opts.command && opts.command.length > 0) return [...opts.command];
+/** The target's command line: its own `command` (placeholders filled in), or targets/lib/main.ts running its file. */
+function targetArgv(opts: StartTargetOptions, port: number): string[] {
+  if (opts.command && opts.command.length > 0) return substitute(opts.command, commandVars(opts, port));
   if (!opts.file) throw new TargetStartError('TARGET_EXITED', `target ${opts.name}: expected a file or a command to start`, []);
   return [process.execPath, '--import', 'tsx', MAIN, opts.file];
 }
@@ -175,7 +198,7 @@ export async function startTarget(opts: StartTargetOptions): Promise<StartedTarg
   const port = opts.port ?? (await freePort());
   const fail: Fail = (code, cause, tail, pid) =>
     new TargetStartError(code, `target ${opts.name} ${cause}${tail.length ? `; last log lines: ${tail.join(' | ')}` : ''}`, tail, pid);
-  const argv = targetArgv(opts);
+  const argv = targetArgv(opts, port);
   if (!(await portIsFree(port))) throw fail('PORT_IN_USE', `cannot start: port ${port} on 127.0.0.1 is already in use`, []);
   const target = await launch(opts, argv, port, fail);
   const ready = await waitUntilReady(opts, target);
@@ -193,7 +216,7 @@ async function launch(opts: StartTargetOptions, argv: string[], port: number, fa
   const watched = spawnWatched({
     argv,
     ...(opts.cwd ? { cwd: opts.cwd } : {}),
-    env: { ...process.env, ...opts.env, ...contextEnv({ port, work: opts.work, seed: opts.seed, size: opts.size }) },
+    env: { ...process.env, ...opts.env, ...contextEnv({ port, work: opts.work, seed: opts.seed, size: opts.size }), ...(opts.command ? commandEnv(commandVars(opts, port)) : {}) },
     logFd: fd,
     logFile: opts.logFile,
   });
@@ -222,8 +245,8 @@ async function waitUntilReady(opts: StartTargetOptions, t: StartedTarget): Promi
   let last: number | string = 'no answer';
   for (;;) {
     if (aborted()) break;
-    last = await probeHealth(t.url, Math.max(POLL_EVERY_MS, Math.min(POLL_TRY_TIMEOUT_MS, deadline - Date.now())), opts.signal);
-    if (last === 200) return true;
+    last = await probeHealth(`${t.url}${opts.readyPath ?? '/health'}`, Math.max(POLL_EVERY_MS, Math.min(POLL_TRY_TIMEOUT_MS, deadline - Date.now())), opts.signal);
+    if (typeof last === 'number' && last >= 200 && last < 300) return true;
     if (died || aborted() || Date.now() >= deadline) break;
     await Promise.race([delay(POLL_EVERY_MS), t.exited]);
     if (died) break;
@@ -237,13 +260,13 @@ async function explainFailure(opts: StartTargetOptions, t: StartedTarget, why: {
   await t.stop();
   if (why.interrupted) return fail('INTERRUPTED', 'was stopped while starting (interrupted)', [], t.pid);
   const tail = logTail(opts.logFile);
-  if (tail.some((l) => l.includes('EADDRINUSE'))) return fail('PORT_IN_USE', `could not listen: port ${t.port} is already in use`, tail, t.pid);
+  if (PORT_TAKEN.test(logEnd(opts.logFile))) return fail('PORT_IN_USE', `could not listen: port ${t.port} is already in use`, tail, t.pid);
   if (why.died) {
     const how = why.died.signal ? `signal ${why.died.signal}` : `code ${why.died.code}`;
     return fail('TARGET_EXITED', `exited with ${how} before it was ready`, tail, t.pid);
   }
   const answered = typeof why.last === 'number' ? `answered HTTP ${why.last}` : `did not answer (${why.last})`;
-  return fail('TARGET_NOT_READY', `did not answer GET /health with 200 within ${opts.readyTimeoutMs} ms: it last ${answered}`, tail, t.pid);
+  return fail('TARGET_NOT_READY', `did not answer GET ${opts.readyPath ?? '/health'} with 2xx within ${opts.readyTimeoutMs} ms: it last ${answered}`, tail, t.pid);
 }
 
 /** A target is asked to bind 127.0.0.1; one bound to every interface is reachable from the network. */

@@ -134,13 +134,20 @@ export function eldGapNote(run: RunData): string {
     : '';
 }
 
+/** Event-loop delay is a Node reading: other runtimes get "n/a" in words rather than an empty line. */
+export function eldNote(run: RunData): string {
+  const other = run.targets.filter((t) => t.entry.runtime !== undefined && t.entry.runtime !== 'node');
+  const names = [...new Set(other.map((t) => `${t.entry.name} (${t.entry.runtime})`))];
+  return names.length ? ` Event-loop delay: n/a for ${names.join(', ')}: not a Node server, so there is no event loop to read.` : '';
+}
+
 export const saturationSection: ChartSection = {
   id: 'chart-saturation',
   title: 'Server and load-generator resources',
   caption: (run) => 'From saturation.json: CPU, event-loop delay and memory of each target\'s process tree (solid), and CPU and event-loop delay '
     + 'of the load generator while it drove that target (dashed). A busy generator delays requests itself, so the latencies it measured overstate the server\'s.'
     + eldGapNote(run)
-    + generatorNote(run),
+    + generatorNote(run) + eldNote(run),
   build: (run, ctx) => {
     const size = bucketSeconds(Math.max(0, ...run.targets.map((t) => t.saturation?.length ?? 0)));
     const points = run.targets.flatMap((t) => bucketSaturation(t.entry.name, t.saturation ?? [], size));

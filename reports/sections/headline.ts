@@ -9,7 +9,7 @@ export const badge = (status: string, label = status): Html => html`<span class=
 export function headlineSection(run: RunData): Html {
   const h = buildHeadline(run);
   const swatch = (name: string) => colorOf(run, name);
-  const failed = new Set(h.targets.filter((t) => t.status === 'failed').map((t) => t.name));
+  const failed = new Set(h.targets.filter((t) => t.status === 'failed' || t.status === 'skipped').map((t) => t.name));
   const capacity = h.capacity.length && h.peak
     ? html`<table class="capacity"><thead><tr><th>target</th><th>works on at once</th><th>capacity ≈ at once ÷ ${fmtNum(run.theory.meanServiceMs)} ms</th><th>peak offered</th><th></th></tr></thead><tbody>${
       h.capacity.map((c) => html`<tr><td>${c.name}</td><td class="num">${fmtNum(c.concurrency)}</td><td class="num">${fmtRps(c.capacity)}</td><td class="num">${fmtRps(h.peak?.rps)}</td><td>${

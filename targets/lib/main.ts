@@ -50,6 +50,8 @@ const mod: { default?: unknown } = await import(pathToFileURL(resolve(file)).hre
 if (!isTargetDefinition(mod.default)) {
   die(new Error(`${file}: the default export is not a target; export default defineTarget({...})`));
 }
+const { start } = mod.default;
+if (!start) die(new Error(`${file}: a command target is started by its command, not by this entry`));
 const ctx = readContext();
 // start may return what it listens with; anything with close() is closed on SIGTERM/SIGINT.
-handle = await mod.default.start(ctx);
+handle = await start(ctx);

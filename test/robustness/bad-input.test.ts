@@ -56,7 +56,7 @@ const profileRows: [string, object, string][] = [
 
 const start = () => undefined;
 const targetRows: [string, object, string][] = [
-  ['missing start', { name: 't', description: 'd' }, 'target t: start must be a function that starts the server'],
+  ['missing start', { name: 't', description: 'd' }, 'target t: start is required: give start (a Node function) or command (an argv array)'],
   ['start is not a function', { name: 't', description: 'd', start: 3 }, 'target t: start must be a function that starts the server, got 3'],
   ['size 0', { name: 't', description: 'd', start, defaultSize: 0 }, 'target t: defaultSize must be > 0, got 0'],
   ['unknown key', { name: 't', description: 'd', start, port: 80 }, 'target t: unknown key(s) "port"'],
@@ -132,8 +132,8 @@ describe('bad input is one line naming the field', () => {
     ['unknown profile name', () => resolveProfile('nope'), /^--profile: unknown profile "nope" \(known: .*smoke.*\)$/],
     ['profile file that throws on import', () => resolveProfile(fixture('profiles/throws.ts')), /^profile file test\/fixtures\/profiles\/throws\.ts: failed to load: cannot read stages\.csv$/],
     ['default export is not a profile', () => resolveProfile(fixture('profiles/not-a-profile.ts')), /^profile file test\/fixtures\/profiles\/not-a-profile\.ts: default export must be defineProfile\(\{\.\.\.\}\)$/],
-    ['unknown target name', () => resolveTargets(['express-dev', 'nginx']), /^--targets: unknown target "nginx" \(known: .*express-dev.*\)$/],
-    ['target file missing start', () => resolveTargets([fixture('targets/no-start.ts')]), /^target no-start: start must be a function that starts the server$/],
+    ['unknown target name', () => resolveTargets(['express-dev', 'nginx']), /^--targets: unknown target or group "nginx" \(targets: .*express-dev.*; groups: default, all, python\)$/],
+    ['target file missing start', () => resolveTargets([fixture('targets/no-start.ts')]), /^target no-start: start is required: give start \(a Node function\) or command \(an argv array\)$/],
     ['target file that does not exist', () => resolveTargets([path.join(tmp, 'missing.ts')]), /^target file .*missing\.ts: failed to load: /],
     ['duplicate target name', () => discoverTargets(fixture('dup-targets')), /^target name "twin" is defined twice \(test\/fixtures\/dup-targets\/a\.ts and test\/fixtures\/dup-targets\/b\.ts\); each target needs its own name$/],
     ['one target selected twice', () => resolveTargets(['express-dev', 'worker-pool', 'express-dev']), /^--targets: target name "express-dev" is selected twice \(targets\/express-dev\.ts\); each target needs its own name$/],
@@ -196,7 +196,7 @@ describe('through the real CLI: exit 2, one line on stderr, nothing written', ()
 
   it.each<[string, string[], RegExp]>([
     ['bad profile file', ['--profile', fixture('profiles/negative-users.ts')], /^loadlab: profile negative-users: stages\[2\]\.users must be ≥ 0, got -5$/],
-    ['unknown target', ['--profile', 'smoke', '--targets', 'nginx'], /^loadlab: --targets: unknown target "nginx"/],
+    ['unknown target', ['--profile', 'smoke', '--targets', 'nginx'], /^loadlab: --targets: unknown target or group "nginx"/],
     ['bad --work', ['--work', 'gpu'], /^loadlab: --work: must be one of "block", "sleep", "cpu", got "gpu"$/],
     ['non-empty --out without --force', ['--profile', 'smoke', '--targets', 'express-dev'], /^loadlab: --out: .* is not empty \(pass --force to overwrite it\)$/],
   ])('%s', async (_label, args, expected) => {

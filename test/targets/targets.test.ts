@@ -18,7 +18,8 @@ const found: { file: string; def: TargetDefinition }[] = [];
 for (const name of readdirSync(TARGETS_DIR).filter((n) => n.endsWith('.ts')).sort()) {
   const file = path.join(TARGETS_DIR, name);
   const def: unknown = ((await import(pathToFileURL(file).href)) as { default?: unknown }).default;
-  if (isTargetDefinition(def)) found.push({ file, def });
+  // Command targets (the Python servers) are started by their command: test/targets/python.integration.test.ts.
+  if (isTargetDefinition(def) && !def.command) found.push({ file, def });
 }
 const logDir = mkdtempSync(path.join(tmpdir(), 'loadlab-targets-'));
 afterAll(() => rmSync(logDir, { recursive: true, force: true }));

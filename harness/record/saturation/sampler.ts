@@ -17,6 +17,8 @@ export interface SaturationOptions {
   origin: string;
   /** Date.now() when the profile started: row t covers [startedAt + t s, startedAt + t + 1 s). */
   startedAt: number;
+  /** Poll the target's event-loop delay (a Node target's admin path); other runtimes have none. @default true */
+  eld?: boolean;
 }
 
 export interface SaturationSampler {
@@ -34,12 +36,12 @@ export function startSaturation(o: SaturationOptions): SaturationSampler {
   const rows: SaturationRow[] = [];
   const pidsSeen = new Set<number>();
   const self = selfProbe();
-  const eld = eldPoller(o.origin);
+  const eld = o.eld === false ? null : eldPoller(o.origin);
   const halt = new AbortController();
   let prevCpu = new Map<number, CpuReading>();
 
   // Throws away what the target's histogram gathered during start-up and warm-up.
-  eld.poll(() => {});
+  eld?.poll(() => {});
   const baseline = readTree(o.pid).then((r) => { prevCpu = r.cpu; }, () => {});
 
   const sample = async (t: number): Promise<SaturationRow> => {
@@ -48,7 +50,7 @@ export function startSaturation(o: SaturationOptions): SaturationSampler {
       t, cpuPct: null, rssMb: null, eldP99Ms: null,
       genCpuPct: round1(gen.cpuPct), genRssMb: mb(gen.rssBytes), genEldP99Ms: round2(gen.eldP99Ms),
     };
-    eld.poll((p99) => { row.eldP99Ms = round2(p99); });
+    eld?.poll((p99) => { row.eldP99Ms = round2(p99); });
     try {
       const tree = await readTree(o.pid);
       for (const p of tree.pids) pidsSeen.add(p);
@@ -77,7 +79,7 @@ export function startSaturation(o: SaturationOptions): SaturationSampler {
       halt.abort();
       await loop;
       self.close();
-      await eld.close();
+      await eld?.close();
       return rows;
     })()),
   };
