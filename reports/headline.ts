@@ -52,7 +52,7 @@ export function statusOf(t: TargetRun): { status: Status; source: TargetFinding[
 
 function sentence(t: TargetRun, status: Status, unit: string): string {
   const name = t.entry.name;
-  if (status === 'skipped') return `${name} was not run: ${(t.entry.error ?? 'a requirement is missing').replace(/^skipped: /, '')}.`;
+  if (status === 'skipped') return `${name} was not run: ${t.entry.error ?? 'a requirement is missing'}.`;
   if (status === 'failed') {
     const f = t.failures;
     const died = f?.diedAt !== null && f?.diedAt !== undefined ? ` The process died ${fmtNum(f.diedAt)} s into the profile${f.exitCode !== null ? ` (exit code ${f.exitCode})` : ''}.` : '';

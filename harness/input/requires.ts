@@ -92,7 +92,7 @@ export type Launch =
 export async function prepareLaunch(def: TargetDefinition, file: string): Promise<Launch> {
   if (!def.command) return { skipped: null };
   const need = await checkRequirements(def.requires ?? [], usesPython(def.command));
-  if (need.missing.length) return { skipped: `skipped: ${missingText(need.missing)}; install with: ${installLine(need.missing)}` };
+  if (need.missing.length) return { skipped: `${missingText(need.missing)}; install with: ${installLine(need.missing)}` };
   return {
     skipped: null,
     command: def.command,

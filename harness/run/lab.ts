@@ -107,7 +107,7 @@ function summarize(entry: TargetEntry, stages: (StageStats & Pick<VerdictStage, 
   const opts = profile.model === 'closed' && (serviceMs !== null || profile.wait.kind !== 'constantPacing')
     ? { unit, meanWaitSeconds: meanWaitSeconds(profile.wait, (serviceMs ?? 0) / 1000) } : { unit };
   const v = entry.state === 'skipped'
-    ? { status: 'skipped' as const, degradedFrom: null, text: entry.error ?? 'skipped' }
+    ? { status: 'skipped' as const, degradedFrom: null, text: `skipped: ${entry.error ?? 'a requirement is missing'}` }
     : entry.state === 'failed' && stages.every((s) => s.requests === 0)
       ? { status: 'failed' as const, degradedFrom: null, text: `failed: ${entry.error ?? 'unknown error'}` }
       : verdict(stages, opts);

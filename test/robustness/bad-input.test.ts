@@ -67,13 +67,12 @@ const targetRows: [string, object, string][] = [
 /** A target's declared concurrency is checked for the size it will run at, before anything starts. */
 const concurrencyRows: [string, (size: number) => unknown, string][] = [
   ['throws', () => { throw new Error('pool size not configured'); }, 'target t: concurrency(4) threw: pool size not configured'],
-  ['returns NaN', () => NaN, 'target t: concurrency(4) must return a whole number ≥ 1, got NaN'],
-  ['returns Infinity', () => Infinity, 'target t: concurrency(4) must return a whole number ≥ 1, got Infinity'],
-  ['returns 0', () => 0, 'target t: concurrency(4) must return a whole number ≥ 1, got 0'],
-  ['returns a negative number', () => -2, 'target t: concurrency(4) must return a whole number ≥ 1, got -2'],
-  ['returns a fraction', (size: number) => size / 3, 'target t: concurrency(4) must return a whole number ≥ 1, got 1.3333333333333333'],
-  ['returns a string', () => '4', 'target t: concurrency(4) must return a whole number ≥ 1, got "4"'],
-  ['returns nothing', () => undefined, 'target t: concurrency(4) must return a whole number ≥ 1, got undefined'],
+  ['returns NaN', () => NaN, 'target t: concurrency(4) must return a whole number ≥ 1 or Infinity, got NaN'],
+  ['returns 0', () => 0, 'target t: concurrency(4) must return a whole number ≥ 1 or Infinity, got 0'],
+  ['returns a negative number', () => -2, 'target t: concurrency(4) must return a whole number ≥ 1 or Infinity, got -2'],
+  ['returns a fraction', (size: number) => size / 3, 'target t: concurrency(4) must return a whole number ≥ 1 or Infinity, got 1.3333333333333333'],
+  ['returns a string', () => '4', 'target t: concurrency(4) must return a whole number ≥ 1 or Infinity, got "4"'],
+  ['returns nothing', () => undefined, 'target t: concurrency(4) must return a whole number ≥ 1 or Infinity, got undefined'],
 ];
 
 const flagRows: [string, string[], string][] = [
@@ -214,8 +213,8 @@ describe('through the real CLI: exit 2, one line on stderr, nothing written', ()
   // Rows that fail to refuse would run: each names the short smoke profile so that costs seconds, not minutes.
   it.each<[string, () => string[], RegExp]>([
     ['concurrency() throws', () => ['--profile', 'smoke', '--targets', fixture('targets/concurrency-throws.ts')], /^loadlab: target concurrency-throws: concurrency\(4\) threw: pool size not configured$/],
-    ['concurrency() is NaN', () => ['--profile', 'smoke', '--targets', fixture('targets/concurrency-nan.ts')], /^loadlab: target concurrency-nan: concurrency\(1\) must return a whole number ≥ 1, got NaN$/],
-    ['concurrency() is 0, in --capacity', () => ['--capacity', '--capacity-seconds', '1', '--targets', fixture('targets/concurrency-zero.ts')], /^loadlab: target concurrency-zero: concurrency\(1\) must return a whole number ≥ 1, got 0$/],
+    ['concurrency() is NaN', () => ['--profile', 'smoke', '--targets', fixture('targets/concurrency-nan.ts')], /^loadlab: target concurrency-nan: concurrency\(1\) must return a whole number ≥ 1 or Infinity, got NaN$/],
+    ['concurrency() is 0, in --capacity', () => ['--capacity', '--capacity-seconds', '1', '--targets', fixture('targets/concurrency-zero.ts')], /^loadlab: target concurrency-zero: concurrency\(1\) must return a whole number ≥ 1 or Infinity, got 0$/],
     ['one target twice', () => ['--profile', 'smoke', '--targets', 'express-dev,express-dev'], /^loadlab: --targets: target name "express-dev" is selected twice/],
     ['one target twice, over two flags', () => ['--profile', 'smoke', '--targets', 'express-dev', '--targets', 'express-dev'], /^loadlab: --targets: target name "express-dev" is selected twice/],
     ['a file target whose name is taken', () => ['--profile', 'smoke', '--targets', `express-dev,${fixture('targets/named-express-dev.ts')}`], /^loadlab: --targets: target name "express-dev" is selected twice/],

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { validateTarget } from '../../harness/input/discover.ts';
+import { concurrencyOf } from '../../harness/input/concurrency.ts';
 import { defineTarget } from '../../targets/lib/define.ts';
 
 const check = (def: object) => {
@@ -33,5 +34,10 @@ describe('defineTarget: the command form', () => {
     [{ ...base, start: () => {}, cwd: 'x' }, 'target t: cwd only applies to a command target, got "x"'],
   ])('refuses %j with one line naming the field', (def, message) => {
     expect(check(def)).toBe(message);
+  });
+
+  it('records a concurrency of Infinity (a thread per connection) as 0, "no declared bound"', () => {
+    const def = defineTarget({ ...base, command: ['x'], concurrency: () => Infinity });
+    expect(concurrencyOf({ file: 't.ts', definition: def }, undefined)).toEqual({ size: 1, concurrency: 0 });
   });
 });

@@ -10,16 +10,18 @@ describe('--list', () => {
     expect(lab.stderr()).toBe('');
     const out = lab.stdout();
     expect(out).toMatch(/^Targets \(targets\/\*\.ts\):\n/);
-    expect(out).toMatch(/^ {2}express-dev +concurrency 1 /m);
-    expect(out).toMatch(/^ {2}worker-pool +concurrency 4 /m);
+    expect(out).toMatch(/^ {2}express-dev +default +concurrency 1 /m);
+    expect(out).toMatch(/^ {2}worker-pool +default +concurrency 4 /m);
+    expect(out).toMatch(/^ {2}flask-dev +python +concurrency unbounded /m);
+    expect(out).toMatch(/^ {2}\(--targets takes names, files or groups: default, all, python; default: default\)$/m);
     expect(out).toMatch(/^ {2}smoke +closed +10 s {2}Smoke: /m);
     expect(out).toMatch(/^ {2}open-ramp +open +70 s {2}/m);
     // Every target and profile found is listed, in one line each.
     const targets = await discoverTargets();
     const profiles = await discoverProfiles();
-    for (const t of targets) expect(out).toContain(`  ${t.definition.name.padEnd(18)} concurrency`);
+    for (const t of targets) expect(out).toMatch(new RegExp(`^  ${t.definition.name} +[a-z,]+ +concurrency`, 'm'));
     for (const p of profiles) expect(out).toContain(`  ${p.profile.name.padEnd(18)} ${p.profile.model}`);
-    expect(out.trim().split('\n')).toHaveLength(targets.length + profiles.length + 3);
+    expect(out.trim().split('\n')).toHaveLength(targets.length + profiles.length + 4);
   });
 
   it('shows a profile by its name, not its file name', async () => {

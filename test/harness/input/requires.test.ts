@@ -28,7 +28,7 @@ describe('requirements of a command target', () => {
   it('skips a command target whose module is missing, with the install line; a Node target is never skipped', async () => {
     const cmd = defineTarget({ name: 'py', description: 'd', command: ['{python}', 'app.py'], requires: [NO_MODULE] });
     expect(await prepareLaunch(cmd, '/x/targets/py.ts')).toEqual({
-      skipped: 'skipped: needs python module loadlab_no_such_module_xyz (apt-get install -y python3-loadlab-nothing); install with: apt-get install -y python3-loadlab-nothing',
+      skipped: 'needs python module loadlab_no_such_module_xyz (apt-get install -y python3-loadlab-nothing); install with: apt-get install -y python3-loadlab-nothing',
     });
     expect(await prepareLaunch(defineTarget({ name: 'n', description: 'd', start: () => {} }), '/x/targets/n.ts')).toEqual({ skipped: null });
   });
