@@ -36,14 +36,14 @@ describe('command targets: start and failures', () => {
   it('a program that does not exist: TARGET_EXITED saying so', async () => {
     const err = await fail(options('nothing', ['/nonexistent/loadlab-server']));
     expect(err.code).toBe('TARGET_EXITED');
-    expect(err.message).toMatch(/^target nothing could not be spawned \(ENOENT \/nonexistent\/loadlab-server\)/);
+    expect(err.message).toMatch(/^target nothing could not be spawned \(.*ENOENT.*\)/);
   });
 
   it('never ready: TARGET_NOT_READY naming the ready path, and the process is gone', async () => {
     const t0 = Date.now();
     const err = await fail(options('never', ['sleep', '30'], { readyTimeoutMs: 1500, readyPath: '/up' }));
     expect(err.code).toBe('TARGET_NOT_READY');
-    expect(err.message).toBe('target never did not answer GET /up within 1500 ms');
+    expect(err.message).toBe('target never did not answer GET /up with 2xx within 1500 ms: it last did not answer (ECONNREFUSED)');
     expect(Date.now() - t0).toBeLessThan(1500 + 5000);
     expect(await gone(err.pid!)).toBe(true);
   });

@@ -52,7 +52,7 @@ describe('startTarget', () => {
     const t0 = Date.now();
     const err = await startTarget(options('never-ready', { readyTimeoutMs: 1500 })).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'TARGET_NOT_READY' });
-    expect((err as Error).message).toContain('target never-ready did not answer GET /health with 200 within 1500 ms: it last did not answer (ECONNREFUSED)');
+    expect((err as Error).message).toContain('target never-ready did not answer GET /health with 2xx within 1500 ms: it last did not answer (ECONNREFUSED)');
     expect(Date.now() - t0).toBeLessThan(1500 + 5000);
     expect(await gone((err as TargetStartError).pid!)).toBe(true);
   });
@@ -60,7 +60,7 @@ describe('startTarget', () => {
   it('says what /health answered instead of 200', async () => {
     const err = await startTarget(options('health-500', { readyTimeoutMs: 1000 })).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'TARGET_NOT_READY' });
-    expect((err as Error).message).toContain('did not answer GET /health with 200 within 1000 ms: it last answered HTTP 500');
+    expect((err as Error).message).toContain('did not answer GET /health with 2xx within 1000 ms: it last answered HTTP 500');
     expect(await gone((err as TargetStartError).pid!)).toBe(true);
   });
 
