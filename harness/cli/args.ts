@@ -15,6 +15,8 @@ export const USAGE = `Usage: npm run lab -- [options]
   --size N             workers / pool threads for multi-worker targets (default: each target's own, 4)
   --out DIR            write the run folder exactly here (default: results/<time>-<profile>/)
   --force              allow --out to overwrite a non-empty folder
+  --connection MODE    keep-alive | close: each virtual user keeps one connection (default, as Locust and
+                       browsers do), or opens a new one per request; overrides the profile's connection
   --timeout-ms N       per-request timeout in ms, overriding the profile's timeoutMs (default: the profile's, 10000)
   --allow-remote       allow load to a non-loopback address; without it the lab only ever sends to
                        127.0.0.0/8, ::1 or localhost (use it only against a server you own)
@@ -48,6 +50,7 @@ const flagsSchema = z.object({
   url: z.string().min(1).optional(),
   out: z.string().min(1).optional(),
   force: z.boolean().default(false),
+  connection: z.enum(['keep-alive', 'close']).optional(),
   'timeout-ms': intFlag('timeout-ms').pipe(z.number().int().min(1).max(600_000).optional()),
   'allow-remote': z.boolean().default(false),
   repeat: intFlag('repeat').pipe(z.number().int().min(1).max(10).default(1)),
@@ -77,7 +80,7 @@ function joinNegativeValues(argv: string[]): string[] {
   return out;
 }
 
-const STRING_FLAGS = ['targets', 'profile', 'work', 'seed', 'size', 'out', 'url', 'timeout-ms', 'repeat', 'connections', 'capacity-seconds', 'slo-ms', 'knee-step-seconds'] as const;
+const STRING_FLAGS = ['targets', 'profile', 'work', 'seed', 'size', 'out', 'url', 'connection', 'timeout-ms', 'repeat', 'connections', 'capacity-seconds', 'slo-ms', 'knee-step-seconds'] as const;
 const BOOLEAN_FLAGS = ['force', 'allow-remote', 'list', 'help', 'capacity', 'knee'] as const;
 /** Flags whose values add up: `--targets a --targets b` runs both. */
 const LIST_FLAGS = new Set<string>(['targets']);

@@ -12,7 +12,9 @@ export type RunInput =
 export async function resolveRunInput(flags: LabFlags): Promise<RunInput> {
   const found = await resolveProfile(flags.profile);
   const timeoutMs = flags['timeout-ms'];
-  const profile = timeoutMs === undefined ? found : { ...found, profile: { ...found.profile, timeoutMs } };
+  const connection = flags.connection;
+  const withTimeout = timeoutMs === undefined ? found : { ...found, profile: { ...found.profile, timeoutMs } };
+  const profile = connection === undefined ? withTimeout : { ...withTimeout, profile: { ...withTimeout.profile, connection } };
   const mode = modeName(flags);
   if (mode !== null) {
     // --url is refused with these modes (args.ts), so the targets are always the lab's own.

@@ -124,7 +124,7 @@ async function oneRequest(run: ClosedRun, client: Client, rand: () => number): P
   const task = pickTask(o.profile.tasks, rand);
   const sent = performance.now();
   try {
-    const status = await run.control.inFlight.send(client, task.method, task.path, o.profile.timeoutMs);
+    const status = await run.control.inFlight.send(client, task.method, task.path, o.profile.timeoutMs, o.profile.connection === 'close');
     const t = run.now();
     if (status >= 200 && status < 300) o.recorder.ok(t, (performance.now() - sent) * 1000);
     else o.recorder.error(t, 'http', `HTTP ${status} ${task.method} ${task.path}`);

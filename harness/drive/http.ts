@@ -92,8 +92,9 @@ export class InFlight {
     return this.handlers.size;
   }
 
-  send(dispatcher: Dispatcher, method: Dispatcher.HttpMethod, path: string, timeoutMs: number): Promise<number> {
-    return dispatch(dispatcher, method, path, timeoutMs, this.handlers);
+  /** `close`: ask for the connection to be closed after this response (a new one for the next request). */
+  send(dispatcher: Dispatcher, method: Dispatcher.HttpMethod, path: string, timeoutMs: number, close = false): Promise<number> {
+    return dispatch(dispatcher, method, path, timeoutMs, this.handlers, close);
   }
 
   /** Every request still in flight rejects with `err`. */
@@ -102,10 +103,11 @@ export class InFlight {
   }
 }
 
-function dispatch(dispatcher: Dispatcher, method: Dispatcher.HttpMethod, path: string, timeoutMs: number, set: Set<StatusOnly> | null): Promise<number> {
+function dispatch(dispatcher: Dispatcher, method: Dispatcher.HttpMethod, path: string, timeoutMs: number, set: Set<StatusOnly> | null, close = false): Promise<number> {
   return new Promise((resolve, reject) => {
     // 0 turns undici's own coarse timers off: the handler's deadline is the one that counts.
-    dispatcher.dispatch({ method, path, headersTimeout: 0, bodyTimeout: 0 }, new StatusOnly(resolve, reject, set, timeoutMs));
+    // reset: undici sends `connection: close` and opens a new connection for the next request.
+    dispatcher.dispatch({ method, path, headersTimeout: 0, bodyTimeout: 0, ...(close ? { reset: true } : {}) }, new StatusOnly(resolve, reject, set, timeoutMs));
   });
 }
 

@@ -140,7 +140,7 @@ async function send(run: OpenRun, intended: number): Promise<void> {
   const task = pickTask(o.profile.tasks, run.rand);
   const sentAt = performance.now();
   try {
-    const status = await control.inFlight.send(run.pool, task.method, task.path, o.profile.timeoutMs);
+    const status = await control.inFlight.send(run.pool, task.method, task.path, o.profile.timeoutMs, o.profile.connection === 'close');
     const done = performance.now();
     const t = (done - run.start) / 1000;
     if (status >= 200 && status < 300) o.recorder.ok(t, (t - intended) * 1e6, (done - sentAt) * 1000);

@@ -279,6 +279,8 @@ export interface RunManifest {
   work: string;
   seed: number;
   profile: unknown;
+  /** Whether each virtual user kept its connection or opened one per request (the profile's `connection`, or --connection); absent in older runs = keep-alive. */
+  connection?: 'keep-alive' | 'close';
   /** Where the profile came from (name or file). */
   profileSource: string;
   /** --repeat N, when N > 1: each target ran N times, interleaved (A B A B …). */

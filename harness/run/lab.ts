@@ -71,6 +71,7 @@ export async function runLab(o: LabOptions): Promise<LabResult> {
       return { ...info, dir: repeatDir(safeDirName(info.name), repeat), ...(repeats > 1 ? { repeat } : {}) };
     }),
   });
+  manifest.connection = profile.connection;
   const summary: Summary = { schemaVersion: RESULTS_SCHEMA_VERSION, runId: manifest.runId, profile: profile.name, work: o.work, targets: [] };
   await writeManifest(o.runDir, manifest);
 

@@ -69,6 +69,12 @@ const common = {
   timeoutMs: z.number().int().positive().max(MAX_TIMEOUT_MS).default(10_000),
   /** Warm-up before measuring (not recorded): a few requests at low load. */
   warmupSeconds: seconds.min(0).max(60).default(2),
+  /**
+   * 'keep-alive': each virtual user (open model: each pooled connection) keeps its connection, as
+   * Locust and browsers do; 'close': a new connection for every request (`Connection: close`), as
+   * HTTP/1.0 clients do and as Flask's one-thread development server forces on its clients.
+   */
+  connection: z.enum(['keep-alive', 'close']).default('keep-alive'),
 };
 
 function stagesInOrder<T extends { at: number }>(stages: T[], ctx: z.RefinementCtx) {

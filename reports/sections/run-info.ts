@@ -74,6 +74,7 @@ export function runInfoSection(run: RunData): Html {
     ['Model', p.model === 'open' ? 'open (arrivals at a set rate, whatever the responses)' : 'closed (virtual users who wait for each response)'],
     ['Stages', p.stages.map((s, i) => `S${i + 1} at ${fmtNum(s.at)} s: ${fmtNum(s.load)} ${unit}`).join(' · ') + (p.duration !== null ? ` · ends at ${fmtNum(p.duration)} s` : '')],
     ['Work model', html`${m.work}${run.workModel ? html` <span class="muted">— ${run.workModel.description}</span>` : ''}`],
+    ['Connections', m.connection === 'close' ? 'close: a new connection for every request (Connection: close)' : 'keep-alive: each virtual user keeps one connection'],
     ...theoryRows(run),
     ...(run.targets.some((t) => t.correction) ? [['Coordinated-omission correction', html`${run.targets.filter((t) => t.correction).map((t, i) => html`${i ? html`<br>` : ''}<b>${t.entry.name}</b>: ${correctionText(t)}`)}`] as [string, Html]] : []),
     ['Seed', String(m.seed)],
