@@ -104,7 +104,7 @@ async function userLoop(run: ClosedRun, index: number, vu: VirtualUser): Promise
   try {
     while (!vu.stopping && !control.halt.aborted) {
       const sent = performance.now();
-      const outcome = await oneRequest(run, client, rand);
+      const outcome = await oneRequest(run, client, rand, index);
       if (outcome === 'interrupted' || vu.stopping || control.halt.aborted) break;
       const pause = pauseAfter(o.profile, rand, (performance.now() - sent) / 1000, outcome === 'no-answer');
       if (pause >= o.profile.duration - run.now()) break;
@@ -119,14 +119,17 @@ async function userLoop(run: ClosedRun, index: number, vu: VirtualUser): Promise
 type Outcome = 'answered' | 'no-answer' | 'interrupted';
 
 /** Send one task and record its latency or its error. */
-async function oneRequest(run: ClosedRun, client: Client, rand: () => number): Promise<Outcome> {
+async function oneRequest(run: ClosedRun, client: Client, rand: () => number, user: number): Promise<Outcome> {
   const { o } = run;
   const task = pickTask(o.profile.tasks, rand);
   const sent = performance.now();
   try {
     const status = await run.control.inFlight.send(client, task.method, task.path, o.profile.timeoutMs, o.profile.connection === 'close');
     const t = run.now();
-    if (status >= 200 && status < 300) o.recorder.ok(t, (performance.now() - sent) * 1000);
+    if (status >= 200 && status < 300) {
+      o.recorder.ok(t, (performance.now() - sent) * 1000);
+      o.recorder.served(t, user);
+    }
     else o.recorder.error(t, 'http', `HTTP ${status} ${task.method} ${task.path}`);
     return 'answered';
   } catch (err) {

@@ -1,4 +1,5 @@
 import * as hdr from 'hdr-histogram-js';
+import { stageFairness, type StageFairness } from '../analysis/fairness.ts';
 import type { Histogram } from 'hdr-histogram-js';
 import { encodeHistogram, latencyStats, newLatencyHistogram, recordUs, recordUsWithExpectedInterval } from './histogram.ts';
 import { ERROR_KINDS, type ErrorCounts, type ErrorKind, type HistogramsFile, type IntervalRow, type LatencyBasis, type StageStats } from '../results/format.ts';
@@ -73,6 +74,8 @@ export class Recorder {
   private readonly errors = zeroErrors();
   private readonly samples: Partial<Record<ErrorKind, string[]>> = {};
   private readonly hlogLines: string[] = [];
+  /** Stage index → responses per virtual user in its steady part (closed model; see served()). */
+  private readonly perUser = new Map<number, Map<number, number>>();
   private readonly hlog = new hdr.HistogramLogWriter((s) => this.hlogLines.push(s));
 
   constructor(private readonly opts: RecorderOptions) {
@@ -103,6 +106,15 @@ export class Recorder {
       recordUsWithExpectedInterval(this.cur.corrected, latencyUs, this.opts.expectedIntervalUs);
     }
     if (this.cur.sent) recordUs(this.cur.sent, sentLatencyUs);
+  }
+
+  /** Closed model: virtual user `user` (0-based, in start order) got a successful response at `nowS`. */
+  served(nowS: number, user: number): void {
+    const w = this.stages.find((s) => nowS >= s.window.steadyFrom && nowS < s.window.end)?.window;
+    if (!w) return;
+    const counts = this.perUser.get(w.index) ?? new Map<number, number>();
+    counts.set(user, (counts.get(user) ?? 0) + 1);
+    this.perUser.set(w.index, counts);
   }
 
   error(nowS: number, kind: ErrorKind, message: string): void {
@@ -230,6 +242,15 @@ export class Recorder {
       ...latencyStats(s.raw),
       corrected: s.corrected ? latencyStats(s.corrected) : null,
       sent: s.sent ? latencyStats(s.sent) : null,
+      ...(this.perUser.size ? { fairness: this.fairness(s) } : {}),
     };
+  }
+
+  /** The stage's users are 0 … users−1 (Locust-style: the last started stop first); one never served counts as 0. */
+  private fairness(s: StageAcc): StageFairness {
+    const counts = this.perUser.get(s.window.index);
+    const users = Math.max(s.window.users, counts ? Math.max(...counts.keys()) + 1 : 0);
+    const lat = latencyStats(s.raw);
+    return stageFairness(Array.from({ length: users }, (_, u) => counts?.get(u) ?? 0), lat);
   }
 }

@@ -24,6 +24,8 @@
  *   RUN_DIR/knee.json                KneeRow[]
  *   RUN_DIR/<target>/target.log      the target's log during that mode
  */
+import type { StageFairness } from '../analysis/fairness.ts';
+
 export const RESULTS_SCHEMA_VERSION = 2;
 
 /*
@@ -164,6 +166,12 @@ export interface StageStats extends LatencyStats {
    * stage it is below `users`, the rate the ramp ends at; it is what the stage offered.
    */
   offered?: number;
+  /**
+   * Closed model: how evenly the stage's virtual users were served over the steady part
+   * (responses per user, Jain's index) and how far the tail sits from the middle (p99 ÷ p50,
+   * max ÷ mean). See harness/analysis/fairness.ts. Absent in older runs.
+   */
+  fairness?: StageFairness | null;
 }
 
 /**

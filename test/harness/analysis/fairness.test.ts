@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { jainIndex, median, spreadOfUsers, stageFairness } from '../../../harness/analysis/fairness.ts';
+
+describe('fairness maths', () => {
+  it("Jain's index: 1 for equal shares, 1/n when one user gets everything, in between otherwise", () => {
+    expect(jainIndex([5, 5, 5, 5])).toBe(1);
+    expect(jainIndex([20, 0, 0, 0])).toBe(0.25);
+    // (1+2+3+4)² / (4·(1+4+9+16)) = 100 / 120
+    expect(jainIndex([1, 2, 3, 4])).toBe(0.833);
+    expect(jainIndex([])).toBeNull();
+    expect(jainIndex([0, 0])).toBeNull();
+  });
+
+  it('median of odd and even counts', () => {
+    expect(median([9, 1, 5])).toBe(5);
+    expect(median([4, 1, 3, 2])).toBe(2.5);
+  });
+
+  it('per-user spread counts a starved user as 0', () => {
+    // 33² / (4·365) = 1089 / 1460
+    expect(spreadOfUsers([12, 0, 10, 11])).toEqual({ users: 4, min: 0, median: 10.5, max: 12, jain: 0.746 });
+    expect(spreadOfUsers([])).toBeNull();
+  });
+
+  it('tail ratios: p99 ÷ p50 and max ÷ mean, null when a figure is missing', () => {
+    expect(stageFairness([3, 3], { p50: 800, p99: 9600, max: 10000, mean: 1250 })).toEqual({
+      perUser: { users: 2, min: 3, median: 3, max: 3, jain: 1 }, p99OverP50: 12, maxOverMean: 8,
+    });
+    expect(stageFairness([], { p50: null, p99: 5, max: 5, mean: 0 })).toEqual({ perUser: null, p99OverP50: null, maxOverMean: null });
+  });
+});
+
+describe('the recorder counts responses per virtual user in each stage\'s steady part', () => {
+  it('writes fairness into the stage, a starved user as 0', async () => {
+    const { Recorder } = await import('../../../harness/record/recorder.ts');
+    const r = new Recorder({ windows: [{ index: 0, at: 0, end: 2, steadyFrom: 0, users: 3 }], duration: 2, expectedIntervalUs: null });
+    for (const [t, user, ms] of [[0.1, 0, 50], [0.5, 0, 50], [1.2, 0, 50], [1.5, 1, 500]] as const) {
+      r.ok(t, ms * 1000);
+      r.served(t, user);
+    }
+    const stage = r.finish().stages[0]!;
+    expect(stage.fairness?.perUser).toEqual({ users: 3, min: 0, median: 1, max: 3, jain: 0.533 });
+    expect(stage.fairness?.p99OverP50).toBeGreaterThan(9);
+  });
+});
