@@ -10,13 +10,14 @@ import { ReportInputError } from './errors.ts';
 import type { RepeatGroup, RunData, RunFile, RunKind, TargetRun } from './run-data.ts';
 import { readProfile } from './profile-info.ts';
 import { readInside } from './read-inside.ts';
+import { LOCK_FILE } from './outdir.ts';
 import { checkHistograms } from './check-histograms.ts';
 import { correctionOf, serviceTimeOf, theoryOf, workModelOf } from './manifest-read.ts';
 
 const LOG_TAIL_LINES = 30;
 const LOG_LINE_MAX = 400;
-/** Files the report writes itself; never listed as run data. */
-const OWN_FILES = new Set(['report.html', 'index.html']);
+/** Files the report writes itself, and the lab's lock on a folder it is still writing: never listed as run data. */
+const OWN_FILES = new Set(['report.html', 'index.html', LOCK_FILE]);
 
 type Read<T> = { value: T | null; problem: string | null };
 
