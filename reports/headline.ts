@@ -2,6 +2,7 @@ import type { StageStats } from '../harness/results/format.ts';
 import { capacityApplies, peakOfferedLoad, theoreticalRps, type PeakLoad } from '../harness/analysis/capacity-theory.ts';
 import type { ServiceTimeInfo } from '../harness/results/format.ts';
 import { degradation } from './degradation.ts';
+import { unfairnessSentence } from './fairness.ts';
 import { fmtMs, fmtNum, fmtPct, fmtRps } from './format.ts';
 import type { RunData, TargetRun } from '../harness/results/run-data.ts';
 import { capacitySentence, capacityTitle, kneeSentence, kneeTitle, spreadSentence } from './modes.ts';
@@ -170,9 +171,11 @@ export function buildHeadline(run: RunData): Headline {
   if (run.kind === 'modes') return modesHeadline(run);
   const unit = run.profile.model === 'open' ? 'req/s arrival rate' : 'users';
   const findings = findingTargets(run);
+  const peers = findings.map((t) => ({ name: t.entry.name, stages: t.stages }));
   const targets = findings.map((t) => {
     const { status, source } = statusOf(t);
-    return { name: t.entry.name, status, source, sentence: sentence(t, status, unit) };
+    const unfair = status === 'held' || status === 'degraded' ? unfairnessSentence({ name: t.entry.name, stages: t.stages }, peers) : null;
+    return { name: t.entry.name, status, source, sentence: unfair ? `${sentence(t, status, unit)} ${unfair}` : sentence(t, status, unit) };
   });
   const count = (s: Status) => targets.filter((t) => t.status === s).length;
   const title = [

@@ -1,0 +1,35 @@
+import type { StageStats } from '../harness/results/format.ts';
+import { fmtMs, fmtNum, fmtRps } from './format.ts';
+
+export interface FairnessInput { name: string; stages: readonly StageStats[] }
+
+/** Two throughputs this close count as "the same req/s". */
+const SAME_RPS = 0.1;
+/** A p99 at least this many times another's, at the same req/s, is worth a sentence. */
+const TAIL_FACTOR = 2;
+
+/**
+ * "same req/s as X, but 1% of requests waited N× longer": for `t`, the stage where another target
+ * served the same req/s with the tightest p99 by comparison; null when no such pair exists.
+ */
+export function unfairnessSentence(t: FairnessInput, all: readonly FairnessInput[]): string | null {
+  let best: { s: StageStats; other: string; o: StageStats; factor: number } | null = null;
+  for (const s of t.stages) {
+    if (s.p99 === null || s.rps <= 0) continue;
+    for (const x of all) {
+      if (x.name === t.name) continue;
+      const o = x.stages.find((st) => st.index === s.index);
+      if (!o || o.p99 === null || o.p99 <= 0 || Math.abs(o.rps - s.rps) > SAME_RPS * Math.max(o.rps, s.rps)) continue;
+      const factor = s.p99 / o.p99;
+      if (factor >= TAIL_FACTOR && (!best || factor > best.factor)) best = { s, other: x.name, o, factor };
+    }
+  }
+  if (!best) return null;
+  const { s, o, other, factor } = best;
+  const users = s.fairness?.perUser;
+  const spread = users && users.jain !== null
+    ? ` Its ${users.users} users got between ${fmtNum(users.min)} and ${fmtNum(users.max)} responses each (median ${fmtNum(users.median)}, Jain's index ${fmtNum(users.jain)}).`
+    : '';
+  return `In stage ${s.index + 1}, ${t.name} served the same req/s as ${other} (${fmtRps(s.rps)} vs ${fmtRps(o.rps)}), but 1% of its requests waited `
+    + `${fmtNum(Math.round(factor * 10) / 10)}× longer (p99 ${fmtMs(s.p99)} vs ${fmtMs(o.p99)}): requests are not served in arrival order.${spread}`;
+}

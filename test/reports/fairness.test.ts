@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { unfairnessSentence, type FairnessInput } from '../../reports/fairness.ts';
+import type { StageStats } from '../../harness/results/format.ts';
+
+const stage = (index: number, rps: number, p99: number, perUser?: NonNullable<StageStats['fairness']>['perUser']): StageStats =>
+  ({ index, rps, p99, ...(perUser ? { fairness: { perUser, p99OverP50: null, maxOverMean: null } } : {}) }) as StageStats;
+
+const express: FairnessInput = { name: 'express-dev', stages: [stage(0, 6.3, 130), stage(2, 17.7, 9600, { users: 40, min: 2, median: 14, max: 30, jain: 0.81 })] };
+const flask: FairnessInput = { name: 'flask-dev-nothreads', stages: [stage(0, 6.3, 120), stage(2, 17.6, 1900)] };
+const pool: FairnessInput = { name: 'worker-pool', stages: [stage(0, 6.4, 96), stage(2, 49, 115)] };
+
+describe('the headline names an unfair target in words, with numbers', () => {
+  it('same req/s as another target but a p99 several times longer', () => {
+    expect(unfairnessSentence(express, [express, flask, pool])).toBe(
+      'In stage 3, express-dev served the same req/s as flask-dev-nothreads (17.7 req/s vs 17.6 req/s), but 1% of its requests waited 5.1× longer '
+      + '(p99 9,600 ms vs 1,900 ms): requests are not served in arrival order. Its 40 users got between 2 and 30 responses each (median 14, Jain\'s index 0.81).',
+    );
+  });
+
+  it('says nothing when the tails are alike or the throughputs differ', () => {
+    expect(unfairnessSentence(flask, [express, flask, pool])).toBeNull();
+    expect(unfairnessSentence(pool, [express, flask, pool])).toBeNull();
+  });
+});
