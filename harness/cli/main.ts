@@ -2,6 +2,7 @@ import { parseLabArgs, USAGE, type LabFlags } from './args.ts';
 import { LabError } from '../errors.ts';
 import { progressReporter } from './progress.ts';
 import { prepareRunDir } from '../results/write.ts';
+import { checkOpenFileLimit } from '../drive/fd-limit.ts';
 import { runLab } from '../run/lab.ts';
 import { installCleanup, type Cleanup } from './cleanup.ts';
 import { listText } from './list.ts';
@@ -21,6 +22,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const input = await resolveRunInput(flags);
+  if (input.kind === 'profile') checkOpenFileLimit(input.profile.profile);
   const runDir = await prepareRunDir({ out: flags.out, force: flags.force, profile: input.folderSuffix, now: new Date() });
   const cleanup = installCleanup();
   return input.kind === 'modes' ? runModesRun(flags, input, runDir, cleanup) : runProfileRun(flags, input, runDir, cleanup);

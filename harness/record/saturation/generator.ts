@@ -3,7 +3,7 @@ import { cpuPct } from './compute.ts';
 
 const ELD_RESOLUTION_MS = 10;
 
-export interface SelfReading { cpuPct: number | null; rssBytes: number; eldP99Ms: number | null }
+export interface SelfReading { cpuPct: number | null; rssBytes: number | null; eldP99Ms: number | null }
 
 /** This process (the load generator) watching itself: CPU, RSS and event-loop delay since the previous read. */
 export interface SelfProbe { read(): SelfReading; close(): void }
@@ -19,10 +19,19 @@ export function selfProbe(): SelfProbe {
       prev = next;
       const p99 = eld.count > 0 ? loopDelayMs(eld.percentile(99)) : null;
       eld.reset();
-      return { cpuPct: pct, rssBytes: process.memoryUsage.rss(), eldP99Ms: p99 };
+      return { cpuPct: pct, rssBytes: rssBytes(), eldP99Ms: p99 };
     },
     close: () => eld.disable(),
   };
+}
+
+/** Reading RSS opens /proc/self/stat: with every descriptor taken (EMFILE) this second has none. */
+function rssBytes(): number | null {
+  try {
+    return process.memoryUsage.rss();
+  } catch {
+    return null;
+  }
 }
 
 function cpuMs(): number {

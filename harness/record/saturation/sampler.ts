@@ -48,7 +48,7 @@ export function startSaturation(o: SaturationOptions): SaturationSampler {
     const gen = self.read();
     const row: SaturationRow = {
       t, cpuPct: null, rssMb: null, eldP99Ms: null,
-      genCpuPct: round1(gen.cpuPct), genRssMb: mb(gen.rssBytes), genEldP99Ms: round2(gen.eldP99Ms),
+      genCpuPct: round1(gen.cpuPct), genRssMb: gen.rssBytes === null ? null : mb(gen.rssBytes), genEldP99Ms: round2(gen.eldP99Ms),
     };
     eld?.poll((p99) => { row.eldP99Ms = round2(p99); });
     try {
