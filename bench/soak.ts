@@ -13,8 +13,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { setTimeout as delay } from 'node:timers/promises';
-import pidtree from 'pidtree';
 import { isAlive } from '../harness/spawn/start-target.ts';
+import { targetProcesses, watchTree, type SeenProcess } from '../test/helpers/process-tree.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SAMPLE_EVERY_MS = 1000;
@@ -60,14 +60,14 @@ const rssMiB = (pid: number): number | null => {
 };
 
 const t0 = Date.now();
-const seen = new Set<number>();
+// Every process under the lab, sampled often enough to catch short-lived ones too.
+const tree = watchTree(lab.pid!, 200);
 let atMinute: number | null = null;
 let last: number | null = null;
 let peak = 0;
 let labDone = false;
 void exited.then(() => { labDone = true; });
 while (!labDone) {
-  for (const pid of await pidtree(lab.pid!).catch(() => [] as number[])) seen.add(pid);
   const rss = rssMiB(lab.pid!);
   if (rss !== null) {
     last = rss;
@@ -80,9 +80,14 @@ while (!labDone) {
   await Promise.race([delay(SAMPLE_EVERY_MS), exited]);
 }
 const code = await exited;
+const seen: SeenProcess[] = await tree.stop();
+// Target processes: what the lab started as targets and their workers; not esbuild (which tsx
+// starts inside the lab and inside each target) nor the lab's own helpers (ps).
+const isEsbuild = (p: SeenProcess) => /(^|\/)esbuild\s/.test(`${p.cmd} `);
+const targets = targetProcesses(seen, lab.pid!).filter((p) => !isEsbuild(p));
 
 const deadline = Date.now() + ORPHAN_GRACE_MS;
-let survivors = [...seen].filter(isAlive);
+let survivors = seen.map((p) => p.pid).filter(isAlive);
 while (survivors.length > 0 && Date.now() < deadline) {
   await delay(100);
   survivors = survivors.filter(isAlive);
@@ -91,7 +96,8 @@ while (survivors.length > 0 && Date.now() < deadline) {
 const fmt = (v: number | null) => (v === null ? 'n/a (run shorter than 1 min)' : `${v} MiB`);
 console.log(`\nsoak: ${seconds} s against ${values.target}, lab exit code ${code}, wall ${Math.round((Date.now() - t0) / 1000)} s`);
 console.log(`soak: harness RSS at 1 min ${fmt(atMinute)}, at the end ${fmt(last)}, peak ${peak} MiB${atMinute && last ? ` (end/1-min ${(last / atMinute).toFixed(2)}×)` : ''}`);
-console.log(`soak: target processes seen ${seen.size}, still alive ${ORPHAN_GRACE_MS / 1000} s after exit: ${survivors.length ? survivors.join(', ') : 'none'}`);
+console.log(`soak: target processes seen ${targets.length} (${targets.filter((p) => p.ppid === lab.pid).length} started by the lab, the rest their workers); other processes under the lab ${seen.length - targets.length}`);
+console.log(`soak: processes still alive ${ORPHAN_GRACE_MS / 1000} s after exit: ${survivors.length ? survivors.join(', ') : 'none'}`);
 for (const pid of survivors) {
   try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ }
 }

@@ -1,14 +1,20 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { RunManifest, StageStats, Summary } from '../../harness/results/format.ts';
+import { startLab } from '../helpers/lab.ts';
+import { gone } from '../helpers/pids.ts';
+import { targetProcesses, watchTree, type SeenProcess } from '../helpers/process-tree.ts';
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
 let dir = '';
+let targets: SeenProcess[] = [];
 
 afterAll(async () => {
+  // Whatever a failed assertion left behind is killed here, by PID.
+  for (const p of targets) {
+    try { process.kill(p.pid, 'SIGKILL'); } catch { /* gone */ }
+  }
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
@@ -16,8 +22,16 @@ describe('npm run lab (end to end, smoke profile)', () => {
   it('reproduces the finding: the dev server degrades under overload while the pool holds', async () => {
     dir = await mkdtemp(path.join(tmpdir(), 'loadlab-e2e-'));
     const out = path.join(dir, 'run');
-    const res = await execa(process.execPath, ['--import', 'tsx', 'harness/cli/main.ts', '--profile', 'smoke', '--targets', 'express-dev,worker-pool', '--out', out], { cwd: ROOT, reject: false, all: true });
-    expect(res.exitCode, res.all).toBe(0);
+    const lab = startLab(['--profile', 'smoke', '--targets', 'express-dev,worker-pool', '--out', out]);
+    const tree = watchTree(lab.child.pid!);
+    const code = await lab.exited;
+    targets = targetProcesses(await tree.stop(), lab.child.pid!);
+    expect(code, `${lab.stdout()}\n${lab.stderr()}`).toBe(0);
+    // Both targets were seen running, and none of them or their descendants is left once the lab has exited (checked by PID).
+    const roots = targets.filter((p) => p.ppid === lab.child.pid);
+    expect(roots.map((p) => p.cmd.split('/').pop())).toEqual(['express-dev.ts', 'worker-pool.ts']);
+    const alive = await Promise.all(targets.map(async (p) => ((await gone(p.pid, 3000)) ? null : p.pid)));
+    expect(alive.filter((p) => p !== null)).toEqual([]);
 
     const summary = JSON.parse(await readFile(path.join(out, 'summary.json'), 'utf8')) as Summary;
     const [dev, pool] = ['express-dev', 'worker-pool'].map((n) => summary.targets.find((t) => t.name === n)!);
@@ -28,7 +42,7 @@ describe('npm run lab (end to end, smoke profile)', () => {
     expect(peak(dev).p95!).toBeGreaterThan(3 * peak(pool).p95!);
     expect(peak(pool).rps).toBeGreaterThan(1.5 * peak(dev).rps);
     expect(dev!.status).toBe('degraded');
-    expect(res.stdout).toMatch(/express-dev[\s\S]*degraded from stage 2/);
+    expect(lab.stdout()).toMatch(/express-dev[\s\S]*degraded from stage 2/);
 
     const manifest = JSON.parse(await readFile(path.join(out, 'manifest.json'), 'utf8')) as RunManifest;
     expect(manifest.complete).toBe(true);

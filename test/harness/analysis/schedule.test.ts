@@ -1,18 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { between, closedProfileSchema, constant, constantPacing, openProfileSchema, step, type RateStage, type UserStage } from '../../../profiles/lib/define.ts';
+import { between, closedProfileSchema, constant, type ClosedProfile, constantPacing, openProfileSchema, step, type RateStage, type UserStage } from '../../../profiles/lib/define.ts';
 import { mulberry32 } from '../../../targets/lib/prng.ts';
+import launchProfile from '../../../profiles/launch.ts';
 import {
   arrivalSchedule, expectedArrivals, meanWaitSeconds, pickTask, profileTotals, rateAt,
   stageIndexAt, stageWindows, usersAt, waitSeconds,
 } from '../../../harness/analysis/schedule.ts';
 
-const launchStages: UserStage[] = [
-  { at: 0, users: 5, spawnRate: 5 },
-  { at: 20, users: 15, spawnRate: 5 },
-  { at: 40, users: 40, spawnRate: 5 },
-  { at: 70, users: 20, spawnRate: 5 },
-];
-const launch = closedProfileSchema.parse({ name: 'launch', wait: between(0.5, 1), stages: launchStages, duration: 90 });
+// The shipped launch profile itself, not a copy: if it changes, these expectations must be revisited.
+const launch: ClosedProfile = closedProfileSchema.parse({ ...launchProfile });
+const launchStages: UserStage[] = launch.stages;
 
 const at = (stages: UserStage[], times: number[]) => times.map((t) => usersAt(stages, t));
 

@@ -11,6 +11,9 @@ import { driveOpen } from '../../../harness/drive/open.ts';
 import { Recorder } from '../../../harness/record/recorder.ts';
 import type { RunManifest, StageStats, Summary } from '../../../harness/results/format.ts';
 import { stageWindows } from '../../../harness/analysis/schedule.ts';
+import { startLab } from '../../helpers/lab.ts';
+import { gone } from '../../helpers/pids.ts';
+import { targetProcesses, watchTree } from '../../helpers/process-tree.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
 const servers: Server[] = [];
@@ -129,8 +132,14 @@ describe('npm run lab -- --url', () => {
       return 10;
     });
     const out = path.join(tmp, 'run');
-    const res = await lab(['--url', origin, '--profile', profileFile, '--out', out]);
-    expect(res.exitCode, res.all).toBe(0);
+    const run = startLab(['--url', origin, '--profile', profileFile, '--out', out]);
+    const tree = watchTree(run.child.pid!);
+    const code = await run.exited;
+    const seen = await tree.stop();
+    expect(code, run.stderr()).toBe(0);
+    // --url starts no target, and the lab leaves no process of its own behind (checked by PID).
+    expect(targetProcesses(seen, run.child.pid!)).toEqual([]);
+    for (const p of seen) expect(await gone(p.pid, 3000), `${p.pid} ${p.cmd}`).toBe(true);
     expect(hits).toBeGreaterThanOrEqual(30);
 
     const host = new URL(origin).host;
