@@ -3,18 +3,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { RunManifest, StageStats, Summary } from '../../harness/results/format.ts';
-import { startLab } from '../helpers/lab.ts';
-import { gone } from '../helpers/pids.ts';
-import { targetProcesses, watchTree, type SeenProcess } from '../helpers/process-tree.ts';
+import { startLab, targetsLeftBehind } from '../helpers/lab.ts';
 
 let dir = '';
-let targets: SeenProcess[] = [];
 
 afterAll(async () => {
-  // Whatever a failed assertion left behind is killed here, by PID.
-  for (const p of targets) {
-    try { process.kill(p.pid, 'SIGKILL'); } catch { /* gone */ }
-  }
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
@@ -23,15 +16,11 @@ describe('npm run lab (end to end, smoke profile)', () => {
     dir = await mkdtemp(path.join(tmpdir(), 'loadlab-e2e-'));
     const out = path.join(dir, 'run');
     const lab = startLab(['--profile', 'smoke', '--targets', 'express-dev,worker-pool', '--out', out]);
-    const tree = watchTree(lab.child.pid!);
-    const code = await lab.exited;
-    targets = targetProcesses(await tree.stop(), lab.child.pid!);
+    const { code, targets, left } = await targetsLeftBehind(lab);
     expect(code, `${lab.stdout()}\n${lab.stderr()}`).toBe(0);
     // Both targets were seen running, and none of them or their descendants is left once the lab has exited (checked by PID).
-    const roots = targets.filter((p) => p.ppid === lab.child.pid);
-    expect(roots.map((p) => p.cmd.split('/').pop())).toEqual(['express-dev.ts', 'worker-pool.ts']);
-    const alive = await Promise.all(targets.map(async (p) => ((await gone(p.pid, 3000)) ? null : p.pid)));
-    expect(alive.filter((p) => p !== null)).toEqual([]);
+    expect(targets.filter((p) => p.ppid === lab.child.pid).map((p) => p.cmd.split('/').pop())).toEqual(['express-dev.ts', 'worker-pool.ts']);
+    expect(left).toEqual([]);
 
     const summary = JSON.parse(await readFile(path.join(out, 'summary.json'), 'utf8')) as Summary;
     const [dev, pool] = ['express-dev', 'worker-pool'].map((n) => summary.targets.find((t) => t.name === n)!);

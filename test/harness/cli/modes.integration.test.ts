@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { CapacityRow, KneeRow, RunManifest } from '../../../harness/results/format.ts';
-import { fixture, startLab } from '../../helpers/lab.ts';
+import { fixture, startLab, targetsLeftBehind } from '../../helpers/lab.ts';
 
 const root = mkdtempSync(path.join(tmpdir(), 'loadlab-modes-cli-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -14,7 +14,11 @@ describe('npm run lab -- --capacity / --knee (real CLI)', () => {
   it('--capacity: exit 0, a complete manifest and capacity.json, the table on stdout', async () => {
     const out = path.join(root, 'capacity');
     const lab = startLab(['--capacity', '--capacity-seconds', '1', '--connections', '4', '--targets', 'fastify', '--out', out]);
-    expect(await lab.exited, lab.stderr()).toBe(0);
+    const { code, targets, left } = await targetsLeftBehind(lab);
+    expect(code, lab.stderr()).toBe(0);
+    // The target ran, and nothing of it is left once the lab has exited (checked by PID).
+    expect(targets.length).toBeGreaterThan(0);
+    expect(left).toEqual([]);
     const manifest = read<RunManifest>(out, 'manifest.json');
     expect(manifest).toMatchObject({ complete: true, profileSource: 'capacity' });
     expect(manifest.targets.map((t) => [t.name, t.state])).toEqual([['fastify', 'ok']]);
@@ -28,7 +32,10 @@ describe('npm run lab -- --capacity / --knee (real CLI)', () => {
     // Every answer is a 500: each step breaks on errors, and the search halves down to its floor.
     const out = path.join(root, 'knee');
     const lab = startLab(['--knee', '--knee-step-seconds', '2', '--slo-ms', '300', '--targets', fixture('targets/returns-500.ts'), '--out', out]);
-    expect(await lab.exited, lab.stderr()).toBe(0);
+    const { code, targets, left } = await targetsLeftBehind(lab);
+    expect(code, lab.stderr()).toBe(0);
+    expect(targets.length).toBeGreaterThan(0);
+    expect(left).toEqual([]);
     expect(read<RunManifest>(out, 'manifest.json')).toMatchObject({ complete: true, profileSource: 'knee' });
     const [row] = read<KneeRow[]>(out, 'knee.json');
     expect(row).toMatchObject({ name: 'returns-500', state: 'ok', stoppedBy: 'min-rate', maxSustainableRps: null, sloMs: 300, stepSeconds: 2, stepCapSeconds: 4 });
