@@ -81,10 +81,9 @@ while (!labDone) {
 }
 const code = await exited;
 const seen: SeenProcess[] = await tree.stop();
-// Target processes: what the lab started as targets and their workers; not esbuild (which tsx
-// starts inside the lab and inside each target) nor the lab's own helpers (ps).
-const isEsbuild = (p: SeenProcess) => /(^|\/)esbuild\s/.test(`${p.cmd} `);
-const targets = targetProcesses(seen, lab.pid!).filter((p) => !isEsbuild(p));
+// Target processes: the servers the lab started and their workers; not the lab's machinery
+// (each target's watchdog, esbuild started by tsx, ps).
+const targets = targetProcesses(seen, lab.pid!);
 
 const deadline = Date.now() + ORPHAN_GRACE_MS;
 let survivors = seen.map((p) => p.pid).filter(isAlive);
@@ -96,7 +95,7 @@ while (survivors.length > 0 && Date.now() < deadline) {
 const fmt = (v: number | null) => (v === null ? 'n/a (run shorter than 1 min)' : `${v} MiB`);
 console.log(`\nsoak: ${seconds} s against ${values.target}, lab exit code ${code}, wall ${Math.round((Date.now() - t0) / 1000)} s`);
 console.log(`soak: harness RSS at 1 min ${fmt(atMinute)}, at the end ${fmt(last)}, peak ${peak} MiB${atMinute && last ? ` (end/1-min ${(last / atMinute).toFixed(2)}×)` : ''}`);
-console.log(`soak: target processes seen ${targets.length} (${targets.filter((p) => p.ppid === lab.pid).length} started by the lab, the rest their workers); other processes under the lab ${seen.length - targets.length}`);
+console.log(`soak: target processes seen ${targets.length} (servers and their workers); other processes under the lab ${seen.length - targets.length} (watchdogs, esbuild, ps)`);
 console.log(`soak: processes still alive ${ORPHAN_GRACE_MS / 1000} s after exit: ${survivors.length ? survivors.join(', ') : 'none'}`);
 for (const pid of survivors) {
   try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ }

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { setTimeout as delay } from 'node:timers/promises';
 import pidtree from 'pidtree';
 import { gone } from './pids.ts';
-import { targetProcesses, watchTree, type SeenProcess } from './process-tree.ts';
+import { targetProcesses, targetTrees, watchTree, type SeenProcess } from './process-tree.ts';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const fixture = (rel: string) => fileURLToPath(new URL(`../fixtures/${rel}`, import.meta.url));
@@ -42,17 +42,18 @@ export async function waitFor(check: () => boolean | Promise<boolean>, withinMs:
 export const descendants = (pid: number): Promise<number[]> => pidtree(pid).catch(() => []);
 
 /**
- * Sample `lab`'s process tree until it exits; then the target processes it ran (and their
- * descendants) and, by PID, those still alive `withinMs` after the exit (killed here, so a failed
- * check leaves nothing running).
+ * Sample `lab`'s process tree until it exits. Returns the target processes it ran and, by PID,
+ * whatever of the targets' trees (servers, workers, watchdogs, helpers) is still alive `withinMs`
+ * after the exit; those are killed here, so a failed check leaves nothing running.
  */
 export async function targetsLeftBehind(lab: LabProcess, withinMs = 3000): Promise<{ code: number; targets: SeenProcess[]; left: number[] }> {
   const tree = watchTree(lab.child.pid!);
   const code = await lab.exited;
-  const targets = targetProcesses(await tree.stop(), lab.child.pid!);
-  const left = (await Promise.all(targets.map(async (p) => ((await gone(p.pid, withinMs)) ? null : p.pid)))).filter((p): p is number => p !== null);
+  const seen = await tree.stop();
+  const all = targetTrees(seen, lab.child.pid!);
+  const left = (await Promise.all(all.map(async (p) => ((await gone(p.pid, withinMs)) ? null : p.pid)))).filter((p): p is number => p !== null);
   for (const pid of left) {
     try { process.kill(pid, 'SIGKILL'); } catch { /* gone meanwhile */ }
   }
-  return { code, targets, left };
+  return { code, targets: targetProcesses(seen, lab.child.pid!), left };
 }

@@ -79,11 +79,11 @@ export function watchTree(root: number, everyMs = 100): { stop(): Promise<SeenPr
 }
 
 /**
- * The target processes among the processes seen under the lab: each child of the lab started as a
- * target (by its environment, so a target in any language counts, and the lab's own helpers such as
- * `ps` do not) and everything under it (cluster workers, grandchildren).
+ * Everything under the lab that belongs to a target: each child of the lab started for a target (by
+ * its environment, so a target in any language counts, and the lab's own helpers such as `ps` do
+ * not) and everything under it (the target's watchdog, the target, its workers, grandchildren).
  */
-export function targetProcesses(seen: readonly SeenProcess[], labPid: number): SeenProcess[] {
+export function targetTrees(seen: readonly SeenProcess[], labPid: number): SeenProcess[] {
   const inTree = new Set(seen.filter((p) => p.ppid === labPid && p.target).map((p) => p.pid));
   for (let grew = true; grew;) {
     grew = false;
@@ -96,3 +96,9 @@ export function targetProcesses(seen: readonly SeenProcess[], labPid: number): S
   }
   return seen.filter((p) => inTree.has(p.pid));
 }
+
+/** Processes in a target's tree that are the lab's machinery, not the server: its watchdog, and esbuild (started by tsx). */
+export const isLabHelper = (p: SeenProcess): boolean => /\/harness\/spawn\/watchdog\.ts\b/.test(p.cmd) || /(^|\/)esbuild(\s|$)/.test(p.cmd.split(' ')[0] ?? '');
+
+/** The target processes proper: the servers and their workers, without the lab's helpers. */
+export const targetProcesses = (seen: readonly SeenProcess[], labPid: number): SeenProcess[] => targetTrees(seen, labPid).filter((p) => !isLabHelper(p));
