@@ -23,7 +23,7 @@ const bracket = (r: KneeRow): string => {
 };
 
 const stepLine = (s: KneeStep): string =>
-  `    ${s.ok ? '✓' : '✗'} ${rps(s.rate).padStart(6)} req/s${s.seconds !== undefined ? ` ${String(s.seconds).padStart(2)} s` : ''}: ${s.evidence?.reason ?? `p95 ${formatMs(s.p95)}, served ${rps(s.achievedRps)} req/s`}`;
+  `    ${s.ok ? '✓' : '✗'} ${rps(s.rate).padStart(6)} req/s${s.seconds !== undefined ? ` ${String(s.seconds).padStart(2)} s` : ''}: ${s.evidence?.state === 'unsettled' ? 'unsettled at its cap: ' : ''}${s.evidence?.reason ?? `p95 ${formatMs(s.p95)}, served ${rps(s.achievedRps)} req/s`}`;
 
 /**
  * Knee mode's table: per target the bracket (highest steady rate – lowest that was not), the

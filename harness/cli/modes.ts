@@ -56,7 +56,7 @@ export async function runModes(o: {
   }
   if (flags.knee && !o.signal.aborted) {
     const rows = await runKnee({ ...common, sloMs: flags['slo-ms'], stepSeconds: flags['knee-step-seconds'] });
-    console.log(`\nKnee (open model; highest arrival rate whose p95 held under the SLO):\n${formatKnee(rows)}\n`);
+    console.log(`\nKnee (open model; the highest arrival rate the target served in a steady state with p95 under the SLO, and the lowest it did not):\n${formatKnee(rows)}\n`);
     states.push(...rows.map((r) => r.state));
     settle(rows);
   }

@@ -139,7 +139,7 @@ async function runStep(s: Search, origin: string, rate: number, toCap: boolean):
 }
 
 const stepLine = (name: string, st: KneeStep) =>
-  `  ${name}: ${st.rate} req/s for ${st.seconds} s → p95 ${formatMs(st.p95)}, served ${st.achievedRps} req/s: ${st.ok ? 'held' : 'broke'} (${st.evidence?.reason})`;
+  `  ${name}: ${st.rate} req/s for ${st.seconds} s → p95 ${formatMs(st.p95)}, served ${st.achievedRps} req/s: ${st.ok ? 'held' : st.evidence?.state === 'unsettled' ? 'not held, unsettled at its cap' : 'broke'} (${st.evidence?.reason})`;
 
 /** The worst a step can take: its cap, the last request's timeout, and the settling after it. */
 const worstStepMs = (s: Search) => (s.plan.capSeconds * 1000) + stepTimeoutMs(s.sloMs) + SETTLE_CAP_MS;
