@@ -71,5 +71,7 @@ describe('mode tables', () => {
     expect(text).toMatch(/slow\s+1\s+< 1\.3 – 1\.3/);
     expect(text).toContain('    ✓   16.3 req/s 10 s: steady: backlog +0.5 (allows 3)');
     expect(text).toContain('    ✗   17.5 req/s  6 s: backlog grew by 12 requests (noise allows 3)');
+    const unsettled = formatKnee([{ ...knee, steps: [{ ...knee.steps[1]!, seconds: 20, evidence: { ...evidence, state: 'unsettled' } }] }]);
+    expect(unsettled).toContain('    ✗   17.5 req/s 20 s: unsettled at its cap: backlog grew by 12 requests (noise allows 3)');
   });
 });
