@@ -23,6 +23,8 @@
  *   RUN_DIR/capacity.json            CapacityRow[]
  *   RUN_DIR/knee.json                KneeRow[]
  *   RUN_DIR/<target>/target.log      the target's log during that mode
+ * `npm run compare -- BASE NEW` reads two run folders and writes, to its --out folder:
+ *   OUT/compare.json                 CompareFile (end of this file)
  */
 import type { StageFairness } from '../analysis/fairness.ts';
 
@@ -469,4 +471,93 @@ export interface KneeRow {
   steps: KneeStep[];
   state: TargetState;
   error: string | null;
+}
+
+/*
+ * compare.json (`npm run compare -- BASE NEW`, written to its --out folder): BASE and NEW are run
+ * folders; each cell compares one metric of one target × stage across the two runs' repeats.
+ */
+
+/** The metrics compared; latencies in ms, `rps` successful responses per second, `errors` errors in % of requests. */
+export const COMPARE_METRICS = ['p50', 'p95', 'p99', 'rps', 'errors'] as const;
+export type CompareMetric = (typeof COMPARE_METRICS)[number];
+
+/**
+ * better / worse: the rank test found a difference at the stated confidence, and its direction
+ * (lower latency and errors, higher req/s are better). 'no detectable difference': p ≥ 1 − confidence.
+ * 'unknown': one run (or one measurement) on a side, so there is nothing to test: run with --repeat 5.
+ */
+export type CompareVerdict = 'better' | 'worse' | 'no detectable difference' | 'unknown';
+
+export interface CompareCell {
+  metric: CompareMetric;
+  /** Each counted repeat's value, in run order (nulls left out). */
+  baseValues: number[];
+  newValues: number[];
+  /** Medians of those values; null when none. */
+  base: number | null;
+  new: number | null;
+  /** new − base (errors: percentage points) and (new − base) ÷ base × 100; null when not computable. */
+  deltaAbs: number | null;
+  deltaPct: number | null;
+  /** Two-sided Mann-Whitney U p-value over the repeats; null when a side has fewer than 2 values. */
+  p: number | null;
+  /** 'exact' (permutation distribution, up to 10 vs 10) or 'normal' (tie- and continuity-corrected). */
+  method: 'exact' | 'normal' | null;
+  /** The smallest p these sample sizes can reach; when above 1 − confidence no difference can be detected. */
+  minP: number | null;
+  verdict: CompareVerdict;
+}
+
+export interface CompareStage {
+  index: number;
+  /** The stage's load (users, or arrival rate) in each run; they differ when the profiles do. */
+  baseLoad: number;
+  newLoad: number;
+  cells: CompareCell[];
+}
+
+export interface CompareTarget {
+  name: string;
+  /** Repeats counted on each side (1 without --repeat). */
+  baseRepeats: number;
+  newRepeats: number;
+  stages: CompareStage[];
+}
+
+/** One manifest field that differs between the runs (commit, node, cpuModel, cores, work, seed, profileHash, connection). */
+export interface EnvDifference {
+  field: string;
+  base: string;
+  new: string;
+}
+
+/** A --fail-on rule that a significant regression crossed. */
+export interface CompareBreach {
+  rule: string;
+  target: string;
+  stage: number;
+  metric: CompareMetric;
+  deltaAbs: number;
+  deltaPct: number | null;
+  p: number;
+}
+
+export interface CompareFile {
+  schemaVersion: number;
+  /** Run folders as given on the command line, and their run ids. */
+  base: { dir: string; runId: string };
+  new: { dir: string; runId: string };
+  /** e.g. 0.95: a cell is better / worse when p < 1 − confidence. */
+  confidence: number;
+  test: 'mann-whitney-u';
+  /** Empty when both runs come from the same environment. */
+  environment: EnvDifference[];
+  /** Targets present in only one run. */
+  onlyInBase: string[];
+  onlyInNew: string[];
+  targets: CompareTarget[];
+  /** --fail-on: the rules as given (null without it) and what crossed them; a non-empty list exits 3. */
+  failOn: string | null;
+  breaches: CompareBreach[];
 }
