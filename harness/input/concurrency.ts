@@ -6,7 +6,8 @@ export interface TargetSize { size: number; concurrency: number }
 /**
  * The size a target runs at (workers, pool threads; 1 unless it has a default size) and the
  * concurrency it declares for that size. A `concurrency()` that throws or returns anything but
- * a whole number ≥ 1 is a broken target definition: bad input, refused before anything is written.
+ * a whole number ≥ 1 or Infinity (no fixed bound) is a broken target definition: bad input,
+ * refused before anything is written.
  */
 export function concurrencyOf(t: FoundTarget, size: number | undefined): TargetSize {
   const def = t.definition;
