@@ -54,7 +54,7 @@ describe('a lab over broken targets', () => {
   it('names the target, the cause and its last log lines when it cannot start', () => {
     expect(failures('exits-at-once')).toMatchObject({ state: 'failed' });
     expect(failures('exits-at-once').error).toMatch(/^target exits-at-once exited with code 1 before it was ready; last log lines: .*DATABASE_URL is not set/);
-    expect(failures('never-ready').error).toBe('target never-ready did not answer GET /health with 200 within 2000 ms: it last did not answer (ECONNREFUSED)');
+    expect(failures('never-ready').error).toBe('target never-ready did not answer GET /health with 2xx within 2000 ms: it last did not answer (ECONNREFUSED)');
     expect(failures('port-clash').error).toMatch(/^target port-clash could not listen: port \d+ is already in use; last log lines: .*EADDRINUSE/);
     for (const name of ['exits-at-once', 'never-ready', 'port-clash']) {
       expect(failures(name).error).not.toContain('\n');
