@@ -1,6 +1,6 @@
-import pidtree from 'pidtree';
 import pidusage from 'pidusage';
 import type { CpuReading } from './compute.ts';
+import { descendantsOf } from '../../spawn/proc.ts';
 
 export interface TreeReading {
   /** Every pid found: the leader first, then its descendants. */
@@ -13,8 +13,9 @@ export interface TreeReading {
 
 /** Read a process and all its descendants (cluster workers, pool children) once. Rejects if the leader is gone. */
 export async function readTree(leader: number): Promise<TreeReading> {
-  const descendants = await pidtree(leader);
-  const pids = [leader, ...descendants.filter((p) => p !== leader)];
+  // Read from /proc, not by spawning `ps` (pidtree): a lab out of file descriptors cannot spawn,
+  // and a spawn error with no listener would crash it (issue 14, EMFILE mid-run).
+  const pids = [leader, ...descendantsOf(leader).map((p) => p.pid)];
   const stats = await pidusage(pids);
   if (!stats[leader]) throw new Error(`process ${leader} could not be read`);
   const cpu = new Map<number, CpuReading>();
