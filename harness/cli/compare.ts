@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { compareRuns } from '../analysis/compare.ts';
 import { breachesOf } from '../analysis/fail-on.ts';
-import { writeJsonAtomic } from '../results/atomic.ts';
+import { writeFileAtomic, writeJsonAtomic } from '../results/atomic.ts';
 import { compareSide, envDifferences, loadForCompare } from '../results/compare-load.ts';
 import { ReportInputError } from '../results/errors.ts';
 import { RESULTS_SCHEMA_VERSION, type CompareFile } from '../results/format.ts';
@@ -10,6 +10,8 @@ import { RESULTS_ROOT, safeDirName } from '../results/write.ts';
 import { LabError } from '../errors.ts';
 import { COMPARE_USAGE, parseCompareArgs } from './compare-args.ts';
 import { formatCompare } from './compare-table.ts';
+import { COMPARE_HTML, compareHtml } from '../../reports/compare.ts';
+import { vegaScripts } from '../../reports/assets.ts';
 
 /** Exit code when a --fail-on rule is crossed (0 = compared, 2 = bad input, 1 = anything else). */
 export const EXIT_REGRESSION = 3;
@@ -36,8 +38,9 @@ async function main(argv: string[]): Promise<number> {
   const outDir = path.resolve(flags.out ?? path.join(RESULTS_ROOT, `compare-${safeDirName(base.manifest.runId)}-vs-${safeDirName(next.manifest.runId)}`));
   await ensureWritableDir(outDir, '--out');
   await writeJsonAtomic(path.join(outDir, 'compare.json'), file);
+  await writeFileAtomic(path.join(outDir, COMPARE_HTML), compareHtml(file, await vegaScripts()));
   console.log(formatCompare(file));
-  console.log(`\ncompare.json: ${path.join(outDir, 'compare.json')}`);
+  console.log(`\ncompare.json: ${path.join(outDir, 'compare.json')}\ncompare.html: ${path.join(outDir, COMPARE_HTML)}`);
   if (!targets.length) {
     console.error('compare: no target is in both runs: nothing compared');
     return 2;
