@@ -26,7 +26,7 @@ export const USAGE = `Usage: npm run lab -- [options]
     --capacity-seconds S   measured seconds per target (default: 10)
   --knee               instead of a profile: each target's highest arrival rate whose p95 holds under the SLO
     --slo-ms N             the p95 bound (default: 500)
-    --knee-step-seconds S  seconds a rate is held before it is judged (default: SLO ÷ 5%, 6–20 s; up to twice that while unsettled)
+    --knee-step-seconds S  seconds a rate is held before it is judged (default: SLO ÷ 7%, 6–20 s; up to twice that while unsettled)
   --list               list the targets and profiles found, then exit
   --help               this text`;
 
