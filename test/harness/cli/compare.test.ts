@@ -86,6 +86,17 @@ describe('npm run compare on synthetic run folders', () => {
     expect(r.code).toBe(0);
   });
 
+  it('shows the difference of single runs but calls its significance unknown, and never fails on it', async () => {
+    await makeFixtureRun(path.join(dir, 'one-a'));
+    await makeFixtureRun(path.join(dir, 'one-b'), { seed: 99 });
+    await scaleP95(path.join(dir, 'one-b'), 't1', 1, 3);
+    const r = await compare([path.join(dir, 'one-a'), path.join(dir, 'one-b'), '--out', path.join(dir, 'out4'), '--fail-on', 'p95:+10%']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/express-dev — 1 vs 1 repeat\(s\)/);
+    expect(r.stdout).toMatch(/p95 .* \+\d+\.\d ms +\+\d+\.\d % +— +unknown/);
+    expect(r.stdout).toMatch(/significance is unknown — run with --repeat 5/);
+  });
+
   it('refuses a bad rule and a folder that is not a run with one line and exit 2', async () => {
     const bad = await compare([path.join(dir, 'base'), path.join(dir, 'same'), '--fail-on', 'p95:-10%']);
     expect(bad.code).toBe(2);
