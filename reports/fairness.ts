@@ -7,6 +7,20 @@ export interface FairnessInput { name: string; stages: readonly StageStats[] }
 const SAME_RPS = 0.1;
 /** A p99 at least this many times another's, at the same req/s, is worth a sentence. */
 const TAIL_FACTOR = 2;
+/** Below this Jain's index the users were not served evenly. */
+const UNEVEN_JAIN = 0.95;
+
+/**
+ * A longer tail alone can be a longer queue (less capacity), not disorder. Claim "not served in
+ * arrival order" only with evidence of it: users served unevenly, or a tail (p99 ÷ p50) at least
+ * TAIL_FACTOR times as spread as the other target's at the same req/s.
+ */
+function outOfOrder(s: StageStats, o: StageStats): boolean {
+  const jain = s.fairness?.perUser?.jain;
+  if (jain !== undefined && jain !== null && jain < UNEVEN_JAIN) return true;
+  if (!s.p50 || !o.p50 || s.p99 === null || o.p99 === null) return false;
+  return s.p99 / s.p50 >= TAIL_FACTOR * (o.p99 / o.p50);
+}
 
 /**
  * "same req/s as X, but 1% of requests waited N× longer": for `t`, the stage where another target
@@ -21,7 +35,7 @@ export function unfairnessSentence(t: FairnessInput, all: readonly FairnessInput
       const o = x.stages.find((st) => st.index === s.index);
       if (!o || o.p99 === null || o.p99 <= 0 || Math.abs(o.rps - s.rps) > SAME_RPS * Math.max(o.rps, s.rps)) continue;
       const factor = s.p99 / o.p99;
-      if (factor >= TAIL_FACTOR && (!best || factor > best.factor)) best = { s, other: x.name, o, factor };
+      if (factor >= TAIL_FACTOR && outOfOrder(s, o) && (!best || factor > best.factor)) best = { s, other: x.name, o, factor };
     }
   }
   if (!best) return null;
