@@ -39,6 +39,15 @@ export async function waitFor(check: () => boolean | Promise<boolean>, withinMs:
   return false;
 }
 
+/** After a test: SIGKILL a lab still running and every PID the test saw under it; forget them. */
+export function killLeftovers(lab: LabProcess | undefined, seen: Set<number>): void {
+  if (lab?.child.exitCode === null) lab.child.kill('SIGKILL');
+  for (const pid of seen) {
+    try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ }
+  }
+  seen.clear();
+}
+
 export const descendants = (pid: number): Promise<number[]> => pidtree(pid).catch(() => []);
 
 /**

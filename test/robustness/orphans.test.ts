@@ -3,18 +3,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { gone } from '../helpers/pids.ts';
-import { descendants, startLab, waitFor, type LabProcess } from '../helpers/lab.ts';
+import { descendants, killLeftovers, startLab, waitFor, type LabProcess } from '../helpers/lab.ts';
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'loadlab-orphans-'));
 const seen = new Set<number>();
 let lab: LabProcess | undefined;
 
-afterEach(async () => {
-  if (lab?.child.exitCode === null) lab.child.kill('SIGKILL');
-  for (const pid of seen) {
-    try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ }
-  }
-  seen.clear();
+afterEach(() => {
+  killLeftovers(lab, seen);
   lab = undefined;
 });
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { gone } from '../helpers/pids.ts';
-import { descendants, startLab, waitFor, type LabProcess } from '../helpers/lab.ts';
+import { descendants, killLeftovers, startLab, waitFor, type LabProcess } from '../helpers/lab.ts';
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'loadlab-sigint-'));
 const seen = new Set<number>();
@@ -20,13 +20,9 @@ async function allGone(withinMs: number): Promise<number[]> {
   return alive.filter((p): p is number => p !== null);
 }
 
-afterEach(async () => {
+afterEach(() => {
   // Whatever a failed assertion left behind is killed here, by PID.
-  if (lab?.child.exitCode === null) lab.child.kill('SIGKILL');
-  for (const pid of seen) {
-    try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ }
-  }
-  seen.clear();
+  killLeftovers(lab, seen);
   lab = undefined;
 });
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
