@@ -3,7 +3,6 @@ import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as delay } from 'node:timers/promises';
-import pidtree from 'pidtree';
 import { request } from 'undici';
 import type { WorkModel } from '../../targets/lib/define.ts';
 import { contextEnv } from '../../targets/lib/context.ts';
@@ -129,23 +128,6 @@ function signal(pid: number, sig: NodeJS.Signals): void {
 /** SIGKILL the target's process group at once; safe in a process 'exit' handler. */
 export function killTreeSync(pid: number): void {
   signal(-pid, 'SIGKILL');
-}
-
-/**
- * SIGTERM the group led by `pid` plus any descendant that left the group, SIGKILL whatever
- * is left after `graceMs`. Descendants are listed first: once the leader dies they are orphans
- * that no tree walk can find.
- */
-export async function killTree(pid: number, graceMs = STOP_GRACE_MS): Promise<void> {
-  const descendants = await pidtree(pid).catch(() => [] as number[]);
-  const all = [pid, ...descendants];
-  signal(-pid, 'SIGTERM');
-  for (const d of descendants) signal(d, 'SIGTERM');
-  const deadline = Date.now() + graceMs;
-  while (all.some(isAlive) && Date.now() < deadline) await delay(20);
-  signal(-pid, 'SIGKILL');
-  for (const p of all) if (isAlive(p)) signal(p, 'SIGKILL');
-  while (all.some(isAlive) && Date.now() < deadline + graceMs) await delay(20);
 }
 
 function logTail(logFile: string): string[] {
