@@ -58,7 +58,9 @@ describe('npm run compare (end to end, express-dev on a 4 s profile)', () => {
     const cell = (m: string) => peak.cells.find((c) => c.metric === m)!;
     // 8 users offer ≈ 75 req/s; one-at-a-time block work serves ≈ 18 req/s: p95 and req/s both much worse.
     expect(cell('p95')).toMatchObject({ verdict: 'worse', method: 'exact' });
-    expect(cell('p95').p!).toBeCloseTo(2 / 56, 10);
+    // Fully separated 3 vs 5 gives 2/56 without ties; measured values can tie (HDR buckets), and
+    // the exact test conditions on the ties, so one tail can be out of reach (1/56 was seen).
+    expect(cell('p95').p!).toBeLessThanOrEqual(2 / 56 + 1e-12);
     expect(cell('p95').deltaPct!).toBeGreaterThan(100);
     expect(cell('rps').verdict).toBe('worse');
     expect(w.breaches.some((b) => b.metric === 'p95' && b.stage === peak.index)).toBe(true);
