@@ -122,7 +122,8 @@ export async function resolveProfile(nameOrFile: string, dir = PROFILES_DIR): Pr
 
 /**
  * `--targets a,python,./my-target.ts`: names, group names (harness/input/groups.ts) and files;
- * no selection means the `default` group. Two with one name are refused.
+ * no selection means the `default` group. Two with one name are refused (a group and one
+ * of its members named beside it are one selection, not two).
  */
 export async function resolveTargets(selection: string[] | undefined, dir = TARGETS_DIR): Promise<FoundTarget[]> {
   const known = await discoverTargets(dir);
@@ -130,10 +131,11 @@ export async function resolveTargets(selection: string[] | undefined, dir = TARG
   const defs = known.map((k) => k.definition);
   if (!selection) return expandSelection(undefined, defs).map((n) => byName.get(n)!);
   const picked: FoundTarget[] = [];
+  const grouped = new Set<string>();
   // Keep the user's order: it is the order targets run in; a group runs its members where it is named.
   for (const s of selection) {
     if (s.endsWith('.ts')) picked.push(await loadTargetFile(path.resolve(s)));
-    else for (const n of expandSelection([s], defs, picked.map((p) => p.definition.name))) picked.push(byName.get(n)!);
+    else for (const n of expandSelection([s], defs, picked.map((p) => p.definition.name), grouped)) picked.push(byName.get(n)!);
   }
   refuseTwice(picked.map((t) => ({ name: t.definition.name, where: relative(t.file) })), 'target', '--targets: ');
   return picked;

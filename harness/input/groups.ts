@@ -22,9 +22,10 @@ export function groupIndex(known: readonly Groupable[]): Map<string, string[]> {
 /**
  * `--targets` items → target names, in the user's order. A group expands to its members in
  * discovery order, leaving out members already picked (`already` or earlier items); a target
- * named explicitly is kept as written.
+ * named explicitly is kept as written, unless a group already brought it in (`python,waitress`
+ * is `python`). `grouped` collects the names a group brought in, across calls.
  */
-export function expandSelection(selection: readonly string[] | undefined, known: readonly Groupable[], already: readonly string[] = []): string[] {
+export function expandSelection(selection: readonly string[] | undefined, known: readonly Groupable[], already: readonly string[] = [], grouped = new Set<string>()): string[] {
   const index = groupIndex(known);
   if (!selection) return index.get(DEFAULT_GROUP)!;
   const out: string[] = [];
@@ -32,9 +33,11 @@ export function expandSelection(selection: readonly string[] | undefined, known:
   for (const item of selection) {
     const members = index.get(item);
     if (members) {
-      out.push(...members.filter((m) => !seen(m)));
+      const added = members.filter((m) => !seen(m));
+      out.push(...added);
+      for (const m of added) grouped.add(m);
     } else if (known.some((k) => k.name === item)) {
-      out.push(item);
+      if (!grouped.has(item)) out.push(item);
     } else {
       const groups = [...index.keys()].join(', ');
       throw new LabError('BAD_INPUT', `--targets: unknown target or group "${item}" (targets: ${known.map((k) => k.name).join(', ')}; groups: ${groups})`);

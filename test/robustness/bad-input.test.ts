@@ -149,6 +149,14 @@ describe('bad input is one line naming the field', () => {
 });
 
 describe('names', () => {
+  it('a group and one of its members are one selection, in either order', async () => {
+    const names = async (sel: string[]) => (await resolveTargets(sel)).map((t) => t.definition.name);
+    const python = await names(['python']);
+    expect(python).toContain('waitress');
+    expect(await names(['python', 'waitress'])).toEqual(python);
+    expect(await names(['waitress', 'python'])).toEqual(['waitress', ...python.filter((n) => n !== 'waitress')]);
+  });
+
   it('a profile is selected by the name --list shows', async () => {
     const found = await resolveProfile('by-name', fixture('profile-names'));
     expect(found.profile.name).toBe('by-name');

@@ -22,6 +22,15 @@ describe('target groups', () => {
     expect(expandSelection(['python'], known, ['flask-dev'])).toEqual(['waitress']);
   });
 
+  it('a member named after its group is already selected: python,waitress is python, and all,fastify is all', () => {
+    expect(expandSelection(['python', 'waitress'], known)).toEqual(['flask-dev', 'waitress']);
+    expect(expandSelection(['all', 'fastify'], known)).toEqual(['express-dev', 'fastify', 'flask-dev', 'waitress']);
+    const grouped = new Set<string>();
+    expect(expandSelection(['wsgi'], known, [], grouped)).toEqual(['waitress']);
+    expect(expandSelection(['waitress'], known, ['waitress'], grouped)).toEqual([]);
+    expect(expandSelection(['express-dev', 'express-dev'], known)).toEqual(['express-dev', 'express-dev']);
+  });
+
   it('refuses an unknown name with one line listing the targets and groups', () => {
     expect(() => expandSelection(['pyton'], known)).toThrow(/^--targets: unknown target or group "pyton" \(targets: express-dev, fastify, flask-dev, waitress; groups: default, all, python, wsgi\)$/);
   });
