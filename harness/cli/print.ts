@@ -30,7 +30,7 @@ export async function readStages(runDir: string, manifest: RunManifest): Promise
  */
 export async function printProfileRun(o: { runDir: string; manifest: RunManifest; summary: Summary; repeat: number; unit: 'users' | 'req/s' }): Promise<number> {
   const stages = await readStages(o.runDir, o.manifest);
-  console.log(`\n${o.repeat > 1 ? formatSpread(o.summary, o.unit) : formatResults(o.summary, stages, o.unit)}\n`);
+  console.log(`\n${o.repeat > 1 ? formatSpread(o.summary, o.unit) : formatResults(o.summary, stages, o.unit, new Set(o.manifest.targets.filter((t) => t.url).map((t) => t.name)))}\n`);
   const unreadable = [...stages.values()].filter((s): s is Error => s instanceof Error);
   for (const e of unreadable) console.error(`loadlab: ${e.message}`);
   for (const t of o.manifest.targets) {

@@ -1,6 +1,7 @@
 import type { LabEvents } from '../run/lab.ts';
 import type { IntervalRow } from '../results/format.ts';
 import { formatMs } from '../analysis/verdict.ts';
+import { concurrencyText } from './table.ts';
 
 const clock = (s: number) => `${String(Math.floor(s / 60)).padStart(2, '0')}:${String(Math.floor(s % 60)).padStart(2, '0')}`;
 
@@ -17,10 +18,10 @@ export function progressReporter(out: NodeJS.WriteStream | NodeJS.WritableStream
     out.write(`  ${name} stage ${acc.stage + 1}/${stageCount}: ${acc.users} users, ${(acc.ok / Math.max(1, acc.seconds)).toFixed(1)} req/s, worst 1-s p95 ${formatMs(acc.worstP95)}, ${acc.errors} errors\n`);
   };
   return {
-    targetStart({ index, count, name, concurrency, repeat, repeats }) {
+    targetStart({ index, count, name, concurrency, external, repeat, repeats }) {
       acc = null;
       const rep = repeat !== undefined ? `, repeat ${repeat}/${repeats ?? '?'}` : '';
-      out.write(`${isTTY ? '\r\x1b[K' : ''}[${index + 1}/${count}] ${name} (concurrency ${concurrency || 'unknown'}${rep}): starting\n`);
+      out.write(`${isTTY ? '\r\x1b[K' : ''}[${index + 1}/${count}] ${name} (concurrency ${concurrencyText(concurrency, external)}${rep}): starting\n`);
     },
     interval({ name, row, stageCount, duration }: { name: string; row: IntervalRow; stageCount: number; duration: number }) {
       if (isTTY) {

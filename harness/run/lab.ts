@@ -32,7 +32,7 @@ export interface LabOptions {
 
 /** What a live view needs to know; the harness never prints by itself. */
 export interface LabEvents {
-  targetStart?(e: { index: number; count: number; name: string; concurrency: number; repeat?: number; repeats?: number }): void;
+  targetStart?(e: { index: number; count: number; name: string; concurrency: number; external?: boolean; repeat?: number; repeats?: number }): void;
   interval?(e: { name: string; row: IntervalRow; stageCount: number; duration: number }): void;
   targetEnd?(e: { name: string; state: TargetEntry['state']; error: string | null; stages: StageStats[] }): void;
   /** Started processes, so an emergency exit can kill them synchronously. */
@@ -79,7 +79,7 @@ export async function runLab(o: LabOptions): Promise<LabResult> {
   for (const [index, { target, targetIndex, repeat }] of plan.entries()) {
     if (o.signal.aborted) break;
     const entry = manifest.targets[index]!;
-    o.events?.targetStart?.({ index, count: plan.length, name: entry.name, concurrency: entry.concurrency, ...(repeats > 1 ? { repeat, repeats } : {}) });
+    o.events?.targetStart?.({ index, count: plan.length, name: entry.name, concurrency: entry.concurrency, ...(entry.url ? { external: true } : {}), ...(repeats > 1 ? { repeat, repeats } : {}) });
     const outcome = await runOneTarget(o, target, entry);
     entry.state = outcome.failures.state;
     entry.error = outcome.failures.error;

@@ -35,6 +35,16 @@ describe('progress', () => {
     ]);
   });
 
+  it('names a thread-per-connection server "no fixed bound", and a --url server\'s concurrency "unknown"', () => {
+    let text = '';
+    const out = new PassThrough();
+    out.on('data', (d: Buffer) => { text += d.toString(); });
+    const p = progressReporter(out, false);
+    p.targetStart?.({ index: 0, count: 2, name: 'flask-dev', concurrency: 0 });
+    p.targetStart?.({ index: 1, count: 2, name: 'http://127.0.0.1:1', concurrency: 0, external: true });
+    expect(text).toBe('[1/2] flask-dev (concurrency no fixed bound): starting\n[2/2] http://127.0.0.1:1 (concurrency unknown): starting\n');
+  });
+
   it('on a terminal: one line rewritten every second, cleared at the end', () => {
     const text = run(true);
     // Every update returns to the line start and clears it; none ends the line.

@@ -19,15 +19,16 @@ describe('alignColumns', () => {
 });
 
 describe('the end-of-run table', () => {
-  const s = summary([target('express-dev', 1, 'degraded from stage 2'), target('worker-pool', 4, 'held'), target('broken', 0, 'failed: boom')]);
+  const s = summary([target('express-dev', 1, 'degraded from stage 2'), target('worker-pool', 4, 'held'), target('broken', 0, 'failed: boom'), target('flask-dev', 0, 'held')]);
 
   it('one block per target: a row per stage, errors with their share, then the verdict', () => {
     const stages = new Map<string, StageStats[] | Error>([
       ['express-dev', [stage(0, 2, 5.44, 52, 95, 99), stage(1, 20, 17.96, 1480, 2950, 3300, 12, 3.4)]],
       ['worker-pool', [stage(0, 2, 5.5, 51, 94, 98)]],
       ['broken', []],
+      ['flask-dev', []],
     ]);
-    expect(formatResults(s, stages, 'users')).toBe([
+    expect(formatResults(s, stages, 'users', new Set(['broken']))).toBe([
       'express-dev — concurrency 1',
       '  stage  users  req/s    p50    p95    p99     errors',
       '  1          2    5.4  52 ms  95 ms  99 ms          0',
@@ -42,6 +43,10 @@ describe('the end-of-run table', () => {
       'broken — concurrency unknown',
       '  (no measurements)',
       '  → failed: boom',
+      '',
+      'flask-dev — concurrency no fixed bound',
+      '  (no measurements)',
+      '  → held',
     ].join('\n'));
   });
 
