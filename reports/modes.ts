@@ -27,6 +27,7 @@ export function capacityTitle(rows: readonly CapacityRow[]): string {
 
 /** One target's capacity in a sentence, with latency at that load and errors. */
 export function capacitySentence(r: CapacityRow): string {
+  if (r.rps === null && r.state === 'skipped') return `${r.name} was skipped: ${r.error ?? 'a requirement is missing'}.`;
   if (r.rps === null) return `${r.name} ${r.state === 'interrupted' ? 'was interrupted' : 'failed'} before its capacity was measured: ${r.error ?? 'no error message was recorded'}.`;
   const pct = pctOf(r.rps, r.theoreticalRps);
   const theory = r.theoreticalRps !== null
@@ -52,6 +53,7 @@ const STOPPED: Record<KneeRow['stoppedBy'], string> = {
   'min-rate': 'even the lowest rate broke',
   interrupted: 'the run was interrupted',
   failed: 'the target failed',
+  skipped: 'the target was skipped',
 };
 export const stoppedByText = (s: KneeRow['stoppedBy']): string => STOPPED[s] ?? s;
 
@@ -74,6 +76,7 @@ export function kneeTitle(rows: readonly KneeRow[]): string {
 }
 
 export function kneeSentence(r: KneeRow): string {
+  if (r.state === 'skipped') return `${r.name} was skipped: ${r.error ?? 'a requirement is missing'}.`;
   if (r.state === 'failed' && !r.steps.length) return `${r.name} failed before the knee search: ${r.error ?? 'no error message was recorded'}.`;
   const held = r.steps.filter((s) => s.ok).length;
   const cap = r.stepCapSeconds ? ` (up to ${fmtNum(r.stepCapSeconds)} s while unsettled)` : '';

@@ -7,7 +7,7 @@ import { theoreticalRps as capacityTheory } from '../analysis/capacity-theory.ts
 import { writeJsonAtomic } from '../results/atomic.ts';
 import { warmUp } from '../drive/warmup.ts';
 import { latencyStats, newLatencyHistogram, recordUs } from '../record/histogram.ts';
-import { errorText, targetInfo, withTarget, type ModeOptions } from './with-target.ts';
+import { errorText, notMeasured, targetInfo, withTarget, type ModeOptions } from './with-target.ts';
 import type { CapacityRow } from '../results/format.ts';
 
 export const CAPACITY_DEFAULTS = { connections: 16, seconds: 10 } as const;
@@ -83,7 +83,7 @@ export async function runCapacity(o: CapacityOptions): Promise<CapacityRow[]> {
       });
       rows.push(o.signal.aborted ? row(b, 'interrupted', 'interrupted before the measurement ended') : row(b, 'ok', null));
     } catch (err) {
-      rows.push(row(null, o.signal.aborted ? 'interrupted' : 'failed', errorText(err)));
+      rows.push(row(null, notMeasured(err, o.signal), errorText(err)));
     }
     await writeJsonAtomic(path.join(o.runDir, 'capacity.json'), rows);
   }

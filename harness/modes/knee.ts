@@ -9,7 +9,7 @@ import { driveOpen } from '../drive/open.ts';
 import { warmUp } from '../drive/warmup.ts';
 import { holdToCap, KNEE_POLICY, kneeBracket, nextKneeRate, stepPlan, type KneePolicy, type StepPlan } from '../analysis/knee-policy.ts';
 import { judgeSteady, type LoadSecond, type SteadyEvidence } from '../analysis/steady-state.ts';
-import { errorText, targetInfo, withTarget, type ModeOptions, type TargetInfo } from './with-target.ts';
+import { errorText, notMeasured, targetInfo, withTarget, type ModeOptions, type TargetInfo } from './with-target.ts';
 import { Recorder } from '../record/recorder.ts';
 import type { IntervalRow, KneeRow, KneeStep } from '../results/format.ts';
 import { stageWindows } from '../analysis/schedule.ts';
@@ -176,7 +176,7 @@ async function kneeOfTarget(o: KneeOptions, io: KneeIo, t: FoundTarget, base: Om
     const { lo, hi } = kneeBracket(steps);
     return { ...base, maxSustainableRps: lo, lowestBrokenRps: hi, stoppedBy, steps, state, error };
   } catch (err) {
-    const state = o.signal.aborted ? 'interrupted' : 'failed';
+    const state = notMeasured(err, o.signal);
     return { ...base, maxSustainableRps: null, lowestBrokenRps: null, stoppedBy: state, steps: [], state, error: errorText(err) };
   }
 }

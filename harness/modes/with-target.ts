@@ -30,12 +30,19 @@ export const targetInfo = (t: FoundTarget, size: number | undefined): TargetInfo
 
 export const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
+/** A target not run because something it requires is missing: its row is `skipped`, with the install line, not `failed`. */
+export class TargetSkipped extends Error {}
+
+/** The state of a row whose target could not be measured. */
+export const notMeasured = (err: unknown, signal: AbortSignal): 'skipped' | 'interrupted' | 'failed' =>
+  err instanceof TargetSkipped ? 'skipped' : signal.aborted ? 'interrupted' : 'failed';
+
 /** Start one target (log in RUN_DIR/<target>/target.log), run `fn` against it, always stop it. */
 export async function withTarget<T>(o: ModeOptions, t: FoundTarget, fn: (started: StartedTarget, info: TargetInfo) => Promise<T>): Promise<T> {
   const info = targetInfo(t, o.size);
   const launch = await prepareLaunch(t.definition, t.file);
-  // A missing requirement is not the server's fault, but these modes have no row for "not run": the message says why.
-  if (launch.skipped !== null) throw new Error(`target ${info.name} ${launch.skipped}`);
+  // A missing requirement is not the server's fault: the row says skipped, with the install line.
+  if (launch.skipped !== null) throw new TargetSkipped(`target ${info.name} ${launch.skipped}`);
   const started = await startFoundTarget(t, {
     ...launch,
     name: info.name, work: o.work, seed: o.seed, size: info.size, logFile: path.join(o.runDir, safeDirName(info.name), 'target.log'),

@@ -466,7 +466,7 @@ export interface KneeRow {
    */
   lowestBrokenRps?: number | null;
   /** Why the search ended. 'bracketed' = knee found within the resolution or bisection budget. */
-  stoppedBy: 'bracketed' | 'max-rate' | 'max-steps' | 'time-cap' | 'min-rate' | 'interrupted' | 'failed';
+  stoppedBy: 'bracketed' | 'max-rate' | 'max-steps' | 'time-cap' | 'min-rate' | 'interrupted' | 'failed' | 'skipped';
   theoreticalRps: number | null;
   steps: KneeStep[];
   state: TargetState;
