@@ -335,6 +335,48 @@ export interface Summary {
   profile: string;
   work: string;
   targets: SummaryTarget[];
+  /**
+   * The profile's `thresholds` and the `--assert` expressions, judged once the run ended: one
+   * entry per target × threshold (docs/thresholds.md). Absent when none were given (and in older runs).
+   */
+  thresholds?: ThresholdOutcome[];
+}
+
+/** One scope unit a threshold was checked on: the whole run (`stage` null) or one stage. */
+export interface ThresholdCheck {
+  /** 0-based stage index; null for the whole run. */
+  stage: number | null;
+  /** Measured, in the threshold's unit; null when nothing was measured (no successful response, no request). */
+  value: number | null;
+  /** The bound it was held to; null when it could not be known (an offered rate the run does not know). */
+  limit: number | null;
+  /** With `N*offered`: the offered rate (req/s) the limit is a factor of. */
+  offered?: number | null;
+  pass: boolean;
+}
+
+/**
+ * A threshold's outcome for one target (harness/analysis/thresholds.ts). 'fail' when any check
+ * failed (a value not measured fails); 'skipped' when the target was skipped (a requirement missing).
+ */
+export interface ThresholdOutcome {
+  /** As written: `p95<300ms@every-stage`, `express-dev:errors<1%`. */
+  expression: string;
+  source: 'profile' | 'cli';
+  target: string;
+  metric: string;
+  op: '<' | '<=' | '>' | '>=';
+  unit: 'ms' | '%' | 'req/s';
+  /** 'run', 'every stage', 'stage 3' or 'stage NAME'. */
+  scope: string;
+  status: 'pass' | 'fail' | 'skipped';
+  /** The deciding check: the first that failed, else the one closest to its limit; null when there was none. */
+  value: number | null;
+  limit: number | null;
+  stage: number | null;
+  checks: ThresholdCheck[];
+  /** One line: what was measured where, against which limit. */
+  message: string;
 }
 
 export interface SpreadStats { min: number; median: number; max: number }

@@ -43,11 +43,38 @@ export const taskSchema = z.object({
 export type Task = z.infer<typeof taskSchema>;
 export type TaskInput = z.input<typeof taskSchema>;
 
+/**
+ * A stage's optional name: thresholds can scope to it (`@stage=peak`), which survives adding a
+ * stage before it where `@stage=3` would not.
+ */
+const stageName = z.string().regex(/^[a-z0-9][a-z0-9._-]*$/i, { message: 'must be letters, digits, ".", "_" or "-"' }).refine((n) => !/^\d+$/.test(n), { message: 'must not be only digits (@stage=N means the N-th stage)' }).optional();
+
+/**
+ * A k6-style threshold, judged once the run ends (docs/thresholds.md): an expression as `--assert`
+ * takes it (`'p95<300ms@every-stage'`), or the same as an object. The harness checks the value
+ * and scope against the grammar (harness/analysis/threshold-parse.ts) when it loads the profile.
+ */
+export const thresholdSchema = z.union([
+  z.string().min(1),
+  z.object({
+    metric: z.enum(['p50', 'p90', 'p95', 'p99', 'p999', 'max', 'mean', 'rps', 'errors']),
+    op: z.enum(['<', '<=', '>', '>=']),
+    /** '300ms', '1.5s', '1%', 40 (req/s), '0.9*offered'. */
+    value: z.union([z.string().min(1), z.number().finite().min(0)]),
+    /** 'run' (default), 'every-stage', 'stage=3' (from 1) or 'stage=NAME'. */
+    scope: z.string().min(1).optional(),
+    /** One target's name; default: every target of the run. */
+    target: z.string().min(1).optional(),
+  }).strict(),
+]);
+export type ThresholdInput = z.infer<typeof thresholdSchema>;
+
 /** Closed-model stage: from `at` seconds, move toward `users` at `spawnRate` users/s. */
 export const userStageSchema = z.object({
   at: seconds.min(0),
   users: z.number().int({ message: 'must be a whole number' }).min(0).max(MAX_CONNECTIONS),
   spawnRate: z.number().finite().positive().max(MAX_CONNECTIONS),
+  name: stageName,
 }).strict();
 export type UserStage = z.infer<typeof userStageSchema>;
 
@@ -56,6 +83,7 @@ export const rateStageSchema = z.object({
   at: seconds.min(0),
   rate: z.number().finite().min(0).max(MAX_RATE),
   from: z.number().finite().min(0).max(MAX_RATE).optional(),
+  name: stageName,
 }).strict();
 export type RateStage = z.infer<typeof rateStageSchema>;
 
@@ -75,9 +103,21 @@ const common = {
    * HTTP/1.0 clients do and as Flask's one-thread development server forces on its clients.
    */
   connection: z.enum(['keep-alive', 'close']).default('keep-alive'),
+  /**
+   * Pass / fail rules on the results; a failed one makes the run exit 3 (docs/thresholds.md).
+   * No default: a profile without any hashes as before (compare's profileHash).
+   */
+  thresholds: z.array(thresholdSchema).optional(),
 };
 
-function stagesInOrder<T extends { at: number }>(stages: T[], ctx: z.RefinementCtx) {
+function stagesInOrder<T extends { at: number; name?: string | undefined }>(stages: T[], ctx: z.RefinementCtx) {
+  const named = new Map<string, number>();
+  stages.forEach((s, i) => {
+    if (s.name === undefined) return;
+    const first = named.get(s.name);
+    if (first !== undefined) ctx.addIssue({ code: 'custom', path: ['stages', i, 'name'], message: `must differ from stages[${first}].name, got "${s.name}" twice` });
+    else named.set(s.name, i);
+  });
   stages.forEach((s, i) => {
     const prev = stages[i - 1];
     if (prev && s.at <= prev.at) {
