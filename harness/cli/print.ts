@@ -6,6 +6,7 @@ import { writeReport } from '../../reports/render.ts';
 import { writeIndex } from '../../reports/index.ts';
 import { formatResults, type StagesByTarget } from './results-table.ts';
 import { formatSpread } from './spread-table.ts';
+import { formatValidity } from './validity-table.ts';
 
 /** Each target's stages.json as written; one that cannot be read or parsed is an Error, not an empty table. */
 export async function readStages(runDir: string, manifest: RunManifest): Promise<StagesByTarget> {
@@ -36,6 +37,7 @@ export async function printProfileRun(o: { runDir: string; manifest: RunManifest
   for (const t of o.manifest.targets) {
     if (t.generator?.saturated) console.log(`WARNING ${t.dir}: latency figures suspect — ${t.generator.reason}`);
   }
+  console.log(`${formatValidity(o.summary)}\n`);
   const reportPath = await writeReportSafely(o.runDir);
   console.log(`run folder: ${o.runDir}${reportPath ? `\nreport:     ${reportPath}` : ''}`);
   if (!o.manifest.complete) {

@@ -110,6 +110,7 @@ function launchDue(run: OpenRun, queue: ArrivalQueue, t: number): number | null 
   const { o, stats, control } = run;
   const { launch, dropped } = queue.due(t, o.profile.maxInFlight - control.running);
   for (const at of dropped) o.recorder.dropped(at);
+  if (launch.length > 0) o.recorder.launched(t, launch.length);
   for (const at of launch) control.track(send(run, at));
   stats.scheduled += launch.length + dropped.length;
   stats.launched += launch.length;

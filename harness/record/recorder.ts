@@ -15,6 +15,9 @@ function sumErrors(e: ErrorCounts): number {
 
 interface Interval {
   users: number;
+  /** Open model: requests launched, and request-seconds spent in flight, in this second. */
+  launched: number;
+  inFlightArea: number;
   ok: number;
   errors: ErrorCounts;
   dropped: number;
@@ -77,6 +80,9 @@ export class Recorder {
   /** Stage index → responses per virtual user in its steady part (closed model; see served()). */
   private readonly perUser = new Map<number, Map<number, number>>();
   private readonly hlog = new hdr.HistogramLogWriter((s) => this.hlogLines.push(s));
+  /** Open model: requests launched and not yet answered, and when that count last changed (s). */
+  private inFlight = 0;
+  private inFlightSince = 0;
 
   constructor(private readonly opts: RecorderOptions) {
     const corrected = opts.expectedIntervalUs !== null;
@@ -85,7 +91,7 @@ export class Recorder {
     this.runCorrected = maybe(corrected);
     this.runSent = maybe(sent);
     this.stages = opts.windows.map((w) => ({ window: w, raw: newLatencyHistogram(), corrected: maybe(corrected), sent: maybe(sent) }));
-    this.cur = { users: 0, ok: 0, errors: zeroErrors(), dropped: 0, raw: newLatencyHistogram(), corrected: maybe(corrected), sent: maybe(sent) };
+    this.cur = { users: 0, launched: 0, inFlightArea: 0, ok: 0, errors: zeroErrors(), dropped: 0, raw: newLatencyHistogram(), corrected: maybe(corrected), sent: maybe(sent) };
     this.hlog.outputLogFormatVersion();
     this.hlog.outputComment('loadlab latency log: one interval per second, values in microseconds');
     this.hlog.outputLegend();
@@ -101,6 +107,7 @@ export class Recorder {
     // latency, in the last second's histogram, but not its throughput: squeezed into that one
     // second, a queue's worth of completions would make a saturated server look faster.
     if (nowS < this.opts.duration) this.cur.ok++;
+    this.settled(nowS);
     recordUs(this.cur.raw, latencyUs);
     if (this.cur.corrected && this.opts.expectedIntervalUs !== null) {
       recordUsWithExpectedInterval(this.cur.corrected, latencyUs, this.opts.expectedIntervalUs);
@@ -119,10 +126,36 @@ export class Recorder {
 
   error(nowS: number, kind: ErrorKind, message: string): void {
     this.advance(nowS);
+    this.settled(nowS);
     this.cur.errors[kind]++;
     this.errors[kind]++;
     const list = (this.samples[kind] ??= []);
     if (list.length < MAX_SAMPLES_PER_KIND && !list.includes(message)) list.push(message);
+  }
+
+  /**
+   * Open model: `n` requests went out at `nowS`. With ok() and error() this keeps the time-averaged
+   * count of requests in flight (IntervalRow.inFlight), counted by the driver rather than derived
+   * from latencies, so Little's law can check one against the other (harness/analysis/validity.ts).
+   */
+  launched(nowS: number, n = 1): void {
+    this.advance(nowS);
+    this.integrateInFlight(nowS);
+    this.inFlight += n;
+    this.cur.launched += n;
+  }
+
+  private settled(nowS: number): void {
+    if (this.opts.latencyBasis !== 'intended' || this.inFlight === 0) return;
+    this.integrateInFlight(nowS);
+    this.inFlight--;
+  }
+
+  /** Add the request-seconds in flight since the count last changed, up to `nowS` (within the current second). */
+  private integrateInFlight(nowS: number): void {
+    const until = Math.min(Math.max(nowS, this.inFlightSince), this.t + 1);
+    this.cur.inFlightArea += this.inFlight * (until - this.inFlightSince);
+    this.inFlightSince = until;
   }
 
   dropped(nowS: number, n = 1): void {
@@ -180,6 +213,7 @@ export class Recorder {
     const t = this.t;
     const stats = latencyStats(c.raw);
     const stage = this.stages.findLastIndex((s) => s.window.at <= t);
+    if (this.opts.latencyBasis === 'intended') this.integrateInFlight(t + 1);
     const row: IntervalRow = {
       t,
       stage: Math.max(0, stage),
@@ -190,6 +224,7 @@ export class Recorder {
       errorsTotal: sumErrors(c.errors),
       dropped: c.dropped,
       p50: stats.p50, p90: stats.p90, p95: stats.p95, p99: stats.p99, max: stats.max,
+      ...(this.opts.latencyBasis === 'intended' ? { launched: c.launched, inFlight: Math.round(c.inFlightArea * 1000) / 1000 } : {}),
     };
     this.rows.push(row);
     this.opts.onInterval?.(row);
@@ -209,6 +244,8 @@ export class Recorder {
     c.ok = 0;
     c.errors = zeroErrors();
     c.dropped = 0;
+    c.launched = 0;
+    c.inFlightArea = 0;
     this.t++;
     return row;
   }

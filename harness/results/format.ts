@@ -125,6 +125,13 @@ export interface IntervalRow {
   p95: number | null;
   p99: number | null;
   max: number | null;
+  /** Open model: requests the generator sent in this second (absent in older runs and the closed model). */
+  launched?: number;
+  /**
+   * Open model: requests in flight (sent, not yet answered or failed), averaged over this second,
+   * as the generator counted them. Absent in older runs and the closed model.
+   */
+  inFlight?: number;
 }
 
 export interface LatencyStats {
@@ -235,6 +242,21 @@ export interface TargetEntry {
    * target. Absent for open-model runs (nothing to correct) and capacity / knee runs.
    */
   correction?: CorrectionInfo;
+  /** Open-model profile runs: what the arrival-rate driver did (harness/drive/open.ts OpenDriveStats). Absent in older runs. */
+  openDrive?: OpenDriveInfo;
+}
+
+/** The open driver's own figures for one target. */
+export interface OpenDriveInfo {
+  /** Arrivals the schedule held, launched, and turned away at `maxInFlight`. */
+  scheduled: number;
+  launched: number;
+  dropped: number;
+  /**
+   * Worst lateness (ms) of a launch behind its intended send time (timer lag, a busy event loop).
+   * Latency is timed from the intended time, so up to this much of any latency is the generator's.
+   */
+  maxLagMs: number;
 }
 
 /**
@@ -327,6 +349,8 @@ export interface SummaryTarget {
   verdict: string;
   /** With --repeat > 1: repeats run for this target (the spread may count fewer; see StageSpread.n). */
   repeats?: number;
+  /** Whether this target's figures can be trusted (every repeat's checks, and the noise across them). Absent in older runs. */
+  validity?: TargetValidity;
 }
 
 export interface Summary {
@@ -340,6 +364,8 @@ export interface Summary {
    * entry per target × threshold (docs/thresholds.md). Absent when none were given (and in older runs).
    */
   thresholds?: ThresholdOutcome[];
+  /** Whether the lab's own numbers hang together (harness/analysis/validity.ts); absent in older runs. */
+  validity?: RunValidity;
 }
 
 /** One scope unit a threshold was checked on: the whole run (`stage` null) or one stage. */
@@ -377,6 +403,49 @@ export interface ThresholdOutcome {
   checks: ThresholdCheck[];
   /** One line: what was measured where, against which limit. */
   message: string;
+}
+
+/** 'suspect' when any check failed; `why` has one line per failed check. */
+export interface RunValidity {
+  verdict: 'valid' | 'suspect';
+  why: string[];
+}
+
+/** The validity checks: each is true (passed), false (failed: the run is suspect) or null (could not be checked). */
+export type ValidityCheckName = 'littles-law' | 'offered-load' | 'generator' | 'timer-lag' | 'lab-errors' | 'noise';
+
+export interface ValidityCheck {
+  check: ValidityCheckName;
+  ok: boolean | null;
+  /** One line with the numbers. */
+  detail: string;
+}
+
+/**
+ * Little's law on one stage's steady part: `measured` (closed: virtual users, open: requests in
+ * flight, both time-averaged over the steady seconds) against `predicted` = throughput × (mean
+ * response time + mean think time). Throughput counts every completed request (successes and errors).
+ */
+export interface LittleStage {
+  stage: number;
+  /** With --repeat: which repeat this is (1-based). */
+  repeat?: number;
+  measured: number;
+  throughput: number;
+  responseMs: number | null;
+  /** Closed model: mean think time; null in the open model. */
+  thinkMs: number | null;
+  predicted: number | null;
+  /** (predicted − measured) ÷ measured × 100. */
+  deviationPct: number | null;
+  /** null: not checked (see `note`). */
+  ok: boolean | null;
+  note: string | null;
+}
+
+export interface TargetValidity extends RunValidity {
+  checks: ValidityCheck[];
+  littlesLaw: LittleStage[];
 }
 
 export interface SpreadStats { min: number; median: number; max: number }

@@ -12,6 +12,7 @@ import { RepeatBook, repeatDir, repeatPlan, writeSpread } from '../modes/repeat.
 import { verdict, withSeconds, type VerdictStage } from '../analysis/verdict.ts';
 import { runOneTarget } from './one-target.ts';
 import { runtimeOf } from '../spawn/command.ts';
+import { ValidityBook, validityOf } from './validity.ts';
 
 export interface LabOptions {
   /** Targets the lab starts, or (`--url`) a server already running. */
@@ -76,6 +77,7 @@ export async function runLab(o: LabOptions): Promise<LabResult> {
   await writeManifest(o.runDir, manifest);
 
   const book = new RepeatBook(manifest.runId, repeats);
+  const validity = new ValidityBook();
   for (const [index, { target, targetIndex, repeat }] of plan.entries()) {
     if (o.signal.aborted) break;
     const entry = manifest.targets[index]!;
@@ -84,11 +86,16 @@ export async function runLab(o: LabOptions): Promise<LabResult> {
     entry.state = outcome.failures.state;
     entry.error = outcome.failures.error;
     const unit = profile.model === 'open' ? 'req/s' : 'users';
-    if (repeats === 1) summary.targets.push(summarize(entry, withSeconds(outcome.result?.stages ?? [], outcome.result?.rows ?? []), unit, profile));
-    else {
+    validity.add(entry.name, validityOf(entry, outcome.result, profile));
+    if (repeats === 1) {
+      summary.targets.push(summarize(entry, withSeconds(outcome.result?.stages ?? [], outcome.result?.rows ?? []), unit, profile));
+      validity.apply(summary, null);
+    } else {
       book.add(targetIndex, entry, outcome.result?.stages ?? []);
       summary.targets = book.summaryTargets((e, stages) => summarize(e, stages, unit, profile));
-      await writeSpread(o.runDir, book.spread());
+      const spread = book.spread();
+      validity.apply(summary, spread);
+      await writeSpread(o.runDir, spread);
     }
     o.events?.targetEnd?.({ name: entry.name, state: entry.state, error: entry.error, stages: outcome.result?.stages ?? [] });
     await writeSummary(o.runDir, summary);

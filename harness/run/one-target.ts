@@ -148,7 +148,10 @@ async function driveAndStop(o: LabOptions, target: FoundTarget | ExternalTarget,
     if (w.profileStart && started.pid !== null) sampler = startSaturation({ pid: started.pid, origin: started.url, startedAt: w.profileStart, eld: entry.runtime === undefined || entry.runtime === 'node' });
     const onTick = (t: number) => recorder.advance(t);
     if (profile.model === 'closed') await driveClosed({ origin: started.url, profile, recorder, seed: o.seed, signal, onTick });
-    else await driveOpen({ origin: started.url, profile, recorder, seed: o.seed, signal, onTick });
+    else {
+      const { scheduled, launched, dropped, maxLagMs } = await driveOpen({ origin: started.url, profile, recorder, seed: o.seed, signal, onTick });
+      entry.openDrive = { scheduled, launched, dropped, maxLagMs: Math.round(maxLagMs * 100) / 100 };
+    }
     reached = w.profileStart === 0 ? 0 : (Date.now() - w.profileStart) / 1000;
   } finally {
     w.stopping = true;

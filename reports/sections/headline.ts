@@ -3,6 +3,7 @@ import { fmtNum, fmtRps } from '../format.ts';
 import { html, type Html } from '../html.ts';
 import type { RunData } from '../../harness/results/run-data.ts';
 import { colorOf } from '../charts/context.ts';
+import { validityBlock } from './validity.ts';
 
 export const badge = (status: string, label = status): Html => html`<span class="badge ${status}">${label}</span>`;
 
@@ -24,6 +25,7 @@ ${h.repeats ? html`<p class="repeats">${h.repeats} <a href="#spread">Spread per 
 <li class="${t.status}"><span class="swatch" style="background:${swatch(t.name)}"></span>${badge(t.status, t.label)} <span>${t.sentence}${
   t.source === 'report' ? html` <em class="muted">(worked out by the report: summary.json has no verdict for it)</em>` : ''}</span></li>`)}
 </ul>
+${run.kind === 'profile' ? validityBlock(run) : ''}
 <h3>Why</h3>
 ${h.why.map((p) => html`<p>${p}</p>`)}
 ${capacity}

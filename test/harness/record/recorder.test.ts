@@ -137,3 +137,24 @@ describe('Recorder: the drain after the profile ends', () => {
     expect(decodeHistogram(res.histograms.run).totalCount).toBe(28);
   });
 });
+
+describe('Recorder in-flight count (open model)', () => {
+  it('time-averages the requests in flight per second from launches and answers, and counts launches', () => {
+    const r = new Recorder({ windows, duration: 3, expectedIntervalUs: null, latencyBasis: 'intended' });
+    r.launched(0, 2); // two out at 0.0 s
+    r.ok(0.5, 500_000, 500_000); // one answered at 0.5 s: 2 in flight for 0.5 s, then 1
+    r.launched(1.25); // 2 in flight from 1.25 s
+    r.error(1.75, 'timeout', 'x'); // 1 from 1.75 s
+    r.ok(2.5, 2_500_000, 2_500_000); // 0 from 2.5 s
+    const { rows } = r.finish();
+    // second 0: 2 × 0.5 + 1 × 0.5 = 1.5; second 1: 1 × 0.25 + 2 × 0.5 + 1 × 0.25 = 1.5; second 2: 1 × 0.5 = 0.5
+    expect(rows.map((x) => x.inFlight)).toEqual([1.5, 1.5, 0.5]);
+    expect(rows.map((x) => x.launched)).toEqual([2, 1, 0]);
+  });
+
+  it('leaves the closed model\'s rows without in-flight fields', () => {
+    const r = new Recorder({ windows, duration: 2, expectedIntervalUs: null });
+    r.ok(0.5, 1000);
+    expect(r.finish().rows[0]).not.toHaveProperty('inFlight');
+  });
+});

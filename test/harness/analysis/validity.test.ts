@@ -1,0 +1,154 @@
+import { describe, expect, it } from 'vitest';
+import {
+  checkValidity, combineRepeats, generatorCheck, labErrorsCheck, littleStage, noiseCheck, offeredLoadCheck, runValidity, timerLagCheck, type ValidityInput,
+} from '../../../harness/analysis/validity.ts';
+import type { IntervalRow, SpreadTarget, StageStats } from '../../../harness/results/format.ts';
+
+const noErrors = { refused: 0, reset: 0, timeout: 0, http: 0, other: 0 };
+
+function stage(over: Partial<StageStats>): StageStats {
+  return {
+    index: 0, at: 0, end: 10, steadyFrom: 0, users: 40, requests: 500, rps: 50, errors: noErrors, errorsTotal: 0, errorPct: 0, dropped: 0,
+    count: 500, mean: 50, p50: 45, p90: 80, p95: 90, p99: 98, p999: 100, max: 100, corrected: null, ...over,
+  };
+}
+
+/** `n` seconds from `from`, each with these users (or rate), completed requests and extras. */
+function rows(from: number, n: number, users: number | ((t: number) => number), requests: number, extra: Partial<IntervalRow> = {}): IntervalRow[] {
+  return Array.from({ length: n }, (_, i) => ({
+    t: from + i, stage: 0, users: typeof users === 'number' ? users : users(from + i), requests, rps: requests, errors: noErrors, errorsTotal: 0, dropped: 0,
+    p50: null, p90: null, p95: null, p99: null, max: null, ...extra,
+  }));
+}
+
+// between(0.5, 1): mean think 750 ms. 40 users × 1 / (50 ms + 750 ms) = 50 req/s.
+const closed = (s: StageStats, r: IntervalRow[]): ValidityInput => ({ model: 'closed', wait: { kind: 'between', min: 0.5, max: 1 }, stages: [s], rows: r, errors: noErrors });
+
+describe("Little's law, closed model", () => {
+  it('holds on consistent stage stats: 40 users = 50 req/s × (50 ms + 750 ms)', () => {
+    const l = littleStage(stage({}), closed(stage({}), rows(0, 10, 40, 50)));
+    expect(l).toMatchObject({ measured: 40, throughput: 50, responseMs: 50, thinkMs: 750, predicted: 40, deviationPct: 0, ok: true });
+  });
+
+  it('fails a deliberately inconsistent stage: 40 users but only 30 req/s at 50 ms + 750 ms predicts 24 users (−40%)', () => {
+    const v = checkValidity(closed(stage({}), rows(0, 10, 40, 30)));
+    expect(v.littlesLaw[0]).toMatchObject({ measured: 40, predicted: 24, deviationPct: -40, ok: false });
+    expect(v.verdict).toBe('suspect');
+    expect(v.why[0]).toContain('stage 1: 40 users measured vs 24 = 30 req/s × (50 ms + 750 ms think) (-40%)');
+  });
+
+  it('uses the time-averaged user count, not the nominal one: a stage whose users ran 20 then 40 averages 30', () => {
+    // Nominal 40 users would predict 37.5 req/s; 30 users on average at 0.8 s a cycle give 37.5 × 0.8 = 30.
+    const r = rows(0, 10, (t) => (t < 5 ? 20 : 40), 37.5);
+    const l = littleStage(stage({}), closed(stage({}), r));
+    expect(l).toMatchObject({ measured: 30, predicted: 30, ok: true });
+  });
+
+  it('uses the pacing wait net of the response time: constantPacing(1 s) with 200 ms answers is one request per user per second', () => {
+    const s = stage({ mean: 200 });
+    const l = littleStage(s, { ...closed(s, rows(0, 10, 40, 40)), wait: { kind: 'constantPacing', seconds: 1 } });
+    expect(l).toMatchObject({ thinkMs: 800, predicted: 40, ok: true });
+  });
+
+  it('leaves out stages it cannot judge, saying why', () => {
+    expect(littleStage(stage({ errorsTotal: 25, errors: { ...noErrors, reset: 25 } }), closed(stage({}), rows(0, 10, 40, 50))).note).toContain('5% errors');
+    expect(littleStage(stage({ requests: 10 }), closed(stage({}), rows(0, 10, 40, 1))).ok).toBeNull();
+    expect(littleStage(stage({}), closed(stage({}), [])).note).toBe('no steady seconds');
+  });
+
+  it('counts a timed-out request as in the system for the whole deadline (express-dev at 40 users, measured)', () => {
+    // Stage 3 of a real launch run: 428 answers averaging 1403.57 ms and 7 timeouts at 10 s over 25 s (17.4 req/s).
+    // Mean time = (428 × 1403.57 + 7 × 10 000) / 435 = 1541.9 ms; 17.4 × (1.5419 + 0.75) = 39.88 users ≈ 40.
+    const s = stage({ steadyFrom: 45, end: 70, requests: 435, count: 428, mean: 1403.57, errors: { ...noErrors, timeout: 7 }, errorsTotal: 7, errorPct: 1.6 });
+    const input = { ...closed(s, rows(45, 25, 40, 17.4)), timeoutMs: 10_000 };
+    expect(littleStage(s, input)).toMatchObject({ responseMs: 1541.9, predicted: 39.88, deviationPct: -0.3, ok: true });
+    // Without the deadline their time is unknown: 1.6% of the requests, so the stage is not judged.
+    expect(littleStage(s, closed(s, rows(45, 25, 40, 17.4))).note).toContain('1.6% errors whose time is not known');
+  });
+
+  it('counts only the steady seconds [steadyFrom, end)', () => {
+    const s = stage({ steadyFrom: 5 });
+    // The ramp seconds 0–4 (10 users, 12.5 req/s) would pull the mean users down; they are left out.
+    const l = littleStage(s, closed(s, [...rows(0, 5, 10, 12.5), ...rows(5, 5, 40, 50)]));
+    expect(l).toMatchObject({ measured: 40, throughput: 50, ok: true });
+  });
+});
+
+describe("Little's law, open model", () => {
+  const open = (s: StageStats, r: IntervalRow[]): ValidityInput => ({ model: 'open', stages: [s], rows: r, errors: noErrors });
+  const sent = { count: 500, mean: 40, p50: 38, p90: 60, p95: 70, p99: 80, p999: 90, max: 90 };
+
+  it('holds when in flight = arrival rate × mean latency from the send: 2 = 50 req/s × 40 ms', () => {
+    const s = stage({ sent, mean: 60 });
+    expect(littleStage(s, open(s, rows(0, 10, 50, 50, { inFlight: 2, launched: 50 })))).toMatchObject({ measured: 2, predicted: 2, thinkMs: null, ok: true });
+  });
+
+  it('fails when the driver counted twice the requests in flight that the latencies imply', () => {
+    const s = stage({ sent });
+    expect(littleStage(s, open(s, rows(0, 10, 50, 50, { inFlight: 4, launched: 50 })))).toMatchObject({ predicted: 2, deviationPct: -50, ok: false });
+  });
+
+  it('is not checked on an older run folder without the in-flight count', () => {
+    const s = stage({ sent });
+    expect(littleStage(s, open(s, rows(0, 10, 50, 50))).note).toContain('older run folder');
+  });
+});
+
+describe('offered vs achieved load', () => {
+  it('open: arrivals launched or dropped per second against the scheduled rate', () => {
+    const s = stage({});
+    const ok = offeredLoadCheck({ model: 'open', stages: [s], rows: rows(0, 10, 50, 50, { launched: 47, dropped: 2 }), errors: noErrors });
+    expect(ok).toMatchObject({ ok: true });
+    const short = offeredLoadCheck({ model: 'open', stages: [s], rows: rows(0, 10, 50, 40, { launched: 40 }), errors: noErrors });
+    expect(short.ok).toBe(false);
+    expect(short.detail).toContain('stage 1: 40 of 50 req/s');
+  });
+
+  it('closed: users running against the users the stage asked for', () => {
+    expect(offeredLoadCheck(closed(stage({}), rows(0, 10, 40, 50))).ok).toBe(true);
+    expect(offeredLoadCheck(closed(stage({}), rows(0, 10, 30, 50))).ok).toBe(false);
+  });
+});
+
+describe('the other checks', () => {
+  it('generator saturation, timer lag and the lab\'s own errors', () => {
+    expect(generatorCheck({ saturated: true, reason: 'CPU ≥ 90% for 4 s', peakCpuPct: 99, peakEldP99Ms: 5 })).toMatchObject({ ok: false, detail: expect.stringContaining('CPU ≥ 90% for 4 s') });
+    expect(generatorCheck(undefined).ok).toBeNull();
+    expect(timerLagCheck('closed', undefined)).toBeNull();
+    expect(timerLagCheck('open', { scheduled: 10, launched: 10, dropped: 0, maxLagMs: 3.2 })?.ok).toBe(true);
+    expect(timerLagCheck('open', { scheduled: 10, launched: 10, dropped: 0, maxLagMs: 25 })?.ok).toBe(false);
+    expect(labErrorsCheck({ ...noErrors, timeout: 9 }).ok).toBe(true);
+    expect(labErrorsCheck({ ...noErrors, other: 2 }).ok).toBe(false);
+  });
+
+  it('noise across repeats: a p95 range over half its median, or a req/s range over a fifth', () => {
+    const spread = (p95: [number, number, number], rps: [number, number, number]): SpreadTarget => ({
+      name: 'a', concurrency: 1, runs: [],
+      stages: [{ index: 0, users: 5, n: 3, repeats: [1, 2, 3], values: { p50: [], p95: [], rps: [] }, p50: null,
+        p95: { min: p95[0], median: p95[1], max: p95[2] }, rps: { min: rps[0], median: rps[1], max: rps[2] } }],
+    });
+    expect(noiseCheck(spread([90, 100, 130], [48, 50, 52])).ok).toBe(true);
+    expect(noiseCheck(spread([90, 100, 160], [48, 50, 52]))).toMatchObject({ ok: false, detail: expect.stringContaining('p95 90–160 ms (70% of its median)') });
+    expect(noiseCheck(spread([90, 100, 110], [40, 50, 52])).ok).toBe(false);
+  });
+});
+
+describe('verdicts', () => {
+  it('a run is valid when every check passed or could not be judged, suspect with each failure named by target', () => {
+    const good = checkValidity(closed(stage({}), rows(0, 10, 40, 50)));
+    expect(good).toMatchObject({ verdict: 'valid', why: [] });
+    const bad = checkValidity({ ...closed(stage({}), rows(0, 10, 40, 50)), errors: { ...noErrors, other: 1 } });
+    expect(runValidity([{ name: 'a', validity: good }, { name: 'b', validity: bad }])).toEqual({
+      verdict: 'suspect', why: ["b: 1 error(s) of kind 'other', raised on the lab's side rather than by the server (see failures.json)"],
+    });
+  });
+
+  it('combines repeats: a check that failed in one repeat fails, named by repeat; Little\'s law rows carry their repeat', () => {
+    const good = checkValidity(closed(stage({}), rows(0, 10, 40, 50)));
+    const bad = checkValidity(closed(stage({}), rows(0, 10, 40, 30)));
+    const v = combineRepeats([good, bad], undefined);
+    expect(v.verdict).toBe('suspect');
+    expect(v.why[0]).toMatch(/^repeat 2: Little's law off/);
+    expect(v.littlesLaw.map((l) => l.repeat)).toEqual([1, 2]);
+  });
+});
