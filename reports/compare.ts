@@ -3,6 +3,7 @@ import { CHART_WIDTH, CONFIG, type Spec } from './charts/common.ts';
 import { chartFigure } from './sections/charts.ts';
 import { html, type Html } from './html.ts';
 import { page } from './page.ts';
+import { overlayCharts, sideLabels } from './compare-charts.ts';
 
 export const COMPARE_HTML = 'compare.html';
 const SIDE_COLORS = ['#7f7f7f', '#1f77b4'];
@@ -52,10 +53,12 @@ export function compareHtml(f: CompareFile, scripts: string[]): string {
   const breaches = f.failOn === null ? html`` : f.breaches.length
     ? html`<p class="bad"><strong>FAIL --fail-on ${f.failOn}</strong>: ${f.breaches.length} significant regression(s) past a rule.</p>`
     : html`<p><strong>pass --fail-on ${f.failOn}</strong>: no significant regression past a rule.</p>`;
+  const labels = sideLabels(f);
   const targets = f.targets.map((t, i) => {
-    const spec = compareP95Spec(t, `base ${f.base.runId}`, `new ${f.new.runId}`);
+    const spec = compareP95Spec(t, labels.base, labels.new);
     return html`<section><h2>${t.name} <span class="muted">· ${t.baseRepeats} vs ${t.newRepeats} repeat(s)</span></h2>
 ${spec ? chartFigure(`compare-p95-${i}`, 'p95 per stage, base and new', 'Dots: median p95 across repeats; lines: min to max. Lines that do not overlap are what the rank test calls a difference.', spec) : html``}
+${overlayCharts(t, i, labels)}
 <table><thead><tr><th>stage</th><th>metric</th><th>base</th><th>new</th><th>Δ</th><th>Δ %</th><th>p</th><th>verdict</th></tr></thead>
 <tbody>${t.stages.flatMap((s) => s.cells.map((c) => cellRow(s.index, c)))}</tbody></table></section>`;
   });

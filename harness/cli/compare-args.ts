@@ -2,11 +2,13 @@ import { parseArgs } from 'node:util';
 import { LabError } from '../errors.ts';
 import { FailOnError, parseFailOn, type FailRule } from '../analysis/fail-on.ts';
 
-export const COMPARE_USAGE = `usage: npm run compare -- BASE NEW [--out DIR] [--fail-on RULES] [--confidence 0.95]
+export const COMPARE_USAGE = `usage: npm run compare -- BASE NEW [MORE…] [--out DIR] [--fail-on RULES] [--confidence 0.95]
 
   BASE, NEW          two profile run folders (results/<time>-<profile>); run each with --repeat 5
                      so every stage has 5 values a side for the rank test
-  --out DIR          where compare.json goes (default: results/compare-<base id>-vs-<new id>)
+  MORE…              further run folders: each is compared against BASE, as NEW is
+  --out DIR          where compare.json goes (default: results/compare-<base id>-vs-<new id>);
+                     with MORE, one folder per comparison inside it: vs-<run id>/
   --fail-on RULES    e.g. 'p95:+10%,rps:-5%,errors:+1pp': exit 3 when a regression is both
                      larger than a rule and significant (p < 1 − confidence)
   --confidence C     0.5 < C < 1 (default 0.95)
@@ -18,6 +20,8 @@ export interface CompareFlags {
   help: boolean;
   base: string;
   next: string;
+  /** Further run folders, each compared against BASE. */
+  more: string[];
   out: string | null;
   failOn: { text: string; rules: FailRule[] } | null;
   confidence: number;
@@ -36,9 +40,9 @@ export function parseCompareArgs(argv: string[]): CompareFlags {
     throw bad(`compare: ${(e as Error).message}`);
   }
   const v = parsed.values;
-  if (v.help) return { help: true, base: '', next: '', out: null, failOn: null, confidence: 0.95 };
+  if (v.help) return { help: true, base: '', next: '', more: [], out: null, failOn: null, confidence: 0.95 };
   const [base, next, ...more] = parsed.positionals;
-  if (!base || !next || more.length) throw bad(`compare: expected two run folders BASE NEW, got ${parsed.positionals.length}`);
+  if (!base || !next) throw bad(`compare: expected at least two run folders BASE NEW, got ${parsed.positionals.length}`);
   const confidence = v.confidence === undefined ? 0.95 : Number(v.confidence);
   if (!Number.isFinite(confidence) || confidence <= 0.5 || confidence >= 1) throw bad(`--confidence: expected a number with 0.5 < C < 1, got ${JSON.stringify(v.confidence)}`);
   let failOn: CompareFlags['failOn'] = null;
@@ -50,5 +54,5 @@ export function parseCompareArgs(argv: string[]): CompareFlags {
       throw e;
     }
   }
-  return { help: false, base, next, out: v.out ?? null, failOn, confidence };
+  return { help: false, base, next, more, out: v.out ?? null, failOn, confidence };
 }

@@ -22,11 +22,22 @@ function sideTarget(name: string, runs: readonly TargetRun[]): SideTarget {
   return { name, repeats: counted.length, stages };
 }
 
-/** One run's measurements for the comparison: with --repeat, a target's counted repeats; else its one run. */
-export function compareSide(data: RunData): SideTarget[] {
+/** Each target's runs in a run folder: with --repeat, its repeats; else its one run. Skipped targets are left out. */
+export function targetRuns(data: RunData): Map<string, TargetRun[]> {
   const grouped = new Set(data.groups.map((g) => g.name));
   const singles = data.targets.filter((t) => t.repeat === null && !grouped.has(t.base) && t.entry.state !== 'skipped');
-  return [...data.groups.map((g) => sideTarget(g.name, g.runs)), ...singles.map((t) => sideTarget(t.entry.name, [t]))];
+  return new Map<string, TargetRun[]>([...data.groups.map((g): [string, TargetRun[]] => [g.name, g.runs]), ...singles.map((t): [string, TargetRun[]] => [t.entry.name, [t]])]);
+}
+
+/** The runs of a target that count (countedRuns: finished ones, or all that measured when none finished). */
+export function countedTargetRuns(runs: readonly TargetRun[]): TargetRun[] {
+  const counted = new Set(countedRuns(runs.map((r, i) => ({ repeat: i, dir: r.entry.dir, state: r.entry.state, stages: r.stages }))).map((r) => r.repeat));
+  return runs.filter((_, i) => counted.has(i));
+}
+
+/** One run's measurements for the comparison: with --repeat, a target's counted repeats; else its one run. */
+export function compareSide(data: RunData): SideTarget[] {
+  return [...targetRuns(data)].map(([name, runs]) => sideTarget(name, runs));
 }
 
 /** A profile run folder, read through the report's reader; capacity / knee runs have no stages to compare. */

@@ -25,6 +25,7 @@
  *   RUN_DIR/<target>/target.log      the target's log during that mode
  * `npm run compare -- BASE NEW` reads two run folders and writes, to its --out folder:
  *   OUT/compare.json                 CompareFile (end of this file)
+ * With further runs (BASE NEW MORE…), each is compared against BASE: OUT/vs-<run id>/compare.json each.
  */
 import type { StageFairness } from '../analysis/fairness.ts';
 
@@ -634,6 +635,18 @@ export interface CompareTarget {
   baseRepeats: number;
   newRepeats: number;
   stages: CompareStage[];
+  /**
+   * Percentile spectra of each side, its counted repeats' histograms merged: the whole run
+   * (`stage` null) and each stage's steady part. Absent in compare.json written before them.
+   */
+  spectra?: CompareSpectrum[];
+}
+
+/** One side's HDR percentile spectrum (reports/charts/spectrum-math.ts): x in nines, latency in ms. */
+export interface CompareSpectrum {
+  side: 'base' | 'new';
+  stage: number | null;
+  points: { nines: number; pct: string; ms: number }[];
 }
 
 /** One manifest field that differs between the runs (commit, node, cpuModel, cores, work, seed, profileHash, connection). */

@@ -9,6 +9,15 @@ import { compareRuns, type SideTarget } from '../../harness/analysis/compare.ts'
 import type { CompareFile } from '../../harness/results/format.ts';
 import { compareHtml } from '../../reports/compare.ts';
 import { vegaScripts } from '../../reports/assets.ts';
+import { spectrum } from '../../reports/charts/spectrum-math.ts';
+import { newLatencyHistogram, recordUs } from '../../harness/record/histogram.ts';
+
+/** A spectrum of `n` latencies spread over [lo, hi] ms. */
+function points(lo: number, hi: number, n = 500) {
+  const h = newLatencyHistogram();
+  for (let i = 0; i < n; i++) recordUs(h, (lo + ((hi - lo) * i) / n) * 1000);
+  return spectrum(h);
+}
 
 const CHROMIUM = '/usr/bin/chromium';
 const SKIP = process.env.LOADLAB_SKIP_BROWSER === '1' || !existsSync(CHROMIUM);
@@ -25,6 +34,12 @@ describe.skipIf(SKIP)('compare.html in a browser', () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'loadlab-compare-html-'));
     const names = ['express-dev', '<b>x</b>'];
     const { targets } = compareRuns(names.map((n) => side(n, [90, 91, 92])), names.map((n) => side(n, [150, 151, 152])), 0.95);
+    for (const t of targets) {
+      t.spectra = [
+        { side: 'base', stage: null, points: points(10, 100) }, { side: 'new', stage: null, points: points(20, 200) },
+        ...[0, 1].flatMap((stage) => [{ side: 'base' as const, stage, points: points(10, 90) }, { side: 'new' as const, stage, points: points(15, 150) }]),
+      ];
+    }
     const f: CompareFile = {
       schemaVersion: 2, base: { dir: 'a', runId: 'a' }, new: { dir: 'b', runId: 'b' }, confidence: 0.95, test: 'mann-whitney-u',
       environment: [], onlyInBase: [], onlyInNew: [], targets, failOn: null, breaches: [],
@@ -42,8 +57,18 @@ describe.skipIf(SKIP)('compare.html in a browser', () => {
       page.on('pageerror', (e) => errors.push(e.message));
       await page.goto(pathToFileURL(file).href);
       await page.waitForFunction(() => Array.from(document.querySelectorAll('[data-spec]')).every((el) => el.hasAttribute('data-rendered')), null, { timeout: 30_000 });
-      const charts = await page.$$eval('[data-spec]', (els) => els.map((el) => ({ rendered: el.getAttribute('data-rendered'), points: el.querySelectorAll('g.mark-symbol.role-mark path').length })));
-      expect(charts).toEqual([{ rendered: 'ok', points: 4 }, { rendered: 'ok', points: 4 }]);
+      const charts = await page.$$eval('[data-spec]', (els) => els.map((el) => ({
+        id: el.getAttribute('data-spec'), rendered: el.getAttribute('data-rendered'),
+        points: el.querySelectorAll('g.mark-symbol.role-mark path').length, lines: el.querySelectorAll('g.mark-line.role-mark path').length,
+      })));
+      // Per target: p95 per stage (2 stages × 2 sides = 4 points), the knee (4 points on 2 lines),
+      // the whole-run spectrum (2 lines) and the per-stage spectra (2 panels × 2 lines).
+      expect(charts).toEqual([0, 1].flatMap((i) => [
+        { id: `compare-p95-${i}-spec`, rendered: 'ok', points: 4, lines: 0 },
+        { id: `compare-knee-${i}-spec`, rendered: 'ok', points: 4, lines: 2 },
+        { id: `compare-spectrum-${i}-spec`, rendered: 'ok', points: 0, lines: 2 },
+        { id: `compare-spectrum-stages-${i}-spec`, rendered: 'ok', points: 0, lines: 4 },
+      ]));
     } finally {
       await ctx.close();
     }

@@ -34,11 +34,12 @@ async function scaleP95(runDir: string, dir: string, repeats: number, factor: nu
 describe('parseCompareArgs', () => {
   it('reads BASE NEW and the flags', () => {
     const f = parseCompareArgs(['a', 'b', '--out', 'o', '--fail-on', 'p95:+10%', '--confidence', '0.9']);
-    expect(f).toMatchObject({ base: 'a', next: 'b', out: 'o', confidence: 0.9, failOn: { text: 'p95:+10%' } });
+    expect(f).toMatchObject({ base: 'a', next: 'b', more: [], out: 'o', confidence: 0.9, failOn: { text: 'p95:+10%' } });
+    expect(parseCompareArgs(['a', 'b', 'c', 'd']).more).toEqual(['c', 'd']);
   });
   it.each([
-    [['a'], /expected two run folders BASE NEW, got 1/],
-    [['a', 'b', 'c'], /got 3/],
+    [['a'], /expected at least two run folders BASE NEW, got 1/],
+    [[], /got 0/],
     [['a', 'b', '--confidence', '1'], /--confidence: expected a number with 0.5 < C < 1, got "1"/],
     [['a', 'b', '--fail-on', 'p95:+10'], /rule "p95:\+10" is not METRIC/],
     [['a', 'b', '--bogus'], /Unknown option '--bogus'/],
@@ -95,6 +96,22 @@ describe('npm run compare on synthetic run folders', () => {
     expect(r.stdout).toMatch(/express-dev — 1 vs 1 repeat\(s\)/);
     expect(r.stdout).toMatch(/p95 .* \+\d+\.\d ms +\+\d+\.\d % +— +unknown/);
     expect(r.stdout).toMatch(/significance is unknown — run with --repeat 5/);
+  });
+
+  it('compares each further run against BASE: one folder per comparison, exit 3 when any crosses a rule', async () => {
+    const out = path.join(dir, 'out-many');
+    const r = await compare([path.join(dir, 'base'), path.join(dir, 'same'), path.join(dir, 'slower'), '--out', out, '--fail-on', 'p95:+10%']);
+    expect(r.code).toBe(3);
+    expect(r.stdout).toMatch(/=== .*base → .*same \(1 of 2\)[\s\S]*pass --fail-on[\s\S]*=== .*base → .*slower \(2 of 2\)[\s\S]*FAIL --fail-on/);
+    // The synthetic runs share one run id: the second folder gets the run's position as a suffix.
+    const id = JSON.parse(await readFile(path.join(dir, 'same', 'manifest.json'), 'utf8')).runId as string;
+    const files = await Promise.all([`vs-${id}`, `vs-${id}-3`].map(async (d) => JSON.parse(await readFile(path.join(out, d, 'compare.json'), 'utf8')) as CompareFile));
+    expect(files.map((f) => f.breaches.length > 0)).toEqual([false, true]);
+    expect(files.every((f) => f.base.dir === path.join(dir, 'base'))).toBe(true);
+    // Each side's percentile spectra go with the comparison, for compare.html's overlays.
+    const spectra = files[1]!.targets[0]!.spectra!;
+    expect(spectra.filter((s) => s.stage === null).map((s) => s.side)).toEqual(['base', 'new']);
+    expect(spectra.find((s) => s.side === 'base')!.points.length).toBeGreaterThan(20);
   });
 
   it('refuses a bad rule and a folder that is not a run with one line and exit 2', async () => {
