@@ -53,6 +53,8 @@ describe('the checker catches each kind of violation (known-bad imports)', () =>
     ['pure maths spawning, two imports deep', [edge('harness/analysis/spread.ts', 'harness/results/x.ts'), edge('harness/results/x.ts', 'node:child_process')], 'harness/analysis/ does no I/O and runs nothing'],
     ['pure maths importing the driver', [edge('harness/analysis/schedule.ts', 'harness/drive/http.ts')], 'harness/analysis/ does no I/O and runs nothing'],
     ['the run-folder reader importing a report module', [edge('harness/results/load.ts', 'reports/errors.ts')], 'harness/ (except cli/) imports nothing from reports/'],
+    ['the live view importing the report page (it may draw charts, not render reports)', [edge('harness/live/server.ts', 'reports/render.ts')], 'harness/ (except cli/) imports nothing from reports/'],
+    ['a report reaching the live view', [edge('reports/render.ts', 'harness/results/load.ts'), edge('harness/results/load.ts', 'harness/live/state.ts')], 'reports/ reaches no targets/, profiles/ or running step, even indirectly'],
     ['the lab importing a test helper', [edge('harness/run/lab.ts', 'test/helpers/lab.ts')], 'the lab itself imports nothing from test/'],
     ['a report importing a test fixture', [edge('reports/render.ts', 'test/fixtures/run/make-fixture-run.ts')], 'the lab itself imports nothing from test/'],
   ])('%s', (_label, imports, rule) => {
@@ -71,6 +73,8 @@ describe('the checker catches each kind of violation (known-bad imports)', () =>
       edge('harness/analysis/schedule.ts', 'profiles/lib/define.ts', true),
       edge('test/x.test.ts', 'test/helpers/lab.ts'),
       edge('bench/soak.ts', 'test/helpers/process-tree.ts'),
+      edge('harness/live/charts.ts', 'reports/charts/latency.ts'),
+      edge('harness/live/server.ts', 'reports/assets.ts'),
     ])).toEqual([]);
   });
 

@@ -27,6 +27,9 @@ export const USAGE = `Usage: npm run lab -- [options]
   --knee               instead of a profile: each target's highest arrival rate whose p95 holds under the SLO
     --slo-ms N             the p95 bound (default: 500)
     --knee-step-seconds S  seconds a rate is held before it is judged (default: SLO ÷ 7%, 6–20 s; up to twice that while unsettled)
+  --ui                 serve a live page of the run on 127.0.0.1 while it goes on (its URL is printed;
+                       the page holds a Stop button); see docs/live.md
+    --ui-port N            port of the live page (default: any free port)
   --list               list the targets and profiles found, then exit
   --help               this text`;
 
@@ -60,6 +63,8 @@ const flagsSchema = z.object({
   knee: z.boolean().default(false),
   'slo-ms': intFlag('slo-ms').pipe(z.number().int().min(1).max(60_000).optional()),
   'knee-step-seconds': intFlag('knee-step-seconds').pipe(z.number().int().min(2).max(60).optional()),
+  ui: z.boolean().default(false),
+  'ui-port': intFlag('ui-port').pipe(z.number().int().min(0).max(65535).optional()),
   list: z.boolean().default(false),
   help: z.boolean().default(false),
 }).strict();
@@ -80,8 +85,8 @@ function joinNegativeValues(argv: string[]): string[] {
   return out;
 }
 
-const STRING_FLAGS = ['targets', 'profile', 'work', 'seed', 'size', 'out', 'url', 'connection', 'timeout-ms', 'repeat', 'connections', 'capacity-seconds', 'slo-ms', 'knee-step-seconds'] as const;
-const BOOLEAN_FLAGS = ['force', 'allow-remote', 'list', 'help', 'capacity', 'knee'] as const;
+const STRING_FLAGS = ['targets', 'profile', 'work', 'seed', 'size', 'out', 'url', 'connection', 'timeout-ms', 'repeat', 'connections', 'capacity-seconds', 'slo-ms', 'knee-step-seconds', 'ui-port'] as const;
+const BOOLEAN_FLAGS = ['force', 'allow-remote', 'list', 'help', 'capacity', 'knee', 'ui'] as const;
 /** Flags whose values add up: `--targets a --targets b` runs both. */
 const LIST_FLAGS = new Set<string>(['targets']);
 
@@ -135,10 +140,11 @@ export function parseLabArgs(argv: string[]): LabFlags {
 
 // A mode's tuning flag without the mode would be silently ignored: say so instead.
 function checkModeFlags(f: LabFlags): void {
-  const needs: [keyof LabFlags, 'capacity' | 'knee'][] = [['connections', 'capacity'], ['capacity-seconds', 'capacity'], ['slo-ms', 'knee'], ['knee-step-seconds', 'knee']];
+  const needs: [keyof LabFlags, 'capacity' | 'knee' | 'ui'][] = [['connections', 'capacity'], ['capacity-seconds', 'capacity'], ['slo-ms', 'knee'], ['knee-step-seconds', 'knee'], ['ui-port', 'ui']];
   for (const [flag, mode] of needs) {
     if (f[flag] !== undefined && !f[mode]) throw new LabError('BAD_INPUT', `--${flag}: only applies with --${mode}`);
   }
   if (f.url !== undefined && (f.capacity || f.knee)) throw new LabError('BAD_INPUT', `--url: --${f.capacity ? 'capacity' : 'knee'} starts the lab's own targets (it needs their declared concurrency); use --targets`);
+  if (f.ui && (f.capacity || f.knee)) throw new LabError('BAD_INPUT', `--ui: draws profile runs, not --${f.capacity ? 'capacity' : 'knee'}`);
   if (f.repeat > 1 && (f.capacity || f.knee)) throw new LabError('BAD_INPUT', `--repeat: applies to profile runs, not to --${f.capacity ? 'capacity' : 'knee'}`);
 }

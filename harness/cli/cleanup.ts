@@ -9,6 +9,8 @@ export interface Cleanup {
   /** Processes to kill synchronously if the lab has to leave at once. */
   spawned(pid: number): void;
   stopped(pid: number): void;
+  /** What the first Ctrl-C does, asked for otherwise (the live page's Stop button); `why` names who asked. */
+  interrupt(why: string): void;
 }
 
 /**
@@ -21,12 +23,8 @@ export function installCleanup(): Cleanup {
   const killAll = () => {
     for (const pid of live) killTreeSync(pid);
   };
-  const onSignal = (sig: NodeJS.Signals) => {
-    if (abort.signal.aborted) {
-      killAll();
-      process.exit(130);
-    }
-    process.stderr.write(`\n${sig}: stopping — targets are being stopped and results so far saved (again to quit now)\n`);
+  const interrupt = (why: string, again: string) => {
+    process.stderr.write(`\n${why}: stopping — targets are being stopped and results so far saved (${again})\n`);
     abort.abort();
     // Saving is bounded too: a stuck write or report must not keep the lab (or a target) alive.
     setTimeout(() => {
@@ -34,6 +32,13 @@ export function installCleanup(): Cleanup {
       killAll();
       process.exit(130);
     }, STOP_DEADLINE_MS).unref();
+  };
+  const onSignal = (sig: NodeJS.Signals) => {
+    if (abort.signal.aborted) {
+      killAll();
+      process.exit(130);
+    }
+    interrupt(sig, 'again to quit now');
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
@@ -46,5 +51,8 @@ export function installCleanup(): Cleanup {
   };
   process.on('uncaughtException', crash);
   process.on('unhandledRejection', crash);
-  return { signal: abort.signal, spawned: (pid) => live.add(pid), stopped: (pid) => live.delete(pid) };
+  return {
+    signal: abort.signal, spawned: (pid) => live.add(pid), stopped: (pid) => live.delete(pid),
+    interrupt: (why) => { if (!abort.signal.aborted) interrupt(why, 'Ctrl-C to quit now'); },
+  };
 }

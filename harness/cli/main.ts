@@ -9,6 +9,7 @@ import { listText } from './list.ts';
 import { runModes } from './modes.ts';
 import { printProfileRun, writeReportSafely } from './print.ts';
 import { resolveRunInput, type RunInput } from './resolve.ts';
+import { allEvents, finishLive, liveView } from './live.ts';
 
 /** `npm run lab`: parse → resolve (all input checked, nothing written) → claim the run folder → signals → run → print. */
 async function main(argv: string[]): Promise<number> {
@@ -40,12 +41,16 @@ async function runProfileRun(flags: LabFlags, input: Extract<RunInput, { kind: '
   const reps = flags.repeat > 1 ? `, ${flags.repeat} repeats interleaved` : '';
   console.log(`loadlab: ${input.targets.length} target(s) × profile ${p.name} (${p.model}, ${p.duration} s), work ${flags.work}, seed ${flags.seed}${reps}`);
   console.log(`results: ${runDir}\n`);
+  const live = await liveView(flags, input.profile, runDir, cleanup);
   const progress = progressReporter(process.stdout, Boolean(process.stdout.isTTY));
+  const events = { ...progress, spawned: cleanup.spawned, stopped: cleanup.stopped, warning: (text: string) => console.error(`WARNING ${text}`) };
   const { manifest, summary } = await runLab({
     targets: input.targets, profile: input.profile, work: flags.work, seed: flags.seed, size: flags.size, runDir, signal: cleanup.signal,
-    allowRemote: flags['allow-remote'], repeat: flags.repeat, events: { ...progress, spawned: cleanup.spawned, stopped: cleanup.stopped, warning: (text) => console.error(`WARNING ${text}`) },
+    allowRemote: flags['allow-remote'], repeat: flags.repeat, events: live ? allEvents(events, live.events) : events,
   });
-  return printProfileRun({ runDir, manifest, summary, repeat: flags.repeat, unit: p.model === 'open' ? 'req/s' : 'users' });
+  const code = await printProfileRun({ runDir, manifest, summary, repeat: flags.repeat, unit: p.model === 'open' ? 'req/s' : 'users' });
+  if (live) await finishLive(live, { runDir, complete: manifest.complete, signal: cleanup.signal });
+  return code;
 }
 
 main(process.argv.slice(2)).then(

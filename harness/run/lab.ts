@@ -6,7 +6,7 @@ import { concurrencyOf } from '../input/concurrency.ts';
 import { isExternal, type ExternalTarget } from '../spawn/external.ts';
 import { buildManifest } from '../results/manifest.ts';
 import { safeDirName, writeManifest, writeSummary } from '../results/write.ts';
-import { RESULTS_SCHEMA_VERSION, type IntervalRow, type RunManifest, type StageStats, type Summary, type SummaryTarget, type TargetEntry } from '../results/format.ts';
+import { RESULTS_SCHEMA_VERSION, type IntervalRow, type RunManifest, type SaturationRow, type StageStats, type Summary, type SummaryTarget, type TargetEntry } from '../results/format.ts';
 import { meanWaitSeconds } from '../analysis/schedule.ts';
 import { RepeatBook, repeatDir, repeatPlan, writeSpread } from '../modes/repeat.ts';
 import { verdict, withSeconds, type VerdictStage } from '../analysis/verdict.ts';
@@ -35,6 +35,8 @@ export interface LabOptions {
 export interface LabEvents {
   targetStart?(e: { index: number; count: number; name: string; concurrency: number; external?: boolean; repeat?: number; repeats?: number }): void;
   interval?(e: { name: string; row: IntervalRow; stageCount: number; duration: number }): void;
+  /** The target's and the generator's resources this second, as saturation.json will hold them. */
+  saturation?(e: { name: string; row: SaturationRow }): void;
   targetEnd?(e: { name: string; state: TargetEntry['state']; error: string | null; stages: StageStats[] }): void;
   /** Started processes, so an emergency exit can kill them synchronously. */
   spawned?(pid: number): void;

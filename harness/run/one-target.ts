@@ -145,7 +145,7 @@ async function driveAndStop(o: LabOptions, target: FoundTarget | ExternalTarget,
     if (correction) entry.correction = correction;
     recorder = newRecorder(o, entry.name, correction);
     if (!signal.aborted) w.profileStart = Date.now();
-    if (w.profileStart && started.pid !== null) sampler = startSaturation({ pid: started.pid, origin: started.url, startedAt: w.profileStart, eld: entry.runtime === undefined || entry.runtime === 'node' });
+    if (w.profileStart && started.pid !== null) sampler = startSaturation({ pid: started.pid, origin: started.url, startedAt: w.profileStart, eld: entry.runtime === undefined || entry.runtime === 'node', onRow: (row) => o.events?.saturation?.({ name: entry.name, row }) });
     const onTick = (t: number) => recorder.advance(t);
     if (profile.model === 'closed') await driveClosed({ origin: started.url, profile, recorder, seed: o.seed, signal, onTick });
     else {

@@ -94,7 +94,7 @@ const isLocal = (spec: string) => spec.endsWith('.ts');
 /** Packages that reach the network, processes or files: pure maths must not load them. */
 const IO_PACKAGES = ['undici', 'execa', 'pidtree', 'pidusage', 'piscina', 'express', 'fastify', 'autocannon', 'playwright-core'];
 /** Harness steps that run things: the pure maths and the reports must not load them. */
-const RUNNING_STEPS = ['harness/input', 'harness/spawn', 'harness/drive', 'harness/record', 'harness/run', 'harness/modes', 'harness/cli'];
+const RUNNING_STEPS = ['harness/input', 'harness/spawn', 'harness/drive', 'harness/record', 'harness/run', 'harness/modes', 'harness/cli', 'harness/live'];
 /** The lab itself, as opposed to its tests and tools. */
 const PRODUCT = ['targets', 'profiles', 'harness', 'reports'];
 /** Where a report may not reach, even through another module (run-time imports only). */
@@ -124,7 +124,8 @@ function reachable(start: string, imports: readonly ImportEdge[]): Map<string, s
  * - reports/ imports from harness/ only harness/results/ and harness/analysis/, and reaches
  *   (at run time, through any chain) none of targets/, profiles/ or the running steps;
  * - harness/analysis/ is pure: no Node built-in, no I/O package, no running step, at any depth;
- * - harness/ imports nothing from reports/, except harness/cli/, which writes the report at the end;
+ * - harness/ imports nothing from reports/, except harness/cli/, which writes the report at the end,
+ *   and harness/live/, which draws the report's charts live: reports/charts/ and reports/assets.ts only;
  * - the lab itself (targets/, profiles/, harness/, reports/) imports nothing from test/ (bench/ and
  *   scripts/ are tools and may share its helpers);
  * - only harness/cli/ (and reports/cli.ts, bench/, scripts/, targets/, test/) prints to the terminal.
@@ -137,7 +138,8 @@ export function checkRules(imports: readonly ImportEdge[], prints: readonly Prin
     if (under(e.from, 'reports') && under(e.to, 'harness') && !under(e.to, 'harness/results') && !under(e.to, 'harness/analysis')) direct('reports/ imports from harness/ only results/ and analysis/', e);
     if (under(e.from, 'reports') && (under(e.to, 'targets') || under(e.to, 'profiles'))) direct('reports/ never imports targets/ or profiles/', e);
     if (PRODUCT.some((d) => under(e.from, d)) && under(e.to, 'test')) direct('the lab itself imports nothing from test/', e);
-    if (under(e.from, 'harness') && !under(e.from, 'harness/cli') && under(e.to, 'reports')) direct('harness/ (except cli/) imports nothing from reports/', e);
+    const liveDraws = under(e.from, 'harness/live') && (under(e.to, 'reports/charts') || e.to === 'reports/assets.ts');
+    if (under(e.from, 'harness') && !under(e.from, 'harness/cli') && under(e.to, 'reports') && !liveDraws) direct('harness/ (except cli/) imports nothing from reports/', e);
   }
   const sources = [...new Set(imports.map((e) => e.from))];
   for (const f of sources.filter((s) => under(s, 'reports'))) {

@@ -19,6 +19,8 @@ export interface SaturationOptions {
   startedAt: number;
   /** Poll the target's event-loop delay (a Node target's admin path); other runtimes have none. @default true */
   eld?: boolean;
+  /** Each row as it is sampled (a live view). */
+  onRow?: (row: SaturationRow) => void;
 }
 
 export interface SaturationSampler {
@@ -66,7 +68,9 @@ export function startSaturation(o: SaturationOptions): SaturationSampler {
     for (let k = 1; !halt.signal.aborted;) {
       await sleep(Math.max(0, o.startedAt + k * 1000 - Date.now()), undefined, { signal: halt.signal }).catch(() => {});
       if (halt.signal.aborted) break;
-      rows.push(await sample(k - 1));
+      const row = await sample(k - 1);
+      rows.push(row);
+      o.onRow?.(row);
       // Fell behind (a stalled generator): skip the missed seconds; the next row's CPU still averages over its real span.
       k = Math.max(k + 1, Math.floor((Date.now() - o.startedAt) / 1000));
     }

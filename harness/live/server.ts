@@ -1,0 +1,139 @@
+import type { ServerResponse } from 'node:http';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { vegaScripts } from '../../reports/assets.ts';
+import { hostAllowed, newToken, originAllowed, pathToken, tokenMatches } from './guard.ts';
+import { LIVE_CSS, LIVE_JS, PAGE_CSP, livePage } from './page.ts';
+import { sseFrame, type EndMessage, type LiveMessage } from './messages.ts';
+import { runFile } from './files.ts';
+
+export interface LiveServerOptions {
+  runDir: string;
+  /** 0: any free port. */
+  port: number;
+  /** The Stop button: end the run as Ctrl-C does. */
+  onStop(): void;
+  /** The current picture, asked for once a second and by each new page. */
+  status(): LiveMessage;
+  /** Changes whenever the picture may have: nothing is sent while it stays the same. */
+  version(): number;
+}
+
+export interface LiveServer {
+  /** The URL to print: its path is the token. */
+  url: string;
+  port: number;
+  /** Send the end of the run to every page (and to any page opened from now on). */
+  end(m: EndMessage): void;
+  /** Pages connected now. */
+  readonly clients: number;
+  /** Resolves when no page is connected (at once if none is). */
+  idle(): Promise<void>;
+  close(): Promise<void>;
+}
+
+const TICK_MS = 1000;
+const ASSET_TYPES = { js: 'text/javascript; charset=utf-8', css: 'text/css; charset=utf-8' } as const;
+
+/**
+ * The live page's server, on 127.0.0.1 only. Every request must carry the token as the first
+ * path segment and a Host the lab printed; Stop also needs it in a header (a cross-origin page
+ * cannot add one without a CORS preflight, which is never answered). No CORS headers at all.
+ */
+export async function startLiveServer(o: LiveServerOptions): Promise<LiveServer> {
+  const token = newToken();
+  const app: FastifyInstance = Fastify({ logger: false, forceCloseConnections: true, return503OnClosing: true });
+  const streams = new Set<ServerResponse>();
+  const idleWaiters: (() => void)[] = [];
+  let port = 0;
+  let ended: EndMessage | null = null;
+  let sentVersion = -1;
+
+  const dropStream = (res: ServerResponse) => {
+    streams.delete(res);
+    if (streams.size === 0) idleWaiters.splice(0).forEach((f) => f());
+  };
+  const broadcast = (m: LiveMessage) => {
+    const frame = sseFrame(m);
+    for (const res of streams) res.write(frame);
+  };
+
+  app.addHook('onRequest', async (req, reply) => {
+    reply.header('Cache-Control', 'no-store').header('X-Content-Type-Options', 'nosniff').header('Referrer-Policy', 'no-referrer')
+      .header('Content-Security-Policy', PAGE_CSP).header('X-Frame-Options', 'DENY');
+    if (!hostAllowed(req.headers.host, port)) return reply.code(403).type('text/plain').send('refused: unexpected Host header');
+    if (!originAllowed(req.headers.origin, port)) return reply.code(403).type('text/plain').send('refused: cross-origin request');
+    if (!tokenMatches(token, pathToken(req.url))) return reply.code(403).type('text/plain').send('refused: the URL lacks the token the lab printed');
+    return undefined;
+  });
+
+  const base = `/${token}`;
+  app.get(`${base}/`, async (_req, reply) => reply.type('text/html; charset=utf-8').send(livePage(token)));
+  app.get(base, async (_req, reply) => reply.redirect(`${base}/`));
+  const [vega, vegaLite, vegaEmbed] = await vegaScripts();
+  const assets: Record<string, [string, keyof typeof ASSET_TYPES]> = {
+    'vega.js': [vega!, 'js'], 'vega-lite.js': [vegaLite!, 'js'], 'vega-embed.js': [vegaEmbed!, 'js'], 'live.js': [LIVE_JS, 'js'], 'live.css': [LIVE_CSS, 'css'],
+  };
+  app.get<{ Params: { name: string } }>(`${base}/assets/:name`, async (req, reply) => {
+    const a = Object.hasOwn(assets, req.params.name) ? assets[req.params.name] : undefined;
+    if (!a) return reply.code(404).type('text/plain').send('no such asset');
+    return reply.type(ASSET_TYPES[a[1]]).send(a[0]);
+  });
+
+  app.get(`${base}/events`, (req, reply) => {
+    reply.hijack();
+    const res = reply.raw;
+    res.writeHead(200, { ...(reply.getHeaders() as Record<string, string>), 'Content-Type': 'text/event-stream; charset=utf-8', Connection: 'keep-alive' });
+    streams.add(res);
+    req.raw.on('close', () => dropStream(res));
+    res.write(sseFrame(o.status()));
+    if (ended) res.write(sseFrame(ended));
+  });
+
+  app.post(`${base}/stop`, async (req, reply) => {
+    if (!tokenMatches(token, req.headers['x-loadlab-token'])) return reply.code(403).type('text/plain').send('refused: Stop needs the x-loadlab-token header');
+    if (!ended) o.onStop();
+    return reply.code(202).send({ stopping: !ended });
+  });
+
+  app.get<{ Params: { '*': string } }>(`${base}/run/*`, async (req, reply) => {
+    const f = await runFile(o.runDir, req.params['*']);
+    if ('refused' in f) return reply.code(f.status).type('text/plain').send(`refused: ${f.refused}`);
+    // report.html is the lab's own page: it runs its inlined scripts under its own policy.
+    if (f.csp) reply.header('Content-Security-Policy', f.csp);
+    return reply.type(f.type).send(f.text);
+  });
+
+  await app.listen({ host: '127.0.0.1', port: o.port });
+  const addr = app.server.address();
+  port = typeof addr === 'object' && addr ? addr.port : o.port;
+
+  const tick = setInterval(() => {
+    if (ended || streams.size === 0) return;
+    const v = o.version();
+    if (v === sentVersion) return;
+    sentVersion = v;
+    broadcast(o.status());
+  }, TICK_MS);
+  tick.unref();
+
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://127.0.0.1:${port}${base}/`,
+    port,
+    get clients() { return streams.size; },
+    end(m) {
+      if (ended) return;
+      ended = m;
+      broadcast(o.status());
+      broadcast(m);
+    },
+    idle: () => (streams.size === 0 ? Promise.resolve() : new Promise<void>((resolve) => idleWaiters.push(resolve))),
+    close: () => (closing ??= (async () => {
+      clearInterval(tick);
+      for (const res of streams) res.end();
+      streams.clear();
+      idleWaiters.splice(0).forEach((f) => f());
+      await app.close();
+    })()),
+  };
+}
