@@ -2,6 +2,7 @@
  * How evenly a server shared itself among its clients, from numbers already measured: requests
  * completed per virtual user, and how far the tail sits from the middle. Pure maths, no I/O.
  */
+import type { OrderStats } from './order.ts';
 
 export interface SpreadOfUsers {
   /** Virtual users counted (every user the stage ran, a starved one as 0). */
@@ -14,6 +15,8 @@ export interface SpreadOfUsers {
    * responses, 1/n when one user got them all. Null without users or responses.
    */
   jain: number | null;
+  /** Responses per user, user 0 first (the report's strip chart). Absent in older runs. */
+  counts?: number[];
 }
 
 export interface StageFairness {
@@ -22,6 +25,8 @@ export interface StageFairness {
   p99OverP50: number | null;
   /** max ÷ mean. */
   maxOverMean: number | null;
+  /** Send order against answer order (harness/analysis/order.ts); absent in older runs. */
+  order?: OrderStats | null;
 }
 
 const round3 = (x: number) => Math.round(x * 1000) / 1000;
@@ -40,7 +45,7 @@ export function median(xs: readonly number[]): number {
 
 export function spreadOfUsers(counts: readonly number[]): SpreadOfUsers | null {
   if (counts.length === 0) return null;
-  return { users: counts.length, min: Math.min(...counts), median: median(counts), max: Math.max(...counts), jain: jainIndex(counts) };
+  return { users: counts.length, min: Math.min(...counts), median: median(counts), max: Math.max(...counts), jain: jainIndex(counts), counts: [...counts] };
 }
 
 const ratio = (a: number | null, b: number | null) => (a === null || b === null || b <= 0 ? null : round3(a / b));

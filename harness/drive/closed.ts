@@ -5,6 +5,7 @@ import type { ClosedProfile } from '../../profiles/lib/define.ts';
 import { mulberry32 } from '../../targets/lib/prng.ts';
 import type { Recorder } from '../record/recorder.ts';
 import { pickTask, usersAt, waitSeconds } from '../analysis/schedule.ts';
+import { SendOrder } from '../analysis/order.ts';
 import { classifyError } from './classify.ts';
 import { driveControl, type DriveControl } from './control.ts';
 
@@ -38,6 +39,8 @@ interface ClosedRun {
   now: () => number;
   control: DriveControl;
   clients: Set<Client>;
+  /** Every user's requests in one send order: was each answered before those sent after it? */
+  order: SendOrder;
 }
 
 /**
@@ -55,7 +58,7 @@ export async function driveClosed(o: DriveClosedOptions): Promise<void> {
     ...(o.drainMs !== undefined ? { drainMs: o.drainMs } : {}),
     onAbort: () => { for (const c of clients) c.destroy().catch(() => {}); },
   });
-  const run: ClosedRun = { o, now: () => (performance.now() - start) / 1000, control, clients };
+  const run: ClosedRun = { o, now: () => (performance.now() - start) / 1000, control, clients, order: new SendOrder() };
   const users: VirtualUser[] = [];
   try {
     await followSchedule(run, users);
@@ -122,13 +125,17 @@ type Outcome = 'answered' | 'no-answer' | 'interrupted';
 async function oneRequest(run: ClosedRun, client: Client, rand: () => number, user: number): Promise<Outcome> {
   const { o } = run;
   const task = pickTask(o.profile.tasks, rand);
+  let overtakenBy = 0;
   const sent = performance.now();
+  const seq = run.order.send();
   try {
-    const status = await run.control.inFlight.send(client, task.method, task.path, o.profile.timeoutMs, o.profile.connection === 'close');
+    const status = await run.control.inFlight.send(client, task.method, task.path, o.profile.timeoutMs, o.profile.connection === 'close')
+      .finally(() => { overtakenBy = run.order.settle(seq); });
     const t = run.now();
     if (status >= 200 && status < 300) {
-      o.recorder.ok(t, (performance.now() - sent) * 1000);
-      o.recorder.served(t, user);
+      const latencyUs = (performance.now() - sent) * 1000;
+      o.recorder.ok(t, latencyUs);
+      o.recorder.served(t, user, { overtakers: overtakenBy, latencyUs });
     }
     else o.recorder.error(t, 'http', `HTTP ${status} ${task.method} ${task.path}`);
     return 'answered';

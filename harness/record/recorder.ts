@@ -1,5 +1,6 @@
 import * as hdr from 'hdr-histogram-js';
 import { stageFairness, type StageFairness } from '../analysis/fairness.ts';
+import { OrderTally, type WaitSummary } from '../analysis/order.ts';
 import type { Histogram } from 'hdr-histogram-js';
 import { encodeHistogram, latencyStats, newLatencyHistogram, recordUs, recordUsWithExpectedInterval } from './histogram.ts';
 import { ERROR_KINDS, type ErrorCounts, type ErrorKind, type HistogramsFile, type IntervalRow, type LatencyBasis, type StageStats } from '../results/format.ts';
@@ -79,6 +80,8 @@ export class Recorder {
   private readonly hlogLines: string[] = [];
   /** Stage index → responses per virtual user in its steady part (closed model; see served()). */
   private readonly perUser = new Map<number, Map<number, number>>();
+  /** Stage index → send order against answer order in its steady part, and the waits of the overtaken and of the rest. */
+  private readonly order = new Map<number, { tally: OrderTally; overtaken: Histogram; inOrder: Histogram }>();
   private readonly hlog = new hdr.HistogramLogWriter((s) => this.hlogLines.push(s));
   /** Open model: requests launched and not yet answered, and when that count last changed (s). */
   private inFlight = 0;
@@ -115,13 +118,21 @@ export class Recorder {
     if (this.cur.sent) recordUs(this.cur.sent, sentLatencyUs);
   }
 
-  /** Closed model: virtual user `user` (0-based, in start order) got a successful response at `nowS`. */
-  served(nowS: number, user: number): void {
+  /**
+   * Closed model: virtual user `user` (0-based, in start order) got a successful response at
+   * `nowS`; `order` says how many requests sent after it were answered first, and its latency.
+   */
+  served(nowS: number, user: number, order?: { overtakers: number; latencyUs: number }): void {
     const w = this.stages.find((s) => nowS >= s.window.steadyFrom && nowS < s.window.end)?.window;
     if (!w) return;
     const counts = this.perUser.get(w.index) ?? new Map<number, number>();
     counts.set(user, (counts.get(user) ?? 0) + 1);
     this.perUser.set(w.index, counts);
+    if (!order) return;
+    let o = this.order.get(w.index);
+    if (!o) this.order.set(w.index, o = { tally: new OrderTally(), overtaken: newLatencyHistogram(), inOrder: newLatencyHistogram() });
+    o.tally.add(order.overtakers);
+    recordUs(order.overtakers > 0 ? o.overtaken : o.inOrder, order.latencyUs);
   }
 
   error(nowS: number, kind: ErrorKind, message: string): void {
@@ -288,6 +299,12 @@ export class Recorder {
     const counts = this.perUser.get(s.window.index);
     const users = Math.max(s.window.users, counts ? Math.max(...counts.keys()) + 1 : 0);
     const lat = latencyStats(s.raw);
-    return stageFairness(Array.from({ length: users }, (_, u) => counts?.get(u) ?? 0), lat);
+    const fair = stageFairness(Array.from({ length: users }, (_, u) => counts?.get(u) ?? 0), lat);
+    const o = this.order.get(s.window.index);
+    const wait = (h: Histogram): WaitSummary => {
+      const l = latencyStats(h);
+      return { count: l.count, meanMs: l.mean, p50Ms: l.p50, p99Ms: l.p99 };
+    };
+    return o ? { ...fair, order: o.tally.stats(wait(o.overtaken), wait(o.inOrder)) } : fair;
   }
 }

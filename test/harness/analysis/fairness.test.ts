@@ -18,13 +18,13 @@ describe('fairness maths', () => {
 
   it('per-user spread counts a starved user as 0', () => {
     // 33² / (4·365) = 1089 / 1460
-    expect(spreadOfUsers([12, 0, 10, 11])).toEqual({ users: 4, min: 0, median: 10.5, max: 12, jain: 0.746 });
+    expect(spreadOfUsers([12, 0, 10, 11])).toEqual({ users: 4, min: 0, median: 10.5, max: 12, jain: 0.746, counts: [12, 0, 10, 11] });
     expect(spreadOfUsers([])).toBeNull();
   });
 
   it('tail ratios: p99 ÷ p50 and max ÷ mean, null when a figure is missing', () => {
     expect(stageFairness([3, 3], { p50: 800, p99: 9600, max: 10000, mean: 1250 })).toEqual({
-      perUser: { users: 2, min: 3, median: 3, max: 3, jain: 1 }, p99OverP50: 12, maxOverMean: 8,
+      perUser: { users: 2, min: 3, median: 3, max: 3, jain: 1, counts: [3, 3] }, p99OverP50: 12, maxOverMean: 8,
     });
     expect(stageFairness([], { p50: null, p99: 5, max: 5, mean: 0 })).toEqual({ perUser: null, p99OverP50: null, maxOverMean: null });
   });
@@ -34,12 +34,18 @@ describe('the recorder counts responses per virtual user in each stage\'s steady
   it('writes fairness into the stage, a starved user as 0', async () => {
     const { Recorder } = await import('../../../harness/record/recorder.ts');
     const r = new Recorder({ windows: [{ index: 0, at: 0, end: 2, steadyFrom: 0, users: 3 }], duration: 2, expectedIntervalUs: null });
-    for (const [t, user, ms] of [[0.1, 0, 50], [0.5, 0, 50], [1.2, 0, 50], [1.5, 1, 500]] as const) {
+    // User 1's one request was overtaken by user 0's last two.
+    for (const [t, user, ms, overtakers] of [[0.1, 0, 50, 0], [0.5, 0, 50, 0], [1.2, 0, 50, 0], [1.5, 1, 500, 2]] as const) {
       r.ok(t, ms * 1000);
-      r.served(t, user);
+      r.served(t, user, { overtakers, latencyUs: ms * 1000 });
     }
     const stage = r.finish().stages[0]!;
-    expect(stage.fairness?.perUser).toEqual({ users: 3, min: 0, median: 1, max: 3, jain: 0.533 });
+    expect(stage.fairness?.perUser).toEqual({ users: 3, min: 0, median: 1, max: 3, jain: 0.533, counts: [3, 1, 0] });
     expect(stage.fairness?.p99OverP50).toBeGreaterThan(9);
+    const order = stage.fairness?.order;
+    expect(order && [order.requests, order.overtaken, order.overtakenPct, order.inversions, order.maxOvertakers]).toEqual([4, 1, 25, 2, 2]);
+    expect(order?.overtakenWait.count).toBe(1);
+    expect(order?.overtakenWait.meanMs).toBeCloseTo(500, -1);
+    expect(order?.inOrderWait.meanMs).toBeCloseTo(50, 0);
   });
 });
