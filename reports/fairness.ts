@@ -47,3 +47,39 @@ export function unfairnessSentence(t: FairnessInput, all: readonly FairnessInput
   return `In stage ${s.index + 1}, ${t.name} served the same req/s as ${other} (${fmtRps(s.rps)} vs ${fmtRps(o.rps)}), but 1% of its requests waited `
     + `${fmtNum(Math.round(factor * 10) / 10)}× longer (p99 ${fmtMs(s.p99)} vs ${fmtMs(o.p99)}): requests are not served in arrival order.${spread}`;
 }
+
+/** At least this share of a stage's responses overtaken by later-sent requests is disorder worth explaining. */
+const OUT_OF_ORDER_PCT = 10;
+/** Fewer responses than this in a stage say too little about order. */
+const MIN_ORDERED = 50;
+
+export interface OrderInput extends FairnessInput {
+  /** `node` for a start-function target (manifest `runtime`). */
+  runtime?: string | undefined;
+  concurrency: number;
+}
+
+/**
+ * The "why" of an unfair tail, from the run's own send-order record (fairness.order): which
+ * share of a target's responses were overtaken by requests sent later, how long those waited,
+ * and which targets answered in send order at the same stage. Null unless the data shows disorder.
+ */
+export function orderWhy(t: OrderInput, all: readonly OrderInput[], connection: 'keep-alive' | 'close'): string | null {
+  const worst = t.stages
+    .filter((s) => s.fairness?.order && s.fairness.order.requests >= MIN_ORDERED && s.fairness.order.overtakenPct >= OUT_OF_ORDER_PCT)
+    .sort((a, b) => b.fairness!.order!.overtakenPct - a.fairness!.order!.overtakenPct)[0];
+  const o = worst?.fairness?.order;
+  if (!worst || !o) return null;
+  const inOrder = all.filter((x) => x.name !== t.name && (() => {
+    const xo = x.stages.find((s) => s.index === worst.index)?.fairness?.order;
+    return xo && xo.requests >= MIN_ORDERED && xo.overtakenPct < 1;
+  })()).map((x) => x.name);
+  const peers = inOrder.length
+    ? ` At the same stage ${inOrder.join(', ')} answered ${inOrder.length === 1 ? 'its' : 'their'} requests in the order they were sent (under 1% overtaken).` : '';
+  const loop = t.runtime === 'node' && t.concurrency === 1 && connection === 'keep-alive'
+    ? ` Each virtual user kept its connection: a one-threaded Node server serves, in each event-loop turn, every connection it finds ready, and a server-side trace (scripts/trace-order.ts) shows the connections it served in the turn before go first, so users that answer quickly cut in ahead of those already waiting. With --connection close every request comes on a new connection and this order goes.`
+    : '';
+  return `Why ${t.name}'s tail is long: in stage ${worst.index + 1}, ${fmtNum(o.overtakenPct)}% of its responses came after a request sent later had already been answered `
+    + `(up to ${fmtNum(o.maxOvertakers)} later requests went ahead of one). Those waited p99 ${fmtMs(o.overtakenWait.p99Ms)} (median ${fmtMs(o.overtakenWait.p50Ms)}), `
+    + `against p99 ${fmtMs(o.inOrderWait.p99Ms)} for the responses answered in turn.${peers}${loop}`;
+}

@@ -2,7 +2,7 @@ import type { StageStats } from '../harness/results/format.ts';
 import { capacityApplies, peakOfferedLoad, theoreticalRps, type PeakLoad } from '../harness/analysis/capacity-theory.ts';
 import type { ServiceTimeInfo } from '../harness/results/format.ts';
 import { degradation } from './degradation.ts';
-import { unfairnessSentence } from './fairness.ts';
+import { orderWhy, unfairnessSentence } from './fairness.ts';
 import { fmtMs, fmtNum, fmtPct, fmtRps } from './format.ts';
 import type { RunData, TargetRun } from '../harness/results/run-data.ts';
 import { capacitySentence, capacityTitle, kneeSentence, kneeTitle, spreadSentence } from './modes.ts';
@@ -120,6 +120,12 @@ function why(run: RunData, peak: PeakLoad | null): string[] {
 export const findingTargets = (run: RunData): TargetRun[] =>
   run.groups.length ? [...run.groups.map((g) => g.median), ...run.targets.filter((t) => t.repeat === null)] : run.targets;
 
+/** Per target whose responses came out of send order: how much, how long they waited, and why (reports/fairness.ts). */
+function orderWhys(run: RunData, findings: readonly TargetRun[]): string[] {
+  const all = findings.map((t) => ({ name: t.entry.name, stages: t.stages, runtime: t.entry.runtime, concurrency: t.entry.concurrency }));
+  return all.flatMap((t) => orderWhy(t, all, run.manifest.connection ?? 'keep-alive') ?? []);
+}
+
 function generatorWarnings(run: RunData): string[] {
   return run.targets.flatMap((t) => {
     const g = t.entry.generator;
@@ -192,6 +198,6 @@ export function buildHeadline(run: RunData): Headline {
   });
   return {
     title, subtitles: [], repeats: run.spread ? spreadSentence(run.spread) : null,
-    targets, why: [...generatorWarnings(run), ...why(run, peak)], capacity, peak,
+    targets, why: [...generatorWarnings(run), ...why(run, peak), ...orderWhys(run, findings)], capacity, peak,
   };
 }

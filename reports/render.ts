@@ -7,6 +7,7 @@ import type { RunData } from '../harness/results/run-data.ts';
 import { page } from './page.ts';
 import { chartsSection } from './sections/charts.ts';
 import { failuresSection } from './sections/failures.ts';
+import { fairnessSection } from './sections/fairness.ts';
 import { filesSection } from './sections/files.ts';
 import { headlineSection } from './sections/headline.ts';
 import { incompleteBanner, problemsBox, runInfoSection } from './sections/run-info.ts';
@@ -22,7 +23,7 @@ export function reportHtml(run: RunData, scripts: string[]): string {
   const failures = failuresSection(run);
   const links: [string, string, boolean][] = [
     ['headline', 'Finding', true], ['spread', 'Spread', Boolean(run.spread)], ['capacity', 'Capacity', Boolean(run.capacity)],
-    ['knee', 'Knee', Boolean(run.knee)], ['charts', 'Charts', profile], ['stages', 'Per stage', profile],
+    ['knee', 'Knee', Boolean(run.knee)], ['charts', 'Charts', profile], ['fairness', 'Fairness', profile], ['stages', 'Per stage', profile],
     ['failures', 'Errors', failures.value !== ''], ['run', 'The run', true], ['files', 'Raw data', true],
   ];
   const sub = run.hasManifest
@@ -38,6 +39,7 @@ ${spreadSection(run)}
 ${capacitySection(run)}
 ${kneeSearchSection(run)}
 ${chartsSection(run)}
+${fairnessSection(run)}
 ${stageTablesSection(run)}
 ${failures}
 ${runInfoSection(run)}

@@ -11,7 +11,7 @@ type Obj = Record<string, unknown>;
 export const CHART_WIDTH = 680;
 
 /** The page section a chart appears in: the profile run's Charts, or the section of a mode. */
-export type ChartPlace = 'charts' | 'spread' | 'capacity' | 'knee';
+export type ChartPlace = 'charts' | 'spread' | 'capacity' | 'knee' | 'fairness';
 
 /**
  * One chart on the page: a module exporting one of these, listed once in charts/index.ts, is all

@@ -1,5 +1,6 @@
 import type { ChartSection } from './common.ts';
 import { errorsSection } from './errors.ts';
+import { fairnessSection } from './fairness.ts';
 import { kneeSection } from './knee.ts';
 import { latencySection } from './latency.ts';
 import { loadSection } from './load.ts';
@@ -27,4 +28,5 @@ export const CHART_SECTIONS: readonly ChartSection[] = [
   spectrumSection,
   stageSpectrumSection,
   saturationSection,
+  fairnessSection,
 ];

@@ -68,6 +68,8 @@ describe.skipIf(SKIP)('report in headless Chromium', () => {
       const file = await writeReport(runDir);
       const v = await visit(file);
       expect(v.charts.length).toBeGreaterThanOrEqual(8);
+      // Per-user dots exist only for the closed model (the open one has no users: the page says n/a).
+      expect(v.charts.some((c) => c.id === 'chart-fairness-spec')).toBe(model === 'closed');
       for (const c of v.charts) {
         expect(c.rendered, c.id).toBe('ok');
         expect(c.marks, c.id).toBeGreaterThan(0);

@@ -133,10 +133,11 @@ describe('time series downsampling', () => {
 describe('chart sections on a synthetic run', () => {
   let run: RunData;
   let open: RunData;
+  let b: { runDir: string; cleanup: () => Promise<void> };
   const cleanups: (() => Promise<void>)[] = [];
   beforeAll(async () => {
     const a = await tempFixtureRun();
-    const b = await tempFixtureRun({ model: 'open', duration: 10 });
+    b = await tempFixtureRun({ model: 'open', duration: 10 });
     cleanups.push(a.cleanup, b.cleanup);
     run = await loadRun(a.runDir);
     open = await loadRun(b.runDir);
@@ -154,6 +155,22 @@ describe('chart sections on a synthetic run', () => {
         if (timeChart) expect(stageRules(spec as Obj).length, section.id).toBeGreaterThan(0);
       }
     }
+  });
+
+  it('fairness: a dot per virtual user for the closed model (vega-lite compiles it); the open model says n/a instead', async () => {
+    const section = CHART_SECTIONS.find((s) => s.id === 'chart-fairness')!;
+    expect(section.place).toBe('fairness');
+    const spec = section.build(run, chartContext(run)) as Obj;
+    expect(() => compile(spec as never)).not.toThrow();
+    const dots = spec.data.values as { target: string; responses: number }[];
+    // Every user of every stage of every target with data: the fixture's stages hold 4, 8 and 16 users.
+    const devRows = dots.filter((d) => d.target === 'express-dev');
+    expect(devRows.length).toBe(run.targets.find((t) => t.entry.name === 'express-dev')!.stages.reduce((n, s) => n + s.users, 0));
+    expect(section.build(open, chartContext(open))).toBeNull();
+    expect(section.empty?.(open)).toMatch(/n\/a: the open model has no users/);
+    const page = await renderReport(b.runDir);
+    expect(page).toContain('n/a: the open model has no users');
+    expect(page).not.toContain('id="chart-fairness-spec"');
   });
 
   it('shows dropped arrivals only for the open model', () => {
