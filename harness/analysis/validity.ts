@@ -37,8 +37,9 @@ const steadyRows = (s: StageStats, rows: readonly IntervalRow[]) => rows.filter(
 const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
 /**
- * Little's law on one stage's steady part. Closed: N = time-averaged virtual users (the rows'
- * user count, not the stage's nominal one, so ramps and transitions count as they ran). Open:
+ * Little's law on one stage's steady part. Closed: N = time-averaged virtual users whose loop ran
+ * (the rows' live count, not the stage's nominal one: after a ramp down, users told to stop still
+ * finish their request and think time, and their answers count in the throughput). Open:
  * N = requests in flight as the driver counted them, time-averaged. Either way N ≈ X × (R + Z)
  * with X the completed requests per second, R the mean response time (open: from the actual
  * send, as in flight is counted from it) and Z the mean think time (open: none).
@@ -49,7 +50,8 @@ export function littleStage(s: StageStats, input: ValidityInput): LittleStage {
   const seconds = rows.length;
   const throughput = seconds ? rows.reduce((n, r) => n + r.requests, 0) / seconds : 0;
   const inFlight = rows.map((r) => r.inFlight).filter((v): v is number => v !== undefined);
-  const measured = open ? (inFlight.length === seconds && seconds ? mean(inFlight) : null) : (seconds ? mean(rows.map((r) => r.users)) : null);
+  // Closed: the users whose loop ran (a stopped user still finishes its request and think time), else the count asked for (older runs).
+  const measured = open ? (inFlight.length === seconds && seconds ? mean(inFlight) : null) : (seconds ? mean(rows.map((r) => r.liveUsers ?? r.users)) : null);
   const responseMs = meanWithTimeouts(open ? (s.sent ?? null) : s, s.errors.timeout, input.timeoutMs);
   const thinkMs = open || responseMs === null || !input.wait ? null : meanWaitSeconds(input.wait, responseMs / 1000) * 1000;
   const base = { stage: s.index, measured: round(measured ?? 0), throughput: round(throughput), responseMs: responseMs === null ? null : round(responseMs), thinkMs: thinkMs === null ? null : round(thinkMs) };

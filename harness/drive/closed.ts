@@ -77,7 +77,7 @@ async function followSchedule(run: ClosedRun, users: VirtualUser[]): Promise<voi
     const t = run.now();
     if (t >= o.profile.duration) break;
     setUserCount(run, users, usersAt(o.profile.stages, t));
-    o.recorder.users(t, users.length);
+    o.recorder.users(t, users.length, control.running);
     if (Math.floor(t) !== lastTick) {
       lastTick = Math.floor(t);
       o.onTick?.(t);

@@ -19,6 +19,9 @@ interface Interval {
   /** Open model: requests launched, and request-seconds spent in flight, in this second. */
   launched: number;
   inFlightArea: number;
+  /** Closed model: sum and count of this second's live-user samples. */
+  liveSum: number;
+  liveSamples: number;
   ok: number;
   errors: ErrorCounts;
   dropped: number;
@@ -94,7 +97,7 @@ export class Recorder {
     this.runCorrected = maybe(corrected);
     this.runSent = maybe(sent);
     this.stages = opts.windows.map((w) => ({ window: w, raw: newLatencyHistogram(), corrected: maybe(corrected), sent: maybe(sent) }));
-    this.cur = { users: 0, launched: 0, inFlightArea: 0, ok: 0, errors: zeroErrors(), dropped: 0, raw: newLatencyHistogram(), corrected: maybe(corrected), sent: maybe(sent) };
+    this.cur = { users: 0, launched: 0, inFlightArea: 0, liveSum: 0, liveSamples: 0, ok: 0, errors: zeroErrors(), dropped: 0, raw: newLatencyHistogram(), corrected: maybe(corrected), sent: maybe(sent) };
     this.hlog.outputLogFormatVersion();
     this.hlog.outputComment('loadlab latency log: one interval per second, values in microseconds');
     this.hlog.outputLegend();
@@ -174,10 +177,18 @@ export class Recorder {
     this.cur.dropped += n;
   }
 
-  /** Users (closed model) or scheduled rate (open model) in effect now; the row keeps the last value. */
-  users(nowS: number, users: number): void {
+  /**
+   * Users (closed model) or scheduled rate (open model) in effect now; the row keeps the last value.
+   * `live` (closed model): user loops still running, including users told to stop that are finishing
+   * their last request and think time; the row keeps the mean of the second's samples.
+   */
+  users(nowS: number, users: number, live?: number): void {
     this.advance(nowS);
     this.cur.users = users;
+    if (live !== undefined) {
+      this.cur.liveSum += live;
+      this.cur.liveSamples++;
+    }
   }
 
   /** Close every whole second before `nowS`; returns the rows closed by this call. */
@@ -236,6 +247,7 @@ export class Recorder {
       dropped: c.dropped,
       p50: stats.p50, p90: stats.p90, p95: stats.p95, p99: stats.p99, max: stats.max,
       ...(this.opts.latencyBasis === 'intended' ? { launched: c.launched, inFlight: Math.round(c.inFlightArea * 1000) / 1000 } : {}),
+      ...(c.liveSamples ? { liveUsers: Math.round((c.liveSum / c.liveSamples) * 100) / 100 } : {}),
     };
     this.rows.push(row);
     this.opts.onInterval?.(row);
@@ -257,6 +269,8 @@ export class Recorder {
     c.dropped = 0;
     c.launched = 0;
     c.inFlightArea = 0;
+    c.liveSum = 0;
+    c.liveSamples = 0;
     this.t++;
     return row;
   }

@@ -133,6 +133,12 @@ export interface IntervalRow {
    * as the generator counted them. Absent in older runs and the closed model.
    */
   inFlight?: number;
+  /**
+   * Closed model: virtual users whose loop was running, averaged over the second's samples (every
+   * 100 ms). Unlike `users` it counts a user told to stop until its last request and think time end.
+   * Absent in older runs.
+   */
+  liveUsers?: number;
 }
 
 export interface LatencyStats {

@@ -44,6 +44,12 @@ describe("Little's law, closed model", () => {
     expect(l).toMatchObject({ measured: 30, predicted: 30, ok: true });
   });
 
+  it('counts the users whose loop still ran: after a ramp down, stopped users finish their request and think', () => {
+    // 20 users asked for, but 22 on average were still running their last cycle; their answers are in the 27.5 req/s.
+    const l = littleStage(stage({ users: 20 }), closed(stage({ users: 20 }), rows(0, 10, 20, 27.5, { liveUsers: 22 })));
+    expect(l).toMatchObject({ measured: 22, predicted: 22, ok: true });
+  });
+
   it('uses the pacing wait net of the response time: constantPacing(1 s) with 200 ms answers is one request per user per second', () => {
     const s = stage({ mean: 200 });
     const l = littleStage(s, { ...closed(s, rows(0, 10, 40, 40)), wait: { kind: 'constantPacing', seconds: 1 } });

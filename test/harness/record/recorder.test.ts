@@ -152,6 +152,13 @@ describe('Recorder in-flight count (open model)', () => {
     expect(rows.map((x) => x.launched)).toEqual([2, 1, 0]);
   });
 
+  it('closed model: keeps the mean of each second\'s live-user samples beside the users asked for', () => {
+    const r = new Recorder({ windows, duration: 2, expectedIntervalUs: null });
+    // 40 → 20 users at 0.0 s; the 20 stopped users finish their last request and think over the next second.
+    for (const [t, live] of [[0, 40], [0.25, 35], [0.5, 30], [0.75, 25], [1, 20], [1.5, 20]] as const) r.users(t, 20, live);
+    expect(r.finish().rows.map((x) => [x.users, x.liveUsers])).toEqual([[20, 32.5], [20, 20]]);
+  });
+
   it('leaves the closed model\'s rows without in-flight fields', () => {
     const r = new Recorder({ windows, duration: 2, expectedIntervalUs: null });
     r.ok(0.5, 1000);
