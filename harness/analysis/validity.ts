@@ -36,35 +36,87 @@ const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** di
 const steadyRows = (s: StageStats, rows: readonly IntervalRow[]) => rows.filter((r) => r.t >= s.steadyFrom && r.t < s.end);
 const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
+/** What Little's law is judged on: a span of whole seconds and what completed in it. */
+interface LittleWindow {
+  from: number;
+  seconds: number;
+  requests: number;
+  errorsTotal: number;
+  timeouts: number;
+  /** Successful responses and their mean latency (open: from the actual send). */
+  ok: { count: number; mean: number | null } | null;
+  /** Time-averaged population: closed, users whose loop ran; open, requests in flight; null when not recorded. */
+  population: number | null;
+}
+
+function populationOf(rows: readonly IntervalRow[], open: boolean): number | null {
+  if (rows.length === 0) return null;
+  if (!open) return mean(rows.map((r) => r.liveUsers ?? r.users));
+  return rows.every((r) => r.inFlight !== undefined) ? mean(rows.map((r) => r.inFlight!)) : null;
+}
+
+/**
+ * The steady seconds once the requests the window opened with have cleared: they carry time
+ * spent before it (a previous stage's queue) into its mean latency, so the span starts after the
+ * first second's slowest response (rounded up to whole seconds). Needs the rows' own means.
+ */
+function settledWindow(rows: readonly IntervalRow[], open: boolean): LittleWindow {
+  const settle = Math.ceil((rows[0]?.max ?? 0) / 1000);
+  const span = rows.slice(settle);
+  let count = 0, sum = 0;
+  for (const r of span) {
+    const m = open ? r.sentMean : r.mean;
+    if (m === null || m === undefined || r.rps === 0) continue;
+    count += r.rps;
+    sum += r.rps * m;
+  }
+  return {
+    from: span[0]?.t ?? (rows[0]?.t ?? 0) + settle, seconds: span.length,
+    requests: span.reduce((n, r) => n + r.requests, 0), errorsTotal: span.reduce((n, r) => n + r.errorsTotal, 0), timeouts: span.reduce((n, r) => n + r.errors.timeout, 0),
+    ok: { count, mean: count ? sum / count : null }, population: populationOf(span, open),
+  };
+}
+
+/** Older runs (rows without means): the whole steady part, with the stage's own statistics. */
+function stageWindow(s: StageStats, rows: readonly IntervalRow[], open: boolean): LittleWindow {
+  return {
+    from: s.steadyFrom, seconds: rows.length, requests: rows.reduce((n, r) => n + r.requests, 0), errorsTotal: s.errorsTotal, timeouts: s.errors.timeout,
+    ok: open ? (s.sent ?? null) : s, population: populationOf(rows, open),
+  };
+}
+
 /**
  * Little's law on one stage's steady part. Closed: N = time-averaged virtual users whose loop ran
  * (the rows' live count, not the stage's nominal one: after a ramp down, users told to stop still
  * finish their request and think time, and their answers count in the throughput). Open:
  * N = requests in flight as the driver counted them, time-averaged. Either way N ≈ X × (R + Z)
  * with X the completed requests per second, R the mean response time (open: from the actual
- * send, as in flight is counted from it) and Z the mean think time (open: none).
+ * send, as in flight is counted from it) and Z the mean think time (open: none). The span starts
+ * once the requests it opened with have cleared (settledWindow).
  */
 export function littleStage(s: StageStats, input: ValidityInput): LittleStage {
   const rows = steadyRows(s, input.rows);
   const open = input.model === 'open';
-  const seconds = rows.length;
-  const throughput = seconds ? rows.reduce((n, r) => n + r.requests, 0) / seconds : 0;
-  const inFlight = rows.map((r) => r.inFlight).filter((v): v is number => v !== undefined);
-  // Closed: the users whose loop ran (a stopped user still finishes its request and think time), else the count asked for (older runs).
-  const measured = open ? (inFlight.length === seconds && seconds ? mean(inFlight) : null) : (seconds ? mean(rows.map((r) => r.liveUsers ?? r.users)) : null);
-  const responseMs = meanWithTimeouts(open ? (s.sent ?? null) : s, s.errors.timeout, input.timeoutMs);
+  const w = rows.length && rows.every((r) => r.mean !== undefined) ? settledWindow(rows, open) : stageWindow(s, rows, open);
+  const throughput = w.seconds ? w.requests / w.seconds : 0;
+  const measured = w.population;
+  const responseMs = meanWithTimeouts(w.ok, w.timeouts, input.timeoutMs);
   const thinkMs = open || responseMs === null || !input.wait ? null : meanWaitSeconds(input.wait, responseMs / 1000) * 1000;
-  const base = { stage: s.index, measured: round(measured ?? 0), throughput: round(throughput), responseMs: responseMs === null ? null : round(responseMs), thinkMs: thinkMs === null ? null : round(thinkMs) };
+  const base = {
+    stage: s.index, from: w.from, measured: round(measured ?? 0), throughput: round(throughput),
+    responseMs: responseMs === null ? null : round(responseMs), thinkMs: thinkMs === null ? null : round(thinkMs),
+  };
   const skip = (note: string): LittleStage => ({ ...base, predicted: null, deviationPct: null, ok: null, note });
-  if (measured === null) return skip(open ? 'no in-flight count in this run (older run folder)' : 'no steady seconds');
-  if (seconds < LITTLE_MIN_SECONDS || s.requests < LITTLE_MIN_REQUESTS) return skip(`too little to judge (${seconds} steady s, ${s.requests} requests)`);
-  const untimed = s.requests ? ((s.errorsTotal - (input.timeoutMs === undefined ? 0 : s.errors.timeout)) / s.requests) * 100 : 0;
+  if (rows.length === 0) return skip('no steady seconds');
+  if (measured === null) return skip('no in-flight count in this run (older run folder)');
+  if (w.seconds < LITTLE_MIN_SECONDS || w.requests < LITTLE_MIN_REQUESTS) return skip(`too little to judge (${w.seconds} settled s from ${w.from} s, ${w.requests} requests)`);
+  const untimed = ((w.errorsTotal - (input.timeoutMs === undefined ? 0 : w.timeouts)) / w.requests) * 100;
   if (untimed > LITTLE_MAX_ERROR_PCT) return skip(`${round(untimed, 1)}% errors whose time is not known (not in the mean latency)`);
   if (responseMs === null || (!open && thinkMs === null)) return skip('no mean latency or think time');
   if (measured <= 0) return skip('nothing in flight');
   const predicted = throughput * (responseMs + (thinkMs ?? 0)) / 1000;
   const deviation = (predicted - measured) / measured;
-  const note = s.errors.timeout && input.timeoutMs !== undefined ? `mean response counts ${s.errors.timeout} timeout(s) at the ${input.timeoutMs} ms deadline` : null;
+  const note = w.timeouts && input.timeoutMs !== undefined ? `mean response counts ${w.timeouts} timeout(s) at the ${input.timeoutMs} ms deadline` : null;
   return { ...base, predicted: round(predicted), deviationPct: round(deviation * 100, 1), ok: Math.abs(deviation) <= VALIDITY_TOLERANCE, note };
 }
 
@@ -81,7 +133,7 @@ function meanWithTimeouts(ok: { count: number; mean: number | null } | null, tim
 function littleLine(l: LittleStage, open: boolean): string {
   const n = open ? 'in flight' : 'users';
   const cycle = open ? `${l.responseMs} ms` : `(${l.responseMs} ms + ${l.thinkMs} ms think)`;
-  return `stage ${l.stage + 1}: ${l.measured} ${n} measured vs ${l.predicted} = ${l.throughput} req/s × ${cycle} (${l.deviationPct! > 0 ? '+' : ''}${l.deviationPct}%)`;
+  return `stage ${l.stage + 1}${l.from !== undefined ? ` (from ${l.from} s)` : ''}: ${l.measured} ${n} measured vs ${l.predicted} = ${l.throughput} req/s × ${cycle} (${l.deviationPct! > 0 ? '+' : ''}${l.deviationPct}%)`;
 }
 
 function littlesLawCheck(stages: readonly LittleStage[], open: boolean): ValidityCheck {

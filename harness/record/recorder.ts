@@ -248,6 +248,8 @@ export class Recorder {
       p50: stats.p50, p90: stats.p90, p95: stats.p95, p99: stats.p99, max: stats.max,
       ...(this.opts.latencyBasis === 'intended' ? { launched: c.launched, inFlight: Math.round(c.inFlightArea * 1000) / 1000 } : {}),
       ...(c.liveSamples ? { liveUsers: Math.round((c.liveSum / c.liveSamples) * 100) / 100 } : {}),
+      mean: stats.mean,
+      ...(c.sent ? { sentMean: latencyStats(c.sent).mean } : {}),
     };
     this.rows.push(row);
     this.opts.onInterval?.(row);

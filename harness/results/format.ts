@@ -139,6 +139,9 @@ export interface IntervalRow {
    * Absent in older runs.
    */
   liveUsers?: number;
+  /** Mean latency of this second's successful responses (as p50…); open model also from the actual send. Absent in older runs. */
+  mean?: number | null;
+  sentMean?: number | null;
 }
 
 export interface LatencyStats {
@@ -437,6 +440,11 @@ export interface LittleStage {
   stage: number;
   /** With --repeat: which repeat this is (1-based). */
   repeat?: number;
+  /**
+   * First second judged: the stage's steady start, or later, once the requests it opened with
+   * (a previous stage's queue) have cleared. Absent in older summaries.
+   */
+  from?: number;
   measured: number;
   throughput: number;
   responseMs: number | null;

@@ -12,7 +12,7 @@ const CHECK_NAMES: Record<string, string> = {
 const mark = (ok: boolean | null) => (ok === null ? html`<span class="muted">not checked</span>` : ok ? 'ok' : html`<strong class="over">failed</strong>`);
 
 function littleRows(t: SummaryTarget, open: boolean): Html[] {
-  return (t.validity?.littlesLaw ?? []).map((l: LittleStage) => html`<tr><td>${t.name}${l.repeat ? html` <span class="muted">r${l.repeat}</span>` : ''}</td><td>S${l.stage + 1}</td><td class="num">${fmtNum(l.measured)}</td><td class="num">${fmtNum(l.throughput)}</td><td class="num">${fmtMs(l.responseMs)}</td>${open ? '' : html`<td class="num">${fmtMs(l.thinkMs)}</td>`}<td class="num">${fmtNum(l.predicted)}</td><td class="num">${l.deviationPct === null ? '–' : `${l.deviationPct > 0 ? '+' : ''}${fmtPct(l.deviationPct)}`}</td><td>${l.ok === null ? html`<span class="muted">${l.note ?? 'not checked'}</span>` : mark(l.ok)}</td></tr>`);
+  return (t.validity?.littlesLaw ?? []).map((l: LittleStage) => html`<tr><td>${t.name}${l.repeat ? html` <span class="muted">r${l.repeat}</span>` : ''}</td><td>S${l.stage + 1}${l.from !== undefined ? html` <span class="muted">from ${fmtNum(l.from)} s</span>` : ''}</td><td class="num">${fmtNum(l.measured)}</td><td class="num">${fmtNum(l.throughput)}</td><td class="num">${fmtMs(l.responseMs)}</td>${open ? '' : html`<td class="num">${fmtMs(l.thinkMs)}</td>`}<td class="num">${fmtNum(l.predicted)}</td><td class="num">${l.deviationPct === null ? '–' : `${l.deviationPct > 0 ? '+' : ''}${fmtPct(l.deviationPct)}`}</td><td>${l.ok === null ? html`<span class="muted">${l.note ?? 'not checked'}</span>` : mark(l.ok)}</td></tr>`);
 }
 
 /**

@@ -48,6 +48,6 @@ describe('the validity verdict in the report headline and the terminal', () => {
     expect(page).toMatch(/<td class="num">40<\/td><td class="num">30<\/td><td class="num">50 ms<\/td><td class="num">750 ms<\/td><td class="num">24<\/td><td class="num">-40%<\/td>/);
     const text = formatValidity(summary);
     expect(text).toMatch(/^validity: SUSPECT/);
-    expect(text).toContain(`${summary.targets[0]!.name}: Little's law off by more than 10% at stage 1: 40 users measured vs 24`);
+    expect(text).toContain(`${summary.targets[0]!.name}: Little's law off by more than 10% at stage 1 (from 0 s): 40 users measured vs 24`);
   });
 });

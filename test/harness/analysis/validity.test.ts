@@ -34,7 +34,7 @@ describe("Little's law, closed model", () => {
     const v = checkValidity(closed(stage({}), rows(0, 10, 40, 30)));
     expect(v.littlesLaw[0]).toMatchObject({ measured: 40, predicted: 24, deviationPct: -40, ok: false });
     expect(v.verdict).toBe('suspect');
-    expect(v.why[0]).toContain('stage 1: 40 users measured vs 24 = 30 req/s × (50 ms + 750 ms think) (-40%)');
+    expect(v.why[0]).toContain('stage 1 (from 0 s): 40 users measured vs 24 = 30 req/s × (50 ms + 750 ms think) (-40%)');
   });
 
   it('uses the time-averaged user count, not the nominal one: a stage whose users ran 20 then 40 averages 30', () => {
@@ -70,6 +70,16 @@ describe("Little's law, closed model", () => {
     expect(littleStage(s, input)).toMatchObject({ responseMs: 1541.9, predicted: 39.88, deviationPct: -0.3, ok: true });
     // Without the deadline their time is unknown: 1.6% of the requests, so the stage is not judged.
     expect(littleStage(s, closed(s, rows(45, 25, 40, 17.4))).note).toContain('1.6% errors whose time is not known');
+  });
+
+  it('judges once the requests a stage opened with have cleared: their time before it is not the stage\'s', () => {
+    // A stage after an overloaded one: its first 3 s answer the old queue (mean 1.5 s, slowest 2.5 s).
+    // Over all 10 s the mean response is (3 × 1500 + 7 × 50) / 10 = 485 ms and 50 req/s × 1.235 s = 61.75 users (+54%).
+    // From second 3 (the first second's slowest, 2.5 s, rounded up) it is 50 ms: 50 × 0.8 s = 40 users.
+    const r = rows(0, 10, 40, 50).map((x) => (x.t < 3 ? { ...x, mean: 1500, max: 2500 } : { ...x, mean: 50, max: 100 }));
+    expect(littleStage(stage({}), closed(stage({}), r))).toMatchObject({ from: 3, responseMs: 50, predicted: 40, ok: true });
+    // An older run folder (rows without means) is judged on the whole steady part with the stage's mean.
+    expect(littleStage(stage({ mean: 485 }), closed(stage({}), rows(0, 10, 40, 50)))).toMatchObject({ from: 0, predicted: 61.75, ok: false });
   });
 
   it('counts only the steady seconds [steadyFrom, end)', () => {
