@@ -30,6 +30,10 @@ export const USAGE = `Usage: npm run lab -- [options]
   --ui                 serve a live page of the run on 127.0.0.1 while it goes on (its URL is printed;
                        the page holds a Stop button); see docs/live.md
     --ui-port N            port of the live page (default: any free port)
+  --assert EXPR        a threshold, as [TARGET:]METRIC OP VALUE[@SCOPE]: 'p95<300ms', 'errors<1%@every-stage',
+                       'express-dev:rps>=0.9*offered@stage=3' (repeatable; with the profile's own thresholds).
+                       A failed threshold exits 3 (docs/thresholds.md)
+  --junit FILE         write the thresholds' outcomes as JUnit XML, one testcase per target × threshold
   --list               list the targets and profiles found, then exit
   --help               this text`;
 
@@ -65,6 +69,8 @@ const flagsSchema = z.object({
   'knee-step-seconds': intFlag('knee-step-seconds').pipe(z.number().int().min(2).max(60).optional()),
   ui: z.boolean().default(false),
   'ui-port': intFlag('ui-port').pipe(z.number().int().min(0).max(65535).optional()),
+  assert: z.array(z.string()).default([]),
+  junit: z.string().min(1).optional(),
   list: z.boolean().default(false),
   help: z.boolean().default(false),
 }).strict();
@@ -85,10 +91,12 @@ function joinNegativeValues(argv: string[]): string[] {
   return out;
 }
 
-const STRING_FLAGS = ['targets', 'profile', 'work', 'seed', 'size', 'out', 'url', 'connection', 'timeout-ms', 'repeat', 'connections', 'capacity-seconds', 'slo-ms', 'knee-step-seconds', 'ui-port'] as const;
+const STRING_FLAGS = ['targets', 'profile', 'work', 'seed', 'size', 'out', 'url', 'connection', 'timeout-ms', 'repeat', 'connections', 'capacity-seconds', 'slo-ms', 'knee-step-seconds', 'ui-port', 'assert', 'junit'] as const;
 const BOOLEAN_FLAGS = ['force', 'allow-remote', 'list', 'help', 'capacity', 'knee', 'ui'] as const;
 /** Flags whose values add up: `--targets a --targets b` runs both. */
 const LIST_FLAGS = new Set<string>(['targets']);
+/** Flags that may be given again and again, each value kept on its own: `--assert A --assert B`. */
+const REPEATABLE_FLAGS = new Set<string>(['assert']);
 
 /**
  * A flag given twice would otherwise keep only its last value: a list flag's values are merged,
@@ -97,7 +105,7 @@ const LIST_FLAGS = new Set<string>(['targets']);
 function mergeRepeats(values: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [name, v] of Object.entries(values)) {
-    if (!Array.isArray(v)) out[name] = v;
+    if (!Array.isArray(v) || REPEATABLE_FLAGS.has(name)) out[name] = v;
     else if (LIST_FLAGS.has(name)) out[name] = v.join(',');
     else if (v.length > 1 && typeof v[0] === 'string') {
       throw new LabError('BAD_INPUT', `--${name}: given ${v.length} times (${v.map((x) => JSON.stringify(x)).join(', ')}); give it once`);
@@ -146,5 +154,8 @@ function checkModeFlags(f: LabFlags): void {
   }
   if (f.url !== undefined && (f.capacity || f.knee)) throw new LabError('BAD_INPUT', `--url: --${f.capacity ? 'capacity' : 'knee'} starts the lab's own targets (it needs their declared concurrency); use --targets`);
   if (f.ui && (f.capacity || f.knee)) throw new LabError('BAD_INPUT', `--ui: draws profile runs, not --${f.capacity ? 'capacity' : 'knee'}`);
+  for (const flag of ['assert', 'junit'] as const) {
+    if ((flag === 'junit' ? f.junit !== undefined : f.assert.length > 0) && (f.capacity || f.knee)) throw new LabError('BAD_INPUT', `--${flag}: thresholds apply to profile runs, not to --${f.capacity ? 'capacity' : 'knee'}`);
+  }
   if (f.repeat > 1 && (f.capacity || f.knee)) throw new LabError('BAD_INPUT', `--repeat: applies to profile runs, not to --${f.capacity ? 'capacity' : 'knee'}`);
 }

@@ -10,6 +10,7 @@ import { runModes } from './modes.ts';
 import { printProfileRun, writeReportSafely } from './print.ts';
 import { resolveRunInput, type RunInput } from './resolve.ts';
 import { allEvents, finishLive, liveView } from './live.ts';
+import { writeJunit } from './junit.ts';
 
 /** `npm run lab`: parse → resolve (all input checked, nothing written) → claim the run folder → signals → run → print. */
 async function main(argv: string[]): Promise<number> {
@@ -46,9 +47,10 @@ async function runProfileRun(flags: LabFlags, input: Extract<RunInput, { kind: '
   const events = { ...progress, spawned: cleanup.spawned, stopped: cleanup.stopped, warning: (text: string) => console.error(`WARNING ${text}`) };
   const { manifest, summary } = await runLab({
     targets: input.targets, profile: input.profile, work: flags.work, seed: flags.seed, size: flags.size, runDir, signal: cleanup.signal,
-    allowRemote: flags['allow-remote'], repeat: flags.repeat, events: live ? allEvents(events, live.events) : events,
+    allowRemote: flags['allow-remote'], repeat: flags.repeat, thresholds: input.thresholds, events: live ? allEvents(events, live.events) : events,
   });
   const code = await printProfileRun({ runDir, manifest, summary, repeat: flags.repeat, unit: p.model === 'open' ? 'req/s' : 'users' });
+  if (flags.junit !== undefined) console.log(`junit:      ${await writeJunit(flags.junit, summary)}`);
   if (live) await finishLive(live, { runDir, complete: manifest.complete, signal: cleanup.signal });
   return code;
 }

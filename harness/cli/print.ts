@@ -1,12 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { RunManifest, StageStats, Summary } from '../results/format.ts';
+import type { RunManifest, StageStats, Summary, ThresholdOutcome } from '../results/format.ts';
 import { RESULTS_ROOT } from '../results/write.ts';
 import { writeReport } from '../../reports/render.ts';
 import { writeIndex } from '../../reports/index.ts';
 import { formatResults, type StagesByTarget } from './results-table.ts';
 import { formatSpread } from './spread-table.ts';
 import { formatValidity } from './validity-table.ts';
+import { EXIT_THRESHOLD, formatThresholds } from './threshold-table.ts';
 
 /** Each target's stages.json as written; one that cannot be read or parsed is an Error, not an empty table. */
 export async function readStages(runDir: string, manifest: RunManifest): Promise<StagesByTarget> {
@@ -26,8 +27,8 @@ export async function readStages(runDir: string, manifest: RunManifest): Promise
 }
 
 /**
- * The end of a profile run: the table, saturation warnings, the report, the exit code
- * (0 all ok, 1 a target failed or its results cannot be read back, 130 interrupted).
+ * The end of a profile run: the table, saturation warnings, the thresholds, the report, and the
+ * exit code (runExitCode).
  */
 export async function printProfileRun(o: { runDir: string; manifest: RunManifest; summary: Summary; repeat: number; unit: 'users' | 'req/s' }): Promise<number> {
   const stages = await readStages(o.runDir, o.manifest);
@@ -38,14 +39,24 @@ export async function printProfileRun(o: { runDir: string; manifest: RunManifest
     if (t.generator?.saturated) console.log(`WARNING ${t.dir}: latency figures suspect — ${t.generator.reason}`);
   }
   console.log(`${formatValidity(o.summary)}\n`);
+  const thresholds = o.summary.thresholds ?? [];
+  if (thresholds.length) console.log(`${formatThresholds(thresholds)}\n`);
   const reportPath = await writeReportSafely(o.runDir);
   console.log(`run folder: ${o.runDir}${reportPath ? `\nreport:     ${reportPath}` : ''}`);
-  if (!o.manifest.complete) {
-    console.log('run INCOMPLETE: interrupted; the results above cover what finished.');
-    return 130;
-  }
+  if (!o.manifest.complete) console.log('run INCOMPLETE: interrupted; the results above cover what finished.');
   // A skipped target (a requirement not installed) is listed with its install line, not a failure.
-  return o.manifest.targets.some((t) => t.state !== 'ok' && t.state !== 'skipped') || unreadable.length > 0 ? 1 : 0;
+  const targetFailed = o.manifest.targets.some((t) => t.state !== 'ok' && t.state !== 'skipped') || unreadable.length > 0;
+  return runExitCode({ complete: o.manifest.complete, targetFailed, thresholds });
+}
+
+/**
+ * A profile run's exit code, the first that applies: 130 interrupted, 1 a target failed (or its
+ * results cannot be read back), 3 a threshold failed, else 0. (2, bad input, exits before any run.)
+ */
+export function runExitCode(o: { complete: boolean; targetFailed: boolean; thresholds: readonly Pick<ThresholdOutcome, 'status'>[] }): number {
+  if (!o.complete) return 130;
+  if (o.targetFailed) return 1;
+  return o.thresholds.some((t) => t.status === 'fail') ? EXIT_THRESHOLD : 0;
 }
 
 /** The results are safe on disk already; a report that fails to render is reported, not fatal. */

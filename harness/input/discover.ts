@@ -6,6 +6,7 @@ import { isProfileDefinition, profileSchemaFor, type Profile } from '../../profi
 import { LabError, labErrorMap, messageOf, showValue, zodMessage } from '../errors.ts';
 import { ROOT } from '../paths.ts';
 import { expandSelection } from './groups.ts';
+import { profileThresholds } from './thresholds.ts';
 
 export const TARGETS_DIR = path.join(ROOT, 'targets');
 export const PROFILES_DIR = path.join(ROOT, 'profiles');
@@ -57,6 +58,7 @@ export function validateProfile(def: object, subject: string): Profile {
   }
   const parsed = profileSchemaFor(def).safeParse({ ...def }, { errorMap: labErrorMap });
   if (!parsed.success) throw new LabError('BAD_INPUT', zodMessage(subject, parsed.error, def));
+  profileThresholds(parsed.data, subject);
   return parsed.data;
 }
 

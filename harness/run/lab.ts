@@ -13,6 +13,9 @@ import { verdict, withSeconds, type VerdictStage } from '../analysis/verdict.ts'
 import { runOneTarget } from './one-target.ts';
 import { runtimeOf } from '../spawn/command.ts';
 import { ValidityBook, validityOf } from './validity.ts';
+import type { Threshold } from '../analysis/threshold-parse.ts';
+import { evaluateThresholds } from '../analysis/thresholds.ts';
+import { ThresholdBook } from './threshold-subjects.ts';
 
 export interface LabOptions {
   /** Targets the lab starts, or (`--url`) a server already running. */
@@ -29,6 +32,8 @@ export interface LabOptions {
   repeat?: number;
   /** Let load go to a non-loopback address (`--allow-remote`). @default false */
   allowRemote?: boolean;
+  /** The profile's thresholds and `--assert`s, judged when the run ends (summary.json `thresholds`). @default [] */
+  thresholds?: readonly Threshold[];
 }
 
 /** What a live view needs to know; the harness never prints by itself. */
@@ -80,6 +85,7 @@ export async function runLab(o: LabOptions): Promise<LabResult> {
 
   const book = new RepeatBook(manifest.runId, repeats);
   const validity = new ValidityBook();
+  const judged = new ThresholdBook(profile);
   for (const [index, { target, targetIndex, repeat }] of plan.entries()) {
     if (o.signal.aborted) break;
     const entry = manifest.targets[index]!;
@@ -99,6 +105,7 @@ export async function runLab(o: LabOptions): Promise<LabResult> {
       validity.apply(summary, spread);
       await writeSpread(o.runDir, spread);
     }
+    judged.add(targetIndex, entry, outcome.result);
     o.events?.targetEnd?.({ name: entry.name, state: entry.state, error: entry.error, stages: outcome.result?.stages ?? [] });
     await writeSummary(o.runDir, summary);
     await writeManifest(o.runDir, manifest);
@@ -106,6 +113,7 @@ export async function runLab(o: LabOptions): Promise<LabResult> {
 
   manifest.complete = !o.signal.aborted;
   manifest.finishedAt = new Date().toISOString();
+  if (o.thresholds?.length) summary.thresholds = evaluateThresholds(o.thresholds, judged.subjects());
   await writeManifest(o.runDir, manifest);
   await writeSummary(o.runDir, summary);
   return { runDir: o.runDir, manifest, summary };

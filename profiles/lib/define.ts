@@ -54,20 +54,26 @@ const stageName = z.string().regex(/^[a-z0-9][a-z0-9._-]*$/i, { message: 'must b
  * takes it (`'p95<300ms@every-stage'`), or the same as an object. The harness checks the value
  * and scope against the grammar (harness/analysis/threshold-parse.ts) when it loads the profile.
  */
-export const thresholdSchema = z.union([
-  z.string().min(1),
-  z.object({
-    metric: z.enum(['p50', 'p90', 'p95', 'p99', 'p999', 'max', 'mean', 'rps', 'errors']),
-    op: z.enum(['<', '<=', '>', '>=']),
-    /** '300ms', '1.5s', '1%', 40 (req/s), '0.9*offered'. */
-    value: z.union([z.string().min(1), z.number().finite().min(0)]),
-    /** 'run' (default), 'every-stage', 'stage=3' (from 1) or 'stage=NAME'. */
-    scope: z.string().min(1).optional(),
-    /** One target's name; default: every target of the run. */
-    target: z.string().min(1).optional(),
-  }).strict(),
-]);
-export type ThresholdInput = z.infer<typeof thresholdSchema>;
+export const thresholdObjectSchema = z.object({
+  metric: z.enum(['p50', 'p90', 'p95', 'p99', 'p999', 'max', 'mean', 'rps', 'errors']),
+  op: z.enum(['<', '<=', '>', '>=']),
+  /** '300ms', '1.5s', '1%', 40 (req/s), '0.9*offered'. */
+  value: z.union([z.string().min(1), z.number().finite().min(0)]),
+  /** 'run' (default), 'every-stage', 'stage=3' (from 1) or 'stage=NAME'. */
+  scope: z.string().min(1).optional(),
+  /** One target's name; default: every target of the run. */
+  target: z.string().min(1).optional(),
+}).strict();
+
+const thresholdStringSchema = z.string().min(1);
+
+// A string or an object, checked by the schema of its own kind: a union would report only "invalid input".
+export const thresholdSchema = z.custom<z.infer<typeof thresholdObjectSchema> | string>(() => true).superRefine((v, ctx) => {
+  const r = typeof v === 'string' ? thresholdStringSchema.safeParse(v) : thresholdObjectSchema.safeParse(v);
+  if (r.success) return;
+  for (const { message: _zodDefault, ...issue } of r.error.issues) ctx.addIssue(issue as z.IssueData);
+});
+export type ThresholdInput = z.infer<typeof thresholdObjectSchema> | string;
 
 /** Closed-model stage: from `at` seconds, move toward `users` at `spawnRate` users/s. */
 export const userStageSchema = z.object({

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readStages } from '../../../harness/cli/print.ts';
+import { readStages, runExitCode } from '../../../harness/cli/print.ts';
 import type { RunManifest } from '../../../harness/results/format.ts';
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'loadlab-print-'));
@@ -25,5 +25,18 @@ describe('readStages: what the end-of-run table is built from', () => {
     }
     expect((stages.get('missing') as Error).message).toContain('ENOENT');
     expect((stages.get('not-a-list') as Error).message).toContain('expected a list of stages, got object');
+  });
+});
+
+describe('runExitCode: which code a profile run ends with', () => {
+  const fail = [{ status: 'pass' as const }, { status: 'fail' as const }];
+  it('3 for a failed threshold, 0 when all pass or there are none', () => {
+    expect(runExitCode({ complete: true, targetFailed: false, thresholds: fail })).toBe(3);
+    expect(runExitCode({ complete: true, targetFailed: false, thresholds: [{ status: 'pass' }, { status: 'skipped' }] })).toBe(0);
+    expect(runExitCode({ complete: true, targetFailed: false, thresholds: [] })).toBe(0);
+  });
+  it('a failed target (1) and an interruption (130) come first', () => {
+    expect(runExitCode({ complete: true, targetFailed: true, thresholds: fail })).toBe(1);
+    expect(runExitCode({ complete: false, targetFailed: true, thresholds: fail })).toBe(130);
   });
 });
