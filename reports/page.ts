@@ -39,6 +39,8 @@ dl.facts dt { color: var(--muted); } dl.facts dd { margin: 0; }
 pre { background: #f5f5f5; padding: 8px; overflow-x: auto; font-size: 12px; max-height: 360px; }
 figure.chart { margin: 18px 0 26px; } figcaption h3 { margin: 0; } figcaption p { margin: 2px 0 6px; color: var(--muted); }
 .error-line { color: var(--degraded); font-weight: 600; }
+table.thresholds th, table.thresholds td { text-align: left; } table.thresholds .num { text-align: right; } table.thresholds td.why { white-space: normal; min-width: 22em; } table.thresholds tr.fail td { background: #fdecea; }
+.badge.pass { background: var(--held); } .badge.fail { background: var(--degraded); } section.thresholds.failed h2 { color: var(--degraded); }
 ul.files { columns: 2; padding-left: 18px; } ul.samples code { background: #eee; padding: 0 4px; }
 `;
 

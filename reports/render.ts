@@ -13,6 +13,7 @@ import { headlineSection } from './sections/headline.ts';
 import { incompleteBanner, problemsBox, runInfoSection } from './sections/run-info.ts';
 import { capacitySection, kneeSearchSection, spreadSection } from './sections/modes.ts';
 import { stageTablesSection } from './sections/stage-table.ts';
+import { thresholdOutcomes, thresholdsSection } from './sections/thresholds.ts';
 
 export const REPORT_FILE = 'report.html';
 
@@ -22,7 +23,7 @@ export function reportHtml(run: RunData, scripts: string[]): string {
   const profile = run.kind === 'profile';
   const failures = failuresSection(run);
   const links: [string, string, boolean][] = [
-    ['headline', 'Finding', true], ['spread', 'Spread', Boolean(run.spread)], ['capacity', 'Capacity', Boolean(run.capacity)],
+    ['headline', 'Finding', true], ['thresholds', 'Thresholds', thresholdOutcomes(run).length > 0], ['spread', 'Spread', Boolean(run.spread)], ['capacity', 'Capacity', Boolean(run.capacity)],
     ['knee', 'Knee', Boolean(run.knee)], ['charts', 'Charts', profile], ['fairness', 'Fairness', profile], ['stages', 'Per stage', profile],
     ['failures', 'Errors', failures.value !== ''], ['run', 'The run', true], ['files', 'Raw data', true],
   ];
@@ -34,6 +35,7 @@ export function reportHtml(run: RunData, scripts: string[]): string {
 <nav>${links.filter(([, , on]) => on).map(([id, text]) => html`<a href="#${id}">${text}</a>`)}</nav>
 ${incompleteBanner(run)}
 ${headlineSection(run)}
+${thresholdsSection(run)}
 ${problemsBox(run)}
 ${spreadSection(run)}
 ${capacitySection(run)}
