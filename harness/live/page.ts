@@ -70,7 +70,7 @@ dl.facts dt { color: var(--muted); } dl.facts dd { margin: 0; font-variant-numer
 #end { padding: 10px 14px; margin: 10px 0; border-radius: 6px; background: #e8f5e9; }
 #end.incomplete { background: #fdecea; }
 table { border-collapse: collapse; width: 100%; } th, td { text-align: left; padding: 3px 8px; border-bottom: 1px solid #eee; vertical-align: top; }
-td.files a { margin-right: 8px; white-space: nowrap; }
+td.verdict { width: 55%; } td.files { font-size: 12px; } td.files a { margin-right: 8px; white-space: nowrap; display: inline-block; }
 figure.chart { margin: 16px 0 22px; } figcaption p { margin: 2px 0 6px; color: var(--muted); font-size: 13px; }
 `;
 
@@ -83,7 +83,11 @@ export const LIVE_JS = `
   var set = function (id, text) { var el = $(id); if (el.textContent !== text) el.textContent = text; };
   var ended = false;
   var charts = {};
-  var fmtMs = function (v) { return v === null || v === undefined ? '–' : (v < 10 ? v.toFixed(2) : v.toFixed(1)) + ' ms'; };
+  // As the report writes durations: 4.2 ms, 131 ms, 2.63 s.
+  var fmtMs = function (v) {
+    if (v === null || v === undefined) return '–';
+    return v >= 1000 ? (v / 1000).toFixed(2) + ' s' : v >= 100 ? Math.round(v) + ' ms' : v.toFixed(1) + ' ms';
+  };
   var fmtNum = function (v, unit) { return v === null || v === undefined ? '–' : (Math.round(v * 10) / 10) + (unit || ''); };
   var clock = function (s) { s = Math.floor(s); var m = Math.floor(s / 60); s = s % 60; return (m < 10 ? '0' : '') + m + ':' + (s < 10 ? '0' : '') + s; };
 
@@ -141,7 +145,10 @@ export const LIVE_JS = `
     list.forEach(function (c) {
       var box = chartBox(c);
       if (box.caption.textContent !== c.caption) box.caption.textContent = c.caption;
-      if (c.spec === null) return;
+      if (c.spec === null) {
+        if (!box.view) box.holder.setAttribute('data-rendered', 'empty');
+        return;
+      }
       var json = JSON.stringify(c.spec);
       if (json === box.json) return;
       box.json = json; box.next = c.spec; draw(box);
@@ -159,8 +166,8 @@ export const LIVE_JS = `
     body.replaceChildren();
     done.forEach(function (t) {
       var tr = document.createElement('tr');
-      [t.name, t.state, t.verdict === null ? (t.state === 'ok' ? 'being written…' : '–') : t.verdict].forEach(function (v) {
-        var td = document.createElement('td'); td.textContent = v; tr.appendChild(td);
+      [t.name, t.state, t.verdict === null ? (t.state === 'ok' ? 'being written…' : '–') : t.verdict].forEach(function (v, i) {
+        var td = document.createElement('td'); td.textContent = v; if (i === 2) td.className = 'verdict'; tr.appendChild(td);
       });
       var files = document.createElement('td'); files.className = 'files';
       t.files.forEach(function (f) { files.appendChild(link(runHref(f.path), f.path.split('/').pop())); });

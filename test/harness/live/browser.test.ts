@@ -113,7 +113,7 @@ describe.skipIf(SKIP)('the live page (--ui) in headless Chromium, during a real 
       await page.waitForFunction(() => /stage 2\/2/.test(document.getElementById('stage')!.textContent ?? ''), null, { timeout: 15_000 });
       await page.waitForFunction((p) => Number(document.getElementById('chart-latency')!.getAttribute('data-points')) > p, points1, { timeout: 10_000 });
       expect(await latencyInk(page)).toBeGreaterThan(ink1);
-      expect(await page.textContent('#latency')).toMatch(/\d ms \/ .* ms \/ .* ms/);
+      expect(await page.textContent('#latency')).toMatch(/^[\d.]+ m?s \/ [\d.]+ m?s \/ [\d.]+ m?s$/);
       expect(await page.textContent('#target-res')).toMatch(/%/);
       for (const id of ['chart-throughput', 'chart-load', 'chart-saturation']) {
         await page.waitForFunction((i) => document.getElementById(i)?.getAttribute('data-rendered') === 'ok', id, { timeout: 10_000 });
@@ -183,8 +183,29 @@ describe.skipIf(SKIP)('the live page (--ui) in headless Chromium, during a real 
     }
   }, 45_000);
 
+  it('Ctrl-C with the page open: the lab leaves at once (no wait for the page), the port closes, nothing is left', async () => {
+    const out = path.join(root, 'ctrl-c');
+    lab = startLab(['--profile', PROFILE, '--targets', 'fastify', '--ui', '--out', out]);
+    const left = targetsLeftBehind(lab);
+    const url = await liveUrl(lab);
+    let b: Browser | undefined;
+    try {
+      b = await openPage(url.href);
+      await b.page.waitForFunction(() => /stage 1\/2/.test(document.getElementById('stage')!.textContent ?? ''), null, { timeout: 30_000 });
+      lab.child.kill('SIGINT');
+      // The page is still open: the lab must not wait for it.
+      const { code, left: alive } = await left;
+      expect(code).toBe(130);
+      expect(alive).toEqual([]);
+      expect(await portClosed(Number(url.port))).toBe(true);
+      expect((JSON.parse(readFileSync(path.join(out, 'manifest.json'), 'utf8')) as { complete: boolean }).complete).toBe(false);
+    } finally {
+      await closeBrowser(b);
+    }
+  }, 40_000);
+
   it('without --ui nothing listens', async () => {
-    // Checked on the CLI's own output and sockets: no URL printed, and the lab process holds no listening socket.
+    // Checked on the CLI's own output and sockets, mid-run: no URL printed, and no listening socket in the lab process.
     const out = path.join(root, 'plain');
     lab = startLab(['--profile', PROFILE, '--targets', 'fastify', '--out', out]);
     const pid = lab.child.pid!;
@@ -193,8 +214,9 @@ describe.skipIf(SKIP)('the live page (--ui) in headless Chromium, during a real 
     const mine = socketInodesOf(pid);
     expect(mine.length).toBeGreaterThan(0);
     expect(mine.filter((i) => listening.has(i))).toEqual([]);
-    expect(await lab.exited).toBe(0);
     expect(lab.stdout()).not.toMatch(/live view/);
+    lab.child.kill('SIGINT');
+    expect(await lab.exited).toBe(130);
   }, 40_000);
 });
 
