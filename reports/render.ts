@@ -14,6 +14,7 @@ import { incompleteBanner, problemsBox, runInfoSection } from './sections/run-in
 import { capacitySection, kneeSearchSection, spreadSection } from './sections/modes.ts';
 import { stageTablesSection } from './sections/stage-table.ts';
 import { thresholdOutcomes, thresholdsSection } from './sections/thresholds.ts';
+import { crossCheckSection } from './sections/cross-check.ts';
 
 export const REPORT_FILE = 'report.html';
 
@@ -43,6 +44,7 @@ ${kneeSearchSection(run)}
 ${chartsSection(run)}
 ${fairnessSection(run)}
 ${stageTablesSection(run)}
+${crossCheckSection(run)}
 ${failures}
 ${runInfoSection(run)}
 ${filesSection(run)}`;

@@ -20,6 +20,12 @@ export const USAGE = `Usage: npm run lab -- [options]
   --timeout-ms N       per-request timeout in ms, overriding the profile's timeoutMs (default: the profile's, 10000)
   --allow-remote       allow load to a non-loopback address; without it the lab only ever sends to
                        127.0.0.0/8, ::1 or localhost (use it only against a server you own)
+  --driver D           lab | locust | lab,locust: the engine that sends the load (default: lab, the built-in
+                       driver); locust runs a generated locustfile on a Locust master with --workers
+                       workers (closed profiles only); lab,locust runs each target with both, side by side
+  --workers N          Locust worker processes, with --driver locust or --export (default: 1, max 32)
+  --export locust DIR  write a Locust bundle of the profile to DIR (locustfile, master.sh / worker.sh, README
+                       with the commands for several machines) and exit; npm run import -- DIR reads it back
   --repeat N           run each target N times, interleaved (A B A B …), and report the spread (default: 1, max 10)
   --capacity           instead of a profile: each target's max req/s with autocannon at fixed connections
     --connections N        connections, each sending again as soon as answered (default: 16)
@@ -71,6 +77,25 @@ const flagsSchema = z.object({
   'ui-port': intFlag('ui-port').pipe(z.number().int().min(0).max(65535).optional()),
   assert: z.array(z.string()).default([]),
   junit: z.string().min(1).optional(),
+  driver: z.string().optional().transform((v, ctx) => {
+    const list = (v ?? 'lab').split(',').map((d) => d.trim()).filter(Boolean);
+    const bad = list.find((d) => d !== 'lab' && d !== 'locust');
+    if (bad !== undefined || list.length === 0 || new Set(list).size !== list.length) {
+      ctx.addIssue({ code: 'custom', message: `expected lab, locust or lab,locust, got "${v}"`, path: [] });
+      return z.NEVER;
+    }
+    return list as ('lab' | 'locust')[];
+  }),
+  workers: intFlag('workers').pipe(z.number().int().min(1).max(32).optional()),
+  export: z.string().optional().transform((v, ctx) => {
+    if (v === undefined) return undefined;
+    const m = /^locust\u0000(.+)$/s.exec(v);
+    if (!m) {
+      ctx.addIssue({ code: 'custom', message: `expected "--export locust DIR", got "${v.replace('\u0000', ' ')}"`, path: [] });
+      return z.NEVER;
+    }
+    return { engine: 'locust' as const, dir: m[1]! };
+  }),
   list: z.boolean().default(false),
   help: z.boolean().default(false),
 }).strict();
@@ -83,7 +108,11 @@ function joinNegativeValues(argv: string[]): string[] {
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const next = argv[i + 1];
-    if (/^--[a-z-]+$/.test(a) && next !== undefined && /^-\d/.test(next)) {
+    // `--export locust DIR` takes two values; parseArgs takes one, so they travel joined.
+    if (a === '--export' && next !== undefined && argv[i + 2] !== undefined && !argv[i + 2]!.startsWith('--')) {
+      out.push(`--export=${next}\u0000${argv[i + 2]}`);
+      i += 2;
+    } else if (/^--[a-z-]+$/.test(a) && next !== undefined && /^-\d/.test(next)) {
       out.push(`${a}=${next}`);
       i++;
     } else out.push(a);
@@ -91,7 +120,7 @@ function joinNegativeValues(argv: string[]): string[] {
   return out;
 }
 
-const STRING_FLAGS = ['targets', 'profile', 'work', 'seed', 'size', 'out', 'url', 'connection', 'timeout-ms', 'repeat', 'connections', 'capacity-seconds', 'slo-ms', 'knee-step-seconds', 'ui-port', 'assert', 'junit'] as const;
+const STRING_FLAGS = ['targets', 'profile', 'work', 'seed', 'size', 'out', 'url', 'connection', 'timeout-ms', 'repeat', 'driver', 'workers', 'export', 'connections', 'capacity-seconds', 'slo-ms', 'knee-step-seconds', 'ui-port', 'assert', 'junit'] as const;
 const BOOLEAN_FLAGS = ['force', 'allow-remote', 'list', 'help', 'capacity', 'knee', 'ui'] as const;
 /** Flags whose values add up: `--targets a --targets b` runs both. */
 const LIST_FLAGS = new Set<string>(['targets']);
@@ -158,4 +187,9 @@ function checkModeFlags(f: LabFlags): void {
     if ((flag === 'junit' ? f.junit !== undefined : f.assert.length > 0) && (f.capacity || f.knee)) throw new LabError('BAD_INPUT', `--${flag}: thresholds apply to profile runs, not to --${f.capacity ? 'capacity' : 'knee'}`);
   }
   if (f.repeat > 1 && (f.capacity || f.knee)) throw new LabError('BAD_INPUT', `--repeat: applies to profile runs, not to --${f.capacity ? 'capacity' : 'knee'}`);
+  const locust = f.driver.includes('locust');
+  if (f.workers !== undefined && !locust && !f.export) throw new LabError('BAD_INPUT', '--workers: only applies with --driver locust');
+  if (locust && (f.capacity || f.knee)) throw new LabError('BAD_INPUT', `--driver: --${f.capacity ? 'capacity' : 'knee'} uses its own driver; --driver applies to profile runs`);
+  if (f.export && (f.capacity || f.knee || f.targets || f.repeat > 1 || f.driver.length > 1 || f.driver[0] !== 'lab')) throw new LabError('BAD_INPUT', '--export: writes a bundle of the profile and runs nothing; give it with --profile, --workers, --url (the target the bundle\'s commands default to) and --timeout-ms / --connection only');
+  if (f.driver.length > 1 && f.repeat > 1) throw new LabError('BAD_INPUT', '--repeat: one driver at a time (--driver lab or --driver locust), not both');
 }

@@ -2,20 +2,11 @@ import type { UserStage } from '../../profiles/lib/define.ts';
 import { usersAt } from '../analysis/schedule.ts';
 import type { CpuSample, LoggedRequest, WorkerLog } from '../drive/locust/request-log.ts';
 import type { Recorder } from './recorder.ts';
+import type { LocustWorkerShare } from '../results/format.ts';
 
-/** One Locust worker's share of a run, as the report shows it. */
-export interface WorkerShare {
-  name: string;
-  requests: number;
-  /** CPU time the worker used between its first and last sample (s); null with fewer than 2 samples. */
-  cpuSeconds: number | null;
-  /** Highest per-second CPU (% of one core). */
-  peakCpuPct: number | null;
-  badLines: number;
-}
 
 export interface MergeResult {
-  workers: WorkerShare[];
+  workers: LocustWorkerShare[];
   /** Per profile second: the busiest worker's CPU (% of one core); null where no worker sampled. */
   genCpuPct: (number | null)[];
   /** Requests whose start lies before the profile's start or after its end + timeout: a clock out of step. */

@@ -254,6 +254,8 @@ export interface TargetEntry {
   correction?: CorrectionInfo;
   /** Open-model profile runs: what the arrival-rate driver did (harness/drive/open.ts OpenDriveStats). Absent in older runs. */
   openDrive?: OpenDriveInfo;
+  /** Which engine drove this target; absent in older runs and for the built-in driver alone = the lab's. */
+  driver?: DriverInfo;
 }
 
 /** The open driver's own figures for one target. */
@@ -269,6 +271,40 @@ export interface OpenDriveInfo {
   maxLagMs: number;
 }
 
+/** One Locust worker's share of a run (its request log). */
+export interface LocustWorkerShare {
+  /** Its log's file name: requests-<host>-<pid>.log. */
+  name: string;
+  requests: number;
+  /** CPU time it used between its first and last sample (s); null with fewer than 2 samples. */
+  cpuSeconds: number | null;
+  /** Highest per-second CPU (% of one core). */
+  peakCpuPct: number | null;
+  /** Lines of its log that could not be read (cut by a kill). */
+  badLines: number;
+}
+
+/**
+ * The engine that sent the load. 'lab': the built-in closed/open driver in this process.
+ * 'locust': a Locust master with `workers` worker processes, from a generated locustfile; every
+ * request's exact latency came from the workers' logs (`<target>/locust/requests-*.log`),
+ * merged into the same histograms. Locust's own CSVs are kept beside them, for reference.
+ */
+export interface DriverInfo {
+  engine: 'lab' | 'locust';
+  workers?: number;
+  /** python3-locust's version, when known. */
+  version?: string | null;
+  /** Per worker: requests, CPU. */
+  workerShares?: LocustWorkerShare[];
+  /** Requests whose start fell outside the profile (more than 1 s before it, or after its end + timeout): worker clocks out of step. */
+  outOfRun?: number;
+  /** Locust's own "CPU usage above 90%" warnings, with the log they came from. */
+  cpuWarnings?: string[];
+  /** `npm run import`: the bundle folder the logs were imported from. */
+  importedFrom?: string;
+}
+
 /**
  * The load generator's own saturation. When `saturated`, the latencies of this target include
  * time spent queued inside the generator, so they overstate the server's: treat them as suspect.
@@ -281,6 +317,13 @@ export interface GeneratorLoad {
   peakCpuPct: number | null;
   /** Highest per-second event-loop delay p99 of the generator (ms); null without samples. */
   peakEldP99Ms: number | null;
+  /**
+   * CPU time the generator spent on the profile (s): the lab process (sum of its per-second
+   * samples), or every Locust worker together (their own CPU clocks). Absent in older runs.
+   */
+  cpuSeconds?: number | null;
+  /** That CPU time per completed request (ms): what one request costs the driver. */
+  cpuPerRequestMs?: number | null;
 }
 
 /**
@@ -300,7 +343,10 @@ export interface SaturationRow {
    * previous successful read, so a target slow to answer reports a longer one.
    */
   eldP99Ms: number | null;
-  /** The load generator (this harness process): CPU % of one core, RSS MB, event-loop delay p99 ms. */
+  /**
+   * The load generator (this harness process): CPU % of one core, RSS MB, event-loop delay p99 ms.
+   * With the Locust driver: the busiest worker's CPU that second, and no RSS or event-loop delay.
+   */
   genCpuPct: number | null;
   genRssMb: number | null;
   genEldP99Ms: number | null;
@@ -325,6 +371,8 @@ export interface RunManifest {
   connection?: 'keep-alive' | 'close';
   /** Where the profile came from (name or file). */
   profileSource: string;
+  /** The engine(s) that sent the load, as shown: "lab", "locust, 2 workers", "lab + locust, 2 workers". Absent in older runs = lab. */
+  driver?: string;
   /** --repeat N, when N > 1: each target ran N times, interleaved (A B A B …). */
   repeats?: number;
   targets: TargetEntry[];

@@ -16,6 +16,7 @@ import { ValidityBook, validityOf } from './validity.ts';
 import type { Threshold } from '../analysis/threshold-parse.ts';
 import { evaluateThresholds } from '../analysis/thresholds.ts';
 import { ThresholdBook } from './threshold-subjects.ts';
+import type { LocustFound } from '../input/locust.ts';
 
 export interface LabOptions {
   /** Targets the lab starts, or (`--url`) a server already running. */
@@ -34,6 +35,22 @@ export interface LabOptions {
   allowRemote?: boolean;
   /** The profile's thresholds and `--assert`s, judged when the run ends (summary.json `thresholds`). @default [] */
   thresholds?: readonly Threshold[];
+  /**
+   * The engines that send the load (`--driver`): each target is run once per driver, in this
+   * order; with both, the Locust run's target is named `<name>.locust`. @default ['lab']
+   */
+  drivers?: readonly Driver[];
+  /** Locust worker processes (`--workers`). @default 1 */
+  workers?: number;
+  /** Where Locust was found (harness/input/locust.ts), when a driver is 'locust'. */
+  locust?: LocustFound;
+}
+
+export type Driver = 'lab' | 'locust';
+
+/** "lab", "locust, 2 workers", "lab + locust, 2 workers": the manifest's, the report's and the terminal's label. */
+export function driverLabel(drivers: readonly Driver[], workers: number): string {
+  return drivers.map((d) => (d === 'locust' ? `locust, ${workers} worker${workers === 1 ? '' : 's'}` : d)).join(' + ');
 }
 
 /** What a live view needs to know; the harness never prints by itself. */
@@ -70,15 +87,22 @@ function targetInfo(t: FoundTarget | ExternalTarget, size: number | undefined): 
 export async function runLab(o: LabOptions): Promise<LabResult> {
   const { profile } = o.profile;
   const repeats = o.repeat ?? 1;
-  const plan = repeatPlan(o.targets, repeats);
+  const drivers = o.drivers ?? ['lab'];
+  const workers = o.workers ?? 1;
+  const plan = repeatPlan(o.targets, repeats).flatMap((p) => drivers.map((driver) => ({ ...p, driver })));
   const manifest = await buildManifest({
     runDir: o.runDir, work: o.work, seed: o.seed, profile, profileSource: o.profile.source, repeats,
     ...(o.targets.some((t) => !isExternal(t)) ? { serviceTime: LAB_SERVICE_TIME, workModel: labWorkModel(o.work) } : { serviceTime: null, workModel: null }),
-    targets: plan.map(({ target: t, repeat }) => {
-      const info = targetInfo(t, o.size);
+    targets: plan.map(({ target: t, repeat, driver }) => {
+      const base = targetInfo(t, o.size);
+      const info = drivers.length > 1 && driver === 'locust' ? { ...base, name: `${base.name}.locust` } : base;
       return { ...info, dir: repeatDir(safeDirName(info.name), repeat), ...(repeats > 1 ? { repeat } : {}) };
     }),
   });
+  if (drivers.some((d) => d !== 'lab')) {
+    manifest.driver = driverLabel(drivers, workers);
+    plan.forEach((p, i) => { manifest.targets[i]!.driver = p.driver === 'locust' ? { engine: 'locust', workers } : { engine: 'lab' }; });
+  }
   manifest.connection = profile.connection;
   const summary: Summary = { schemaVersion: RESULTS_SCHEMA_VERSION, runId: manifest.runId, profile: profile.name, work: o.work, targets: [] };
   await writeManifest(o.runDir, manifest);
@@ -119,7 +143,8 @@ export async function runLab(o: LabOptions): Promise<LabResult> {
   return { runDir: o.runDir, manifest, summary };
 }
 
-function summarize(entry: TargetEntry, stages: (StageStats & Pick<VerdictStage, 'seconds'>)[], unit: 'users' | 'req/s', profile: Profile): SummaryTarget {
+/** The summary.json line of one target: its stages and verdict. */
+export function summarize(entry: TargetEntry, stages: (StageStats & Pick<VerdictStage, 'seconds'>)[], unit: 'users' | 'req/s', profile: Profile): SummaryTarget {
   const serviceMs = entry.correction?.serviceMs ?? null;
   // Only a pacing wait depends on the service time; without one known, the verdict does without offered load.
   const opts = profile.model === 'closed' && (serviceMs !== null || profile.wait.kind !== 'constantPacing')

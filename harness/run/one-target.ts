@@ -17,6 +17,7 @@ import { writeTargetResults } from '../results/write.ts';
 import type { CorrectionInfo, FailuresFile, SaturationRow, TargetEntry } from '../results/format.ts';
 import { stageWindows } from '../analysis/schedule.ts';
 import type { LabOptions } from './lab.ts';
+import { driveWithLocust, withWorkerCpu, type LocustDriven } from './locust-drive.ts';
 
 /** After a target dies, keep driving this long so the failure shows up as refused requests, then move on. */
 const AFTER_DEATH_MS = 1000;
@@ -59,13 +60,17 @@ export async function runOneTarget(o: LabOptions, target: FoundTarget | External
   }
   for (const w of started.warnings) o.events?.warning?.(w);
   const watch = watchTarget(o.signal, started, failures);
-  const { reached, saturation, recorder } = await driveAndStop(o, target, started, entry, watch);
-  const result = finishRecording(recorder, o.profile.profile, watch.end.signal.aborted, reached);
+  const { reached, saturation, recorder, locust } = await driveAndStop(o, target, started, entry, watch);
+  const result = finishRecording(recorder, o.profile.profile, watch.end.signal.aborted || (locust?.error ?? null) !== null, reached);
   settle(failures, result, { name: entry.name, watch, interrupted: o.signal.aborted, reached, duration: o.profile.profile.duration });
+  if (locust?.error && failures.state === 'ok') {
+    failures.state = 'failed';
+    failures.error = locust.error;
+  }
   await writeTargetResults(dir, result, failures);
   if (saturation) {
     await writeSaturation(dir, saturation);
-    entry.generator = judgeGenerator(saturation);
+    entry.generator = { ...judgeGenerator(saturation), ...generatorCost(saturation, result, locust) };
   }
   return { result, failures };
 }
@@ -131,37 +136,56 @@ function correctionOf(o: LabOptions, target: FoundTarget | ExternalTarget, warmM
  * Warm-up (not recorded), then the profile with saturation sampling; the target is always
  * stopped. The recorder is made after the warm-up, which a `--url` server's correction needs.
  */
-async function driveAndStop(o: LabOptions, target: FoundTarget | ExternalTarget, started: AttachedTarget, entry: TargetEntry, w: Watch): Promise<{ reached: number; saturation: SaturationRow[] | undefined; recorder: Recorder }> {
+async function driveAndStop(o: LabOptions, target: FoundTarget | ExternalTarget, started: AttachedTarget, entry: TargetEntry, w: Watch): Promise<{ reached: number; saturation: SaturationRow[] | undefined; recorder: Recorder; locust: LocustDriven | null }> {
   const { profile } = o.profile;
   const signal = w.end.signal;
   let recorder = newRecorder(o, entry.name, null);
   let reached = 0;
   let sampler: SaturationSampler | undefined;
   let saturation: SaturationRow[] | undefined;
+  let locust: LocustDriven | null = null;
+  const startSampler = (at: number) => {
+    if (started.pid !== null) sampler = startSaturation({ pid: started.pid, origin: started.url, startedAt: at, eld: entry.runtime === undefined || entry.runtime === 'node', onRow: (row) => o.events?.saturation?.({ name: entry.name, row }) });
+  };
   try {
     assertLoopbackUrl(started.url, o.allowRemote ?? false);
     const warm = await warmUp({ origin: started.url, seconds: profile.warmupSeconds, timeoutMs: profile.timeoutMs, signal });
     const correction = correctionOf(o, target, warm.meanMs);
     if (correction) entry.correction = correction;
     recorder = newRecorder(o, entry.name, correction);
-    if (!signal.aborted) w.profileStart = Date.now();
-    if (w.profileStart && started.pid !== null) sampler = startSaturation({ pid: started.pid, origin: started.url, startedAt: w.profileStart, eld: entry.runtime === undefined || entry.runtime === 'node', onRow: (row) => o.events?.saturation?.({ name: entry.name, row }) });
-    const onTick = (t: number) => recorder.advance(t);
-    if (profile.model === 'closed') await driveClosed({ origin: started.url, profile, recorder, seed: o.seed, signal, onTick });
-    else {
-      const { scheduled, launched, dropped, maxLagMs } = await driveOpen({ origin: started.url, profile, recorder, seed: o.seed, signal, onTick });
-      entry.openDrive = { scheduled, launched, dropped, maxLagMs: Math.round(maxLagMs * 100) / 100 };
+    if (entry.driver?.engine === 'locust') {
+      // The profile's t = 0 is when the Locust master's shape starts, once its workers are in.
+      if (!signal.aborted) locust = await driveWithLocust(o, started.url, entry, recorder, signal, (ms) => { w.profileStart = ms; startSampler(ms); });
+      reached = locust?.reached ?? 0;
+    } else {
+      if (!signal.aborted) w.profileStart = Date.now();
+      if (w.profileStart) startSampler(w.profileStart);
+      const onTick = (t: number) => recorder.advance(t);
+      if (profile.model === 'closed') await driveClosed({ origin: started.url, profile, recorder, seed: o.seed, signal, onTick });
+      else {
+        const { scheduled, launched, dropped, maxLagMs } = await driveOpen({ origin: started.url, profile, recorder, seed: o.seed, signal, onTick });
+        entry.openDrive = { scheduled, launched, dropped, maxLagMs: Math.round(maxLagMs * 100) / 100 };
+      }
+      reached = w.profileStart === 0 ? 0 : (Date.now() - w.profileStart) / 1000;
     }
-    reached = w.profileStart === 0 ? 0 : (Date.now() - w.profileStart) / 1000;
   } finally {
     w.stopping = true;
     w.dispose();
     saturation = await sampler?.stop();
+    if (locust) saturation = withWorkerCpu(saturation, locust.genCpuPct);
     const survivors = await started.stop();
     if (survivors.length > 0) o.events?.warning?.(`target ${entry.name}: could not stop ${survivors.map((p) => `${p.pid} (${p.command})`).join(', ')}`);
     if (started.pid !== null) o.events?.stopped?.(started.pid);
   }
-  return { reached, saturation, recorder };
+  return { reached, saturation, recorder, locust };
+}
+
+/** CPU the driver spent: the Locust workers' own clocks, or the lab process's per-second samples. */
+function generatorCost(rows: SaturationRow[], result: RecorderResult, locust: LocustDriven | null): { cpuSeconds: number | null; cpuPerRequestMs: number | null } {
+  const samples = rows.map((r) => r.genCpuPct).filter((v): v is number => v !== null);
+  const cpuSeconds = locust ? locust.cpuSeconds : samples.length ? Math.round(samples.reduce((a, b) => a + b, 0) * 10) / 1000 : null;
+  const requests = result.rows.reduce((n, r) => n + r.requests, 0);
+  return { cpuSeconds, cpuPerRequestMs: cpuSeconds === null || requests === 0 ? null : Math.round((cpuSeconds / requests) * 1e6) / 1000 };
 }
 
 /** A drive that ended early keeps only the stages it reached: a stage never run was not measured. */

@@ -64,6 +64,20 @@ ${run.hasManifest ? '' : html`<p class="muted">This folder has no manifest.json 
 </section>`;
 }
 
+/** Which engine sent the load, Locust's workers and what each request cost the driver in CPU. */
+function driverText(run: RunData): Html {
+  const label = run.manifest.driver ?? 'lab';
+  const lines = run.targets.flatMap((t) => {
+    const d = t.entry.driver;
+    const g = t.entry.generator;
+    const cost = g?.cpuPerRequestMs != null ? `${fmtNum(g.cpuPerRequestMs)} ms CPU per request (${fmtNum(g.cpuSeconds)} s in all)` : null;
+    if (d?.engine !== 'locust') return cost ? [html`<b>${t.entry.name}</b>: built-in driver, ${cost}`] : [];
+    const workers = (d.workerShares ?? []).map((w) => `${w.name}: ${fmtNum(w.requests)} requests, ${w.cpuSeconds === null ? '?' : fmtNum(w.cpuSeconds)} s CPU, peak ${fmtNum(w.peakCpuPct)} %${w.badLines ? `, ${w.badLines} unreadable line(s)` : ''}`);
+    return [html`<b>${t.entry.name}</b>: Locust${d.version ? ` ${d.version}` : ''}, master + ${fmtNum(d.workers ?? 1)} worker(s)${d.importedFrom ? ` (imported from ${d.importedFrom})` : ''}${cost ? `, ${cost}` : ''}; ${workers.join(' · ')}${d.outOfRun ? html`; <span class="bad">${fmtNum(d.outOfRun)} request(s) outside the profile's time: worker clocks out of step?</span>` : ''}${(d.cpuWarnings ?? []).length ? html`; <span class="bad">${d.cpuWarnings!.join(' · ')}</span>` : ''}`];
+  });
+  return html`${label}${label.includes('locust') ? html` <span class="muted">(Locust: every request's exact latency, logged per worker and merged into the same histograms; its own CSVs are in &lt;target&gt;/locust/)</span>` : ''}${lines.map((l) => html`<br>${l}`)}`;
+}
+
 export function runInfoSection(run: RunData): Html {
   if (run.kind === 'modes') return modesInfo(run);
   const m = run.manifest;
@@ -74,6 +88,7 @@ export function runInfoSection(run: RunData): Html {
     ['Model', p.model === 'open' ? 'open (arrivals at a set rate, whatever the responses)' : 'closed (virtual users who wait for each response)'],
     ['Stages', p.stages.map((s, i) => `S${i + 1} at ${fmtNum(s.at)} s: ${fmtNum(s.load)} ${unit}`).join(' · ') + (p.duration !== null ? ` · ends at ${fmtNum(p.duration)} s` : '')],
     ['Work model', html`${m.work}${run.workModel ? html` <span class="muted">— ${run.workModel.description}</span>` : ''}`],
+    ['Driver', driverText(run)],
     ['Connections', m.connection === 'close' ? 'close: a new connection for every request (Connection: close)' : 'keep-alive: each virtual user keeps one connection'],
     ...theoryRows(run),
     ...(run.targets.some((t) => t.correction) ? [['Coordinated-omission correction', html`${run.targets.filter((t) => t.correction).map((t, i) => html`${i ? html`<br>` : ''}<b>${t.entry.name}</b>: ${correctionText(t)}`)}`] as [string, Html]] : []),

@@ -8,7 +8,7 @@ const py = (v: string | number): string => (typeof v === 'number' ? String(v) : 
 /** The open model sends arrivals on a schedule whatever the server does; Locust has users only. */
 export function refuseOpen(profile: Profile): asserts profile is ClosedProfile {
   if (profile.model === 'open') {
-    throw new LabError('BAD_INPUT', `--driver locust: profile ${profile.name} is open-model (arrival rates); Locust drives virtual users, so it runs closed profiles only (use the built-in driver for open ones)`);
+    throw new LabError('BAD_INPUT', `Locust: profile ${profile.name} is open-model (arrival rates); Locust drives virtual users, so it runs closed profiles only (use the built-in driver for open ones)`);
   }
 }
 
