@@ -12,8 +12,8 @@ export interface LocustFound {
 }
 
 /** Find Locust before any folder is made; missing, it is one line with the install command (exit 2). */
-export async function findLocust(): Promise<LocustFound> {
-  for (const python of await pythonCandidates()) {
+export async function findLocust(candidates?: readonly string[]): Promise<LocustFound> {
+  for (const python of candidates ?? (await pythonCandidates())) {
     if (await importsAll(python, ['locust'])) return { python, version: await locustVersion() };
   }
   throw new LabError('BAD_INPUT', `--driver locust: Locust is not installed for any Python found ($LOADLAB_PYTHON, /usr/bin/python3, python3); install it with: ${LOCUST_INSTALL}`);
