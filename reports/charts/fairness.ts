@@ -43,5 +43,5 @@ export const fairnessSection: ChartSection = {
   },
   empty: (run) => (run.profile.model === 'open'
     ? 'Responses per virtual user: n/a: the open model has no users (arrivals are not tied to a client).'
-    : 'Responses per virtual user: n/a: this run recorded no per-user counts (recorded since schema 2 runs of late 2026).'),
+    : 'Responses per virtual user: n/a: this run folder has no per-user counts (it was written before the lab recorded them).'),
 };
