@@ -313,7 +313,9 @@ export class Recorder {
   /** The stage's users are 0 … users−1 (Locust-style: the last started stop first); one never served counts as 0. */
   private fairness(s: StageAcc): StageFairness {
     const counts = this.perUser.get(s.window.index);
-    const users = Math.max(s.window.users, counts ? Math.max(...counts.keys()) + 1 : 0);
+    // A stage that lowers the user count stops users for a few seconds into its steady part: only the
+    // users it keeps count (the ones stopping would sit near 0 and read as starved).
+    const users = s.window.users;
     const lat = latencyStats(s.raw);
     const fair = stageFairness(Array.from({ length: users }, (_, u) => counts?.get(u) ?? 0), lat);
     const o = this.order.get(s.window.index);

@@ -48,4 +48,14 @@ describe('the recorder counts responses per virtual user in each stage\'s steady
     expect(order?.overtakenWait.meanMs).toBeCloseTo(500, -1);
     expect(order?.inOrderWait.meanMs).toBeCloseTo(50, 0);
   });
+
+  it('counts only the users a stage keeps: one stopping early in a lower stage is not a starved user', async () => {
+    const { Recorder } = await import('../../../harness/record/recorder.ts');
+    const r = new Recorder({ windows: [{ index: 0, at: 0, end: 2, steadyFrom: 0, users: 2 }], duration: 2, expectedIntervalUs: null });
+    for (const [t, user] of [[0.1, 0], [0.2, 1], [0.3, 2], [1.1, 0], [1.2, 1]] as const) {
+      r.ok(t, 50_000);
+      r.served(t, user);
+    }
+    expect(r.finish().stages[0]!.fairness?.perUser).toEqual({ users: 2, min: 2, median: 2, max: 2, jain: 1, counts: [2, 2] });
+  });
 });
