@@ -87,21 +87,23 @@ function checksOf(t: Threshold, s: ThresholdSubject): ThresholdCheck[] {
   return [check(t, s.stages.find((x) => x.index === index), index ?? null)];
 }
 
-const num = (n: number) => String(Number(n.toFixed(n >= 100 ? 0 : n >= 10 ? 1 : 2)));
+const num = (n: number, digits?: number) => String(Number(n.toFixed(digits ?? (n >= 100 ? 0 : n >= 10 ? 1 : 2))));
 
-/** 212 ms, 1.25 s, 0.4%, 17.9 req/s. */
-export function formatValue(v: number, unit: Threshold['unit']): string {
-  if (unit === 'ms') return v >= 1000 ? `${num(v / 1000)} s` : `${num(v)} ms`;
-  return unit === '%' ? `${num(v)}%` : `${num(v)} req/s`;
+/** 212 ms, 1.25 s, 0.4%, 17.9 req/s; `digits` fixes the decimals (trailing zeros dropped). */
+export function formatValue(v: number, unit: Threshold['unit'], digits?: number): string {
+  if (unit === 'ms') return v >= 1000 ? `${num(v / 1000, digits === undefined ? undefined : digits + 3)} s` : `${num(v, digits)} ms`;
+  return unit === '%' ? `${num(v, digits)}%` : `${num(v, digits)} req/s`;
 }
 
 function why(t: Threshold, c: ThresholdCheck): string {
   const where = c.stage === null ? 'over the run' : `at stage ${c.stage + 1}`;
   if (c.value === null) return `${t.metric} not measured ${where} (${t.metric === 'errors' ? 'no request completed' : t.metric === 'rps' ? 'nothing recorded' : 'no successful response'})`;
-  const measured = `${t.metric} ${formatValue(c.value, t.unit)} ${where}`;
-  if (c.limit === null) return `${measured}; the offered rate is not known, so ${t.expression} cannot be judged`;
-  const of = t.ofOffered ? ` = ${num(t.value)} × ${formatValue(c.offered ?? 0, 'req/s')} offered` : '';
-  return `${measured} (limit ${t.op} ${formatValue(c.limit, t.unit)}${of})`;
+  if (c.limit === null) return `${t.metric} ${formatValue(c.value, t.unit)} ${where}; the offered rate is not known, so ${t.expression} cannot be judged`;
+  // Rounded alike, a value and its limit would read "17.1 (limit >= 17.1)" and fail: show both to 0.01 then.
+  const precise = formatValue(c.value, t.unit) === formatValue(c.limit, t.unit);
+  const f = (v: number, unit: Threshold['unit']) => (precise ? formatValue(v, unit, 2) : formatValue(v, unit));
+  const of = t.ofOffered ? ` = ${num(t.value)} × ${f(c.offered ?? 0, 'req/s')} offered` : '';
+  return `${t.metric} ${f(c.value, t.unit)} ${where} (limit ${t.op} ${f(c.limit, t.unit)}${of})`;
 }
 
 /** One threshold for one target: pass only when every check in its scope holds. */

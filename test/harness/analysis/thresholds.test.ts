@@ -71,6 +71,11 @@ describe('evaluateOne', () => {
     expect(evaluateOne(t('p95<1ms'), { ...subject, state: 'skipped' })).toMatchObject({ status: 'skipped', checks: [], message: 'not judged: the target was skipped' });
   });
 
+  it('shows a value and its limit to 0.01 when rounding would make them read the same', () => {
+    const close = { ...subject, run: values({ rps: 17.12, offered: 19.05 }) };
+    expect(evaluateOne(t('rps>=0.9*offered'), close).message).toBe('rps 17.12 req/s over the run (limit >= 17.15 req/s = 0.9 × 19.05 req/s offered)');
+  });
+
   it('each operator at the boundary', () => {
     const at = (e: string) => evaluateOne(t(e), subject).status;
     expect([at('p95<240ms'), at('p95<=240ms'), at('p95>240ms'), at('p95>=240ms')]).toEqual(['fail', 'pass', 'fail', 'pass']);
