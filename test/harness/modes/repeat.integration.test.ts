@@ -43,6 +43,11 @@ describe('runLab --repeat 2', () => {
     expect(stage.spread?.n).toBe(2);
     expect(stage.p95).toBe(stage.spread?.p95?.median);
     expect(stage.spread!.rps!.min).toBeGreaterThan(0);
+    // Validity: each repeat's checks, combined, and the noise across the two.
+    const v = summary.targets[0]!.validity!;
+    expect(v.checks.map((c) => c.check)).toEqual(['littles-law', 'offered-load', 'generator', 'lab-errors', 'noise']);
+    expect(v.littlesLaw.map((l) => l.repeat)).toEqual([1, 2]);
+    expect(summary.validity?.verdict).toBe(v.verdict);
 
     const spread = read<SpreadFile>('spread.json');
     expect(spread.targets[0]!.stages[0]!.values.rps).toHaveLength(2);
