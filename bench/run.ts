@@ -3,21 +3,23 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { machineInfo } from '../harness/results/machine.ts';
 import { accuracy } from './figures/accuracy.ts';
-import { efficiency } from './figures/efficiency.ts';
+import { efficiency, EFFICIENCY_CONNECTIONS } from './figures/efficiency.ts';
 import { memory, MEMORY_LONG_SECONDS } from './figures/memory.ts';
 import { omission } from './figures/omission.ts';
+import { openModel } from './figures/open.ts';
 import { FIGURES, type FigureName, type FigureOptions, type FigureRun } from './lib/figure.ts';
 import { formatFigure, formatHeader } from './lib/format.ts';
 
 const USAGE = `Usage: npm run bench -- [options]
 
-  --only a,b      figures to run: ${FIGURES.join(', ')} (default: all four)
-  --seconds N     measured seconds per generator, every figure (default: 10, 10, 15, 90)
+  --only a,b      figures to run: ${FIGURES.join(', ')} (default: all)
+  --connections L efficiency figure: connection counts, e.g. 1,2 (default: ${EFFICIENCY_CONNECTIONS.join(',')})
+  --seconds N     measured seconds per generator, every figure (default: 10, 10, 10, 15, 90)
   --long          memory figure runs ${MEMORY_LONG_SECONDS / 60} minutes
   --repeat N      run each figure N times, sides in alternating order (default: 1, at most 5)
   --help          this text`;
 
-const RUNNERS: Record<FigureName, (o: FigureOptions) => Promise<FigureRun>> = { efficiency, accuracy, omission, memory };
+const RUNNERS: Record<FigureName, (o: FigureOptions) => Promise<FigureRun>> = { efficiency, open: openModel, accuracy, omission, memory };
 const OUT = fileURLToPath(new URL('./results/latest.json', import.meta.url));
 const MAX_SECONDS = 3600;
 const MAX_REPEAT = 5;
@@ -29,7 +31,7 @@ function parse(argv: string[]) {
   try {
     ({ values } = parseArgs({
       args: argv, strict: true, allowPositionals: false,
-      options: { only: { type: 'string' }, seconds: { type: 'string' }, long: { type: 'boolean' }, repeat: { type: 'string' }, help: { type: 'boolean' } },
+      options: { only: { type: 'string' }, seconds: { type: 'string' }, long: { type: 'boolean' }, connections: { type: 'string' }, repeat: { type: 'string' }, help: { type: 'boolean' } },
     }));
   } catch (err) {
     throw new BadInput(`${err instanceof Error ? err.message.split('\n')[0] : String(err)} (see --help)`);
@@ -44,7 +46,13 @@ function parse(argv: string[]) {
     if (!Number.isInteger(n) || n < min || n > max) throw new BadInput(`--${flag}: expected a whole number from ${min} to ${max}, got "${v}"`);
     return n;
   };
+  const connections = values.connections?.split(',').map((c) => {
+    const n = Number(c.trim());
+    if (!Number.isInteger(n) || n < 1 || n > 1000) throw new BadInput(`--connections: expected whole numbers from 1 to 1000, got "${c}"`);
+    return n;
+  });
   return {
+    connections,
     help: values.help ?? false,
     only: only as FigureName[],
     seconds: int('seconds', values.seconds, 1, MAX_SECONDS),
@@ -67,7 +75,7 @@ async function main(argv: string[]): Promise<number> {
   for (const name of flags.only) {
     for (let repeat = 0; repeat < flags.repeat; repeat++) {
       const seconds = name === 'memory' && flags.long ? (flags.seconds ?? MEMORY_LONG_SECONDS) : flags.seconds;
-      const run = await RUNNERS[name]({ seconds, repeat, log });
+      const run = await RUNNERS[name]({ seconds, repeat, log, ...(flags.connections ? { connections: flags.connections } : {}) });
       runs.push(run);
       const label = `[${FIGURES.indexOf(name) + 1}${flags.repeat > 1 ? `.${repeat + 1}` : ''}]`;
       console.log(`${formatFigure(run, label)}\n`);

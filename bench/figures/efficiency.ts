@@ -4,77 +4,98 @@ import { mergeSlices } from '../lib/merge.ts';
 import { startSide, type SideServer } from '../lib/run-side.ts';
 import type { SideResult, SideSpec } from '../lib/side-types.ts';
 
-const CONNECTIONS = 10;
+export const EFFICIENCY_CONNECTIONS = [1, 2, 10, 50];
 const SECONDS = 10;
 const SLICES = 5;
 const WARMUP_S = 2;
-const GOAL = 0.9;
-/** The highest rate a profile accepts (profiles/lib/define.ts MAX_RATE). */
-const OPEN_RATE = 50_000;
+/** Goals (issue 12): median turn ≥ 1.0× autocannon's req/s, every turn ≥ 0.9×, CPU per request ≤ 1.0×. */
+const GOAL_MEDIAN = 1.0;
+const GOAL_EVERY_TURN = 0.9;
+const GOAL_CPU = 1.0;
+
+export interface Side {
+  server: SideServer;
+  slices: SideResult[];
+  serverCpuMs: number;
+  wallMs: number;
+}
 
 /**
- * Max req/s of the lab's closed driver (N users, no think time) beside autocannon at the same
- * connection count, against a server that answers at once. Each generator lives in its own
- * warmed-up process and they take turns in short slices, so background load on a shared
- * machine falls on all of them alike. The server's CPU share says whether it was the ceiling.
+ * Max req/s of the lab's closed driver (N users, no think time) beside autocannon at N
+ * connections, for each N, against a server that answers at once. Each generator lives in its
+ * own warmed-up process and they take turns in short slices, so background load on a shared
+ * machine falls on both alike. The server's CPU share says whether it was the ceiling.
  */
 export async function efficiency(o: FigureOptions): Promise<FigureRun> {
   const seconds = o.seconds ?? SECONDS;
-  const slices = Math.max(1, Math.min(SLICES, Math.floor(seconds)));
+  const counts = o.connections ?? EFFICIENCY_CONNECTIONS;
   const fx = await startFixture('trivial');
-  const sides: { name: string; server: SideServer; slices: SideResult[]; serverCpuMs: number; wallMs: number }[] = [];
+  const rows: SideResult[] = [];
+  const lines: string[] = [];
+  const notes: string[] = [];
+  const perCount: Record<string, unknown>[] = [];
+  let met = true;
   try {
-    const specs: SideSpec[] = [
-      { kind: 'lab-closed', origin: fx.origin, users: CONNECTIONS, seconds, warmupSeconds: WARMUP_S },
-      { kind: 'autocannon', origin: fx.origin, connections: CONNECTIONS, seconds, warmupSeconds: WARMUP_S },
-      // For reference: the open driver offered more than anyone can serve, capped at the same
-      // number of requests in flight; arrivals beyond the cap are dropped (and cost CPU too).
-      { kind: 'lab-open', origin: fx.origin, rate: OPEN_RATE, maxInFlight: CONNECTIONS, seconds, warmupSeconds: WARMUP_S },
-    ];
-    // Started one at a time so warm-ups do not compete.
-    for (const spec of specs) {
-      o.log(`efficiency: starting ${spec.kind} (${WARMUP_S} s warm-up)`);
-      sides.push({ name: spec.kind, server: await startSide(spec, seconds * 2), slices: [], serverCpuMs: 0, wallMs: 0 });
+    for (const n of counts) {
+      const [lab, ac] = await takeTurns(fx, [
+        { kind: 'lab-closed', origin: fx.origin, users: n, seconds, warmupSeconds: WARMUP_S },
+        { kind: 'autocannon', origin: fx.origin, connections: n, seconds, warmupSeconds: WARMUP_S },
+      ], seconds, o) as [Side, Side];
+      const [l, a] = [mergeSlices(lab.slices), mergeSlices(ac.slices)];
+      rows.push(l, a);
+      const turns = lab.slices.map((s, i) => round2(s.rps / Math.max(1, ac.slices[i]!.rps)));
+      const med = median(turns);
+      const cpu = l.cpuUsPerRequest && a.cpuUsPerRequest ? round2(l.cpuUsPerRequest / a.cpuUsPerRequest) : null;
+      const ok = med >= GOAL_MEDIAN && Math.min(...turns) >= GOAL_EVERY_TURN && cpu !== null && cpu <= GOAL_CPU;
+      met &&= ok;
+      lines.push(`${n} conns: median turn ${med}× req/s (every turn ${turns.join(', ')}), ${cpu ?? '–'}× CPU/req ${ok ? 'met' : 'MISSED'}`);
+      notes.push(`${n} conns, server CPU: lab ${pct(lab)}, autocannon ${pct(ac)}`);
+      perCount.push({ connections: n, medianRatio: med, turnRatios: turns, cpuRatio: cpu, met: ok });
     }
-    o.log(`efficiency: ${slices} turns of ${seconds / slices} s each, ${CONNECTIONS} connections`);
+  } finally {
+    await fx.stop();
+  }
+  notes.push('autocannon latency: the worst turn\'s percentiles, in whole ms (its own resolution); lab rows merge their histograms');
+  return {
+    figure: 'efficiency',
+    title: `Generator efficiency: trivial loopback target, closed loop at ${counts.join(', ')} connections, ${seconds} s each in ${SLICES} alternating turns`,
+    rows,
+    summary: `lab closed / autocannon (goal: median ≥ ${GOAL_MEDIAN}×, every turn ≥ ${GOAL_EVERY_TURN}×, CPU/req ≤ ${GOAL_CPU}×): ${lines.join('; ')}`,
+    met,
+    notes,
+    extra: { perCount },
+  };
+}
+
+/** Start each side (one at a time, so warm-ups do not compete), then run them in alternating turns. */
+export async function takeTurns(fx: Fixture, specs: SideSpec[], seconds: number, o: FigureOptions): Promise<Side[]> {
+  const slices = Math.max(1, Math.min(SLICES, Math.floor(seconds)));
+  const sides: Side[] = [];
+  try {
+    for (const spec of specs) {
+      o.log(`${spec.kind}: starting (${spec.warmupSeconds} s warm-up)`);
+      sides.push({ server: await startSide(spec, seconds * 2), slices: [], serverCpuMs: 0, wallMs: 0 });
+    }
+    o.log(`${slices} turns of ${seconds / slices} s each: ${specs.map((s) => s.kind).join(', ')}`);
     for (let turn = 0; turn < slices; turn++) {
       for (const side of alternate(sides, o.repeat + turn)) {
-        const { result, cpuMs, wallMs } = await withServerCpu(fx, () => side.server.run(seconds / slices));
-        side.slices.push(result);
-        side.serverCpuMs += cpuMs ?? NaN;
-        side.wallMs += wallMs;
+        const c0 = await fx.cpuMs();
+        const t0 = performance.now();
+        side.slices.push(await side.server.run(seconds / slices));
+        const c1 = await fx.cpuMs();
+        side.serverCpuMs += c0 === null || c1 === null ? NaN : c1 - c0;
+        side.wallMs += performance.now() - t0;
       }
     }
   } finally {
     await Promise.all(sides.map((s) => s.server.stop()));
-    await fx.stop();
   }
-  const rows = sides.map((s) => mergeSlices(s.slices));
-  const busy = sides.map((s) => `${rows[sides.indexOf(s)]!.tool} ${Number.isNaN(s.serverCpuMs) ? '–' : `${Math.round((s.serverCpuMs / s.wallMs) * 100)}%`}`);
-  const [lab, ac, open] = rows as [SideResult, SideResult, SideResult];
-  const ratio = ac.rps > 0 ? Math.round((lab.rps / ac.rps) * 100) / 100 : null;
-  const openRatio = ac.rps > 0 ? Math.round((open.rps / ac.rps) * 100) / 100 : null;
-  const cpuRatio = lab.cpuUsPerRequest && ac.cpuUsPerRequest ? Math.round((lab.cpuUsPerRequest / ac.cpuUsPerRequest) * 100) / 100 : null;
-  const turnRatios = sides[0]!.slices.map((l, i) => Math.round((l.rps / Math.max(1, sides[1]!.slices[i]!.rps)) * 100) / 100);
-  return {
-    figure: 'efficiency',
-    title: `Generator efficiency: trivial loopback target, ${CONNECTIONS} connections, ${seconds} s each in ${slices} alternating turns`,
-    rows,
-    summary: `lab closed / autocannon = ${ratio ?? '–'}× req/s (goal ≥ ${GOAL}×), ${cpuRatio ?? '–'}× CPU per request; lab open (${CONNECTIONS} in flight) / autocannon = ${openRatio ?? '–'}×`,
-    met: ratio === null ? null : ratio >= GOAL,
-    notes: [
-      `lab closed / autocannon turn by turn: ${turnRatios.join(', ')}`,
-      `server CPU while each generator ran: ${busy.join(', ')}`,
-      'autocannon latency: the worst turn\'s percentiles, in whole ms (its own resolution); lab rows merge their histograms',
-    ],
-    extra: { ratio, cpuRatio, openRatio, turnRatios },
-  };
+  return sides;
 }
 
-async function withServerCpu<T>(fx: Fixture, fn: () => Promise<T>): Promise<{ result: T; cpuMs: number | null; wallMs: number }> {
-  const c0 = await fx.cpuMs();
-  const t0 = performance.now();
-  const result = await fn();
-  const c1 = await fx.cpuMs();
-  return { result, cpuMs: c0 === null || c1 === null ? null : c1 - c0, wallMs: performance.now() - t0 };
-}
+export const round2 = (x: number) => Math.round(x * 100) / 100;
+export const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : round2((s[s.length / 2 - 1]! + s[s.length / 2]!) / 2);
+};
+export const pct = (s: Side) => (Number.isNaN(s.serverCpuMs) ? '–' : `${Math.round((s.serverCpuMs / s.wallMs) * 100)}%`);

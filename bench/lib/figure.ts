@@ -1,6 +1,6 @@
 import type { SideResult } from './side-types.ts';
 
-export const FIGURES = ['efficiency', 'accuracy', 'omission', 'memory'] as const;
+export const FIGURES = ['efficiency', 'open', 'accuracy', 'omission', 'memory'] as const;
 export type FigureName = (typeof FIGURES)[number];
 
 export interface FigureOptions {
@@ -9,6 +9,8 @@ export interface FigureOptions {
   /** Which repetition this is (0-based): sides alternate their order so drift hits both. */
   repeat: number;
   log: (line: string) => void;
+  /** Efficiency figure: the connection counts to measure; undefined = all of them. */
+  connections?: number[];
 }
 
 /** One run of one figure: plain data, printed by format.ts and saved as JSON. */

@@ -1,9 +1,10 @@
+import type { HttpClient } from '../../harness/drive/connections.ts';
 import type { LatencyStats } from '../../harness/results/format.ts';
 
 /** One load generator run, executed in a child process of its own so its CPU time is its alone. */
 export type SideSpec =
-  | { kind: 'lab-closed'; origin: string; users: number; seconds: number; warmupSeconds: number; pacingSeconds?: number; sampleRss?: boolean }
-  | { kind: 'lab-open'; origin: string; rate: number; seconds: number; warmupSeconds: number; maxInFlight?: number; sampleRss?: boolean }
+  | { kind: 'lab-closed'; origin: string; users: number; seconds: number; warmupSeconds: number; pacingSeconds?: number; sampleRss?: boolean; client?: HttpClient }
+  | { kind: 'lab-open'; origin: string; rate: number; seconds: number; warmupSeconds: number; maxInFlight?: number; sampleRss?: boolean; client?: HttpClient }
   | { kind: 'autocannon'; origin: string; connections: number; seconds: number; warmupSeconds: number };
 
 export interface RssSample {

@@ -10,6 +10,7 @@ const BY_CODE: Record<string, ErrorKind> = {
   UND_ERR_BODY_TIMEOUT: 'timeout',
   UND_ERR_CONNECT_TIMEOUT: 'timeout',
   LOADLAB_TIMEOUT: 'timeout',
+  LOADLAB_SOCKET_CLOSED: 'reset',
   ETIMEDOUT: 'timeout',
 };
 

@@ -1,6 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { performance } from 'node:perf_hooks';
-import { Client } from 'undici';
 import type { ClosedProfile } from '../../profiles/lib/define.ts';
 import { mulberry32 } from '../../targets/lib/prng.ts';
 import type { Recorder } from '../record/recorder.ts';
@@ -8,6 +7,8 @@ import { pickTask, usersAt, waitSeconds } from '../analysis/schedule.ts';
 import { SendOrder } from '../analysis/order.ts';
 import { classifyError } from './classify.ts';
 import { driveControl, type DriveControl } from './control.ts';
+import { connections, type HttpClient } from './connections.ts';
+import type { Sender } from './http.ts';
 
 /** How often the user count is brought in line with the schedule. */
 const CONTROL_TICK_MS = 100;
@@ -27,6 +28,8 @@ export interface DriveClosedOptions {
   onTick?: (t: number) => void;
   /** Longest wait for responses in flight after the profile's end. @default min(timeoutMs, 10 s) */
   drainMs?: number;
+  /** The HTTP client: the lab's own (h1.ts) or undici's. @default 'lab' */
+  client?: HttpClient;
 }
 
 interface VirtualUser {
@@ -38,7 +41,7 @@ interface ClosedRun {
   o: DriveClosedOptions;
   now: () => number;
   control: DriveControl;
-  clients: Set<Client>;
+  clients: Set<Sender>;
   /** Every user's requests in one send order: was each answered before those sent after it? */
   order: SendOrder;
 }
@@ -51,7 +54,7 @@ interface ClosedRun {
  */
 export async function driveClosed(o: DriveClosedOptions): Promise<void> {
   const start = performance.now();
-  const clients = new Set<Client>();
+  const clients = new Set<Sender>();
   const control = driveControl({
     signal: o.signal,
     timeoutMs: o.profile.timeoutMs,
@@ -101,8 +104,7 @@ function setUserCount(run: ClosedRun, users: VirtualUser[], want: number): void 
 async function userLoop(run: ClosedRun, index: number, vu: VirtualUser): Promise<void> {
   const { o, control } = run;
   const rand = mulberry32(o.seed * 7919 + index);
-  // The lab's own per-request deadline (http.ts) replaces undici's coarse header/body timers.
-  const client = new Client(o.origin, { pipelining: 1, headersTimeout: 0, bodyTimeout: 0, connectTimeout: o.profile.timeoutMs });
+  const client = connections(o.origin, 1, o.profile.timeoutMs, o.client);
   run.clients.add(client);
   try {
     while (!vu.stopping && !control.halt.aborted) {
@@ -122,7 +124,7 @@ async function userLoop(run: ClosedRun, index: number, vu: VirtualUser): Promise
 type Outcome = 'answered' | 'no-answer' | 'interrupted';
 
 /** Send one task and record its latency or its error. */
-async function oneRequest(run: ClosedRun, client: Client, rand: () => number, user: number): Promise<Outcome> {
+async function oneRequest(run: ClosedRun, client: Sender, rand: () => number, user: number): Promise<Outcome> {
   const { o } = run;
   const task = pickTask(o.profile.tasks, rand);
   let overtakenBy = 0;

@@ -1,10 +1,9 @@
+import { performance } from 'node:perf_hooks';
 import type { Dispatcher } from 'undici';
+import { Deadlines, type Pending } from './deadlines.ts';
+import { H1Pool } from './h1.ts';
 
-/** A request the lab gave up on: its own deadline passed, or the drain after the profile ran out. */
-export class RequestTimeoutError extends Error {
-  readonly code = 'LOADLAB_TIMEOUT';
-  override readonly name = 'TimeoutError';
-}
+export { RequestTimeoutError } from './deadlines.ts';
 
 /**
  * Reads nothing but the status: the body is dropped chunk by chunk as it arrives, with no
@@ -16,25 +15,24 @@ export class RequestTimeoutError extends Error {
  * response's headers into an object — ~2 µs more CPU per request, ~10% of the total (bench/).
  * undici is pinned; test/harness/drive/http.test.ts fails loudly if an upgrade drops this interface.
  *
- * The deadline is the lab's own timer, not undici's header/body timeouts: those run on a
- * coarse ~0.5 s tick (a 1 ms timeout never fired, 2,000 ms fired at 2,499 ms). A Node timer
- * fires within about a millisecond, and setting then clearing one costs well under a µs.
+ * The deadline is the lab's own (deadlines.ts), not undici's header/body timeouts: those run
+ * on a coarse ~0.5 s tick (a 1 ms timeout never fired, 2,000 ms fired at 2,499 ms).
  */
-class StatusOnly implements Dispatcher.DispatchHandler {
+class StatusOnly implements Dispatcher.DispatchHandler, Pending {
+  readonly deadline: number;
   private status = 0;
   private settled = false;
   private abortFn: ((err: Error) => void) | null = null;
   private pending: Error | null = null;
-  private timer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly resolve: (statusCode: number) => void,
     private readonly reject: (err: Error) => void,
-    private readonly inFlight: Set<StatusOnly> | null,
-    timeoutMs: number,
+    private readonly deadlines: Deadlines,
+    readonly timeoutMs: number,
   ) {
-    this.timer = setTimeout(() => this.fail(new RequestTimeoutError(`no complete response within ${timeoutMs} ms`)), timeoutMs);
-    inFlight?.add(this);
+    this.deadline = performance.now() + timeoutMs;
+    deadlines.add(this);
   }
 
   /** Give up on this request now: it rejects with `err` and its connection is closed. */
@@ -48,8 +46,7 @@ class StatusOnly implements Dispatcher.DispatchHandler {
 
   private finish(): void {
     this.settled = true;
-    clearTimeout(this.timer);
-    this.inFlight?.delete(this);
+    this.deadlines.delete(this);
   }
 
   onConnect(abort: (err?: Error) => void): void {
@@ -81,44 +78,51 @@ class StatusOnly implements Dispatcher.DispatchHandler {
   }
 }
 
+/** Where a driver sends: the lab's own client (the default) or an undici Client/Pool. */
+export type Sender = H1Pool | Dispatcher;
+
 /**
- * A driver's requests in flight, so the end of a run can cut the ones still out (the drain
- * limit, Ctrl-C) and each fails at once with the reason given.
+ * A driver's requests in flight, each with its deadline, so the end of a run can cut the ones
+ * still out (the drain limit, Ctrl-C) and each fails at once with the reason given.
  */
 export class InFlight {
-  private readonly handlers = new Set<StatusOnly>();
+  private readonly deadlines = new Deadlines();
 
   get size(): number {
-    return this.handlers.size;
+    return this.deadlines.size;
   }
 
   /** `close`: ask for the connection to be closed after this response (a new one for the next request). */
-  send(dispatcher: Dispatcher, method: Dispatcher.HttpMethod, path: string, timeoutMs: number, close = false): Promise<number> {
-    return dispatch(dispatcher, method, path, timeoutMs, this.handlers, close);
+  send(sender: Sender, method: Dispatcher.HttpMethod, path: string, timeoutMs: number, close = false): Promise<number> {
+    if (sender instanceof H1Pool) return sender.request(method, path, close, timeoutMs, this.deadlines);
+    return dispatch(sender, method, path, timeoutMs, this.deadlines, close);
   }
 
   /** Every request still in flight rejects with `err`. */
   cut(err: Error): void {
-    for (const h of [...this.handlers]) h.fail(err);
+    this.deadlines.failAll(err);
   }
 }
 
-function dispatch(dispatcher: Dispatcher, method: Dispatcher.HttpMethod, path: string, timeoutMs: number, set: Set<StatusOnly> | null, close = false): Promise<number> {
+function dispatch(dispatcher: Dispatcher, method: Dispatcher.HttpMethod, path: string, timeoutMs: number, deadlines: Deadlines, close = false): Promise<number> {
   return new Promise((resolve, reject) => {
     // 0 turns undici's own coarse timers off: the handler's deadline is the one that counts.
     // reset: undici sends `connection: close` and opens a new connection for the next request.
-    dispatcher.dispatch({ method, path, headersTimeout: 0, bodyTimeout: 0, ...(close ? { reset: true } : {}) }, new StatusOnly(resolve, reject, set, timeoutMs));
+    dispatcher.dispatch({ method, path, headersTimeout: 0, bodyTimeout: 0, ...(close ? { reset: true } : {}) }, new StatusOnly(resolve, reject, deadlines, timeoutMs));
   });
 }
+
+/** Requests sent outside a driver (warm-up, tests) share one deadline keeper. */
+const loose = new InFlight();
 
 /**
  * The drivers' request path: send one request, resolve with its status code once the whole
  * response (body included) has arrived, so latency covers the full response as with
  * `request()` + `body.dump()`, for ~20% less CPU per request (bench/, efficiency figure).
  * Rejects with a RequestTimeoutError `timeoutMs` after the call if the response is not complete
- * by then, or with undici's own error (refused, reset, …): `classifyError` reads it.
+ * by then, or with the client's own error (refused, reset, …): `classifyError` reads it.
  * No pipelining: see bench/README.md.
  */
-export function sendRequest(dispatcher: Dispatcher, method: Dispatcher.HttpMethod, path: string, timeoutMs: number): Promise<number> {
-  return dispatch(dispatcher, method, path, timeoutMs, null);
+export function sendRequest(sender: Sender, method: Dispatcher.HttpMethod, path: string, timeoutMs: number): Promise<number> {
+  return loose.send(sender, method, path, timeoutMs);
 }

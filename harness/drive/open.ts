@@ -1,6 +1,5 @@
 import { setImmediate as immediate, setTimeout as sleep } from 'node:timers/promises';
 import { performance } from 'node:perf_hooks';
-import { Pool } from 'undici';
 import type { OpenProfile } from '../../profiles/lib/define.ts';
 import { mulberry32 } from '../../targets/lib/prng.ts';
 import type { Recorder } from '../record/recorder.ts';
@@ -8,6 +7,8 @@ import { arrivalSchedule, expectedArrivals, pickTask } from '../analysis/schedul
 import { ArrivalQueue } from './arrivals.ts';
 import { classifyError } from './classify.ts';
 import { driveControl, type DriveControl } from './control.ts';
+import { connections, type HttpClient } from './connections.ts';
+import type { Sender } from './http.ts';
 
 /** Longest sleep between wake-ups, so the rate column and progress move even when arrivals are sparse. */
 const CONTROL_TICK_S = 0.1;
@@ -15,6 +16,8 @@ const CONTROL_TICK_S = 0.1;
 const SPIN_MS = 1.5;
 /** Turn-by-turn waiting only while arrivals are ≥ 5 ms apart (≤ 200 req/s): it then costs ≤ ~30% of a core. */
 const SPIN_ONLY_BELOW_GAP_S = 0.005;
+/** Arrivals this close together (≥ 2,000 req/s) are launched turn by turn, not by timer. */
+const DENSE_GAP_S = 0.0005;
 
 export interface DriveOpenOptions {
   origin: string;
@@ -27,6 +30,8 @@ export interface DriveOpenOptions {
   onTick?: (t: number) => void;
   /** Longest wait for responses in flight after the schedule's end. @default min(timeoutMs, 10 s) */
   drainMs?: number;
+  /** The HTTP client: the lab's own (h1.ts) or undici's. @default 'lab' */
+  client?: HttpClient;
 }
 
 /** What the generator did, for callers that judge a run by more than its latencies (e.g. a knee search). */
@@ -49,7 +54,7 @@ interface OpenRun {
   start: number;
   now: () => number;
   rand: () => number;
-  pool: Pool;
+  pool: Sender;
   control: DriveControl;
   stats: OpenDriveStats;
 }
@@ -65,8 +70,7 @@ interface OpenRun {
 export async function driveOpen(o: DriveOpenOptions): Promise<OpenDriveStats> {
   const { profile } = o;
   const start = performance.now();
-  // The lab's own per-request deadline (http.ts) replaces undici's coarse header/body timers.
-  const pool = new Pool(o.origin, { connections: profile.maxInFlight, pipelining: 1, headersTimeout: 0, bodyTimeout: 0, connectTimeout: profile.timeoutMs });
+  const pool = connections(o.origin, profile.maxInFlight, profile.timeoutMs, o.client);
   const control = driveControl({
     signal: o.signal,
     timeoutMs: profile.timeoutMs,
@@ -95,9 +99,9 @@ async function followArrivals(run: OpenRun, queue: ArrivalQueue): Promise<void> 
     const t = run.now();
     const launched = launchDue(run, queue, t);
     if (launched !== null) lastLaunch = launched;
-    o.recorder.users(t, meanRateOfSecond(o.profile, t));
     if (Math.floor(t) !== lastTick) {
       lastTick = Math.floor(t);
+      o.recorder.users(t, meanRateOfSecond(o.profile, t));
       o.onTick?.(t);
     }
     if (t >= o.profile.duration) break;
@@ -121,16 +125,22 @@ function launchDue(run: OpenRun, queue: ArrivalQueue, t: number): number | null 
 }
 
 /**
- * Timers fire up to ~1 ms late and that lateness counts as latency. When arrivals are sparse,
- * sleep to just before one and yield turn by turn (setImmediate) until it is due; when they are
- * dense, turning would keep a core busy for the whole run, so timers it is. Either way each
- * turn goes back to the event loop, so signals and responses are always served.
+ * Timers fire up to ~1 ms late and that lateness counts as latency. Sparse arrivals: sleep to
+ * just before one and yield turn by turn (setImmediate) until it is due. Dense arrivals (at
+ * least one per DENSE_GAP_S): a timer would wake a whole batch late, and a burst that hits the
+ * in-flight cap drops arrivals the server never had a chance to refuse; so the loop catches up
+ * turn by turn instead, launching what came due in each turn (responses arrive between turns,
+ * so at such rates the turns are spent on work, not idling). In between, timers. Either way
+ * each turn goes back to the event loop, so signals and responses are always served.
  */
 async function waitForNext(run: OpenRun, queue: ArrivalQueue, t: number, lastLaunch: number | null): Promise<void> {
   const { duration } = run.o.profile;
-  const wake = Math.min(queue.next ?? duration, t + CONTROL_TICK_S, duration);
+  const next = queue.next;
+  const wake = Math.min(next ?? duration, t + CONTROL_TICK_S, duration);
   const waitMs = (wake - t) * 1000;
-  const sparse = queue.next !== null && lastLaunch !== null && queue.next - lastLaunch >= SPIN_ONLY_BELOW_GAP_S;
+  const gap = next !== null && lastLaunch !== null ? next - lastLaunch : null;
+  if (gap !== null && gap <= DENSE_GAP_S && waitMs <= SPIN_MS) return immediate().then(() => {});
+  const sparse = gap !== null && gap >= SPIN_ONLY_BELOW_GAP_S;
   if (!sparse || waitMs > SPIN_MS) await sleep(Math.max(0, sparse ? Math.floor(waitMs - SPIN_MS) : waitMs), undefined, { signal: run.control.halt }).catch(() => {});
   else await immediate();
 }

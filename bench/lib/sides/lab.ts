@@ -4,10 +4,13 @@ import { driveOpen } from '../../../harness/drive/open.ts';
 import { decodeHistogram, latencyStats } from '../../../harness/record/histogram.ts';
 import { Recorder, type RecorderResult } from '../../../harness/record/recorder.ts';
 import { stageWindows } from '../../../harness/analysis/schedule.ts';
+import type { HttpClient } from '../../../harness/drive/connections.ts';
 import type { SideResult, SideRunner, SideSpec } from '../side-types.ts';
 import { measured } from './measure.ts';
 
 const TIMEOUT_MS = 10_000;
+/** `LOADLAB_BENCH_CLIENT=undici npm run bench` measures the lab's drivers on undici instead of their own client. */
+const CLIENT: HttpClient = process.env.LOADLAB_BENCH_CLIENT === 'undici' ? 'undici' : 'lab';
 
 type ClosedSpec = Extract<SideSpec, { kind: 'lab-closed' }>;
 type OpenSpec = Extract<SideSpec, { kind: 'lab-open' }>;
@@ -18,10 +21,10 @@ async function closedOnce(s: ClosedSpec, seconds: number) {
     name: 'bench', duration: seconds, timeoutMs: TIMEOUT_MS, warmupSeconds: 0,
     wait: s.pacingSeconds ? constantPacing(s.pacingSeconds) : constant(0),
     // Every user starts at once: the bench measures steady load, not a ramp.
-    stages: [{ at: 0, users: s.users, spawnRate: s.users * 1000 }],
+    stages: [{ at: 0, users: s.users, spawnRate: Math.min(s.users * 1000, 20_000) }],
   });
   const recorder = new Recorder({ windows: stageWindows(profile), duration: Math.ceil(seconds), expectedIntervalUs: null });
-  await driveClosed({ origin: s.origin, profile, recorder, seed: 1, signal: new AbortController().signal, onTick: (t) => recorder.advance(t) });
+  await driveClosed({ origin: s.origin, profile, recorder, seed: 1, client: s.client ?? CLIENT, signal: new AbortController().signal, onTick: (t) => recorder.advance(t) });
   return { result: recorder.finish(), maxLagMs: undefined };
 }
 
@@ -32,14 +35,15 @@ async function openOnce(s: OpenSpec, seconds: number) {
     stages: [{ at: 0, rate: s.rate }], ...(s.maxInFlight ? { maxInFlight: s.maxInFlight } : {}),
   });
   const recorder = new Recorder({ windows: stageWindows(profile), duration: Math.ceil(seconds), expectedIntervalUs: null, latencyBasis: 'intended' });
-  const stats = await driveOpen({ origin: s.origin, profile, recorder, signal: new AbortController().signal, onTick: (t) => recorder.advance(t) });
+  const stats = await driveOpen({ origin: s.origin, profile, recorder, client: s.client ?? CLIENT, signal: new AbortController().signal, onTick: (t) => recorder.advance(t) });
   return { result: recorder.finish(), maxLagMs: Math.round(stats.maxLagMs * 10) / 10 };
 }
 
 /** Warm up once, then run measured slices: the same code path, so JIT and connections are warm for it. */
 export function labSide(s: ClosedSpec | OpenSpec): SideRunner {
   const once = (seconds: number): Promise<{ result: RecorderResult; maxLagMs: number | undefined }> => (s.kind === 'lab-closed' ? closedOnce(s, seconds) : openOnce(s, seconds));
-  const tool = s.kind === 'lab-closed' ? `lab closed (${s.users} users)` : `lab open (${s.rate} req/s)`;
+  const via = (s.client ?? CLIENT) === 'undici' ? ', undici' : '';
+  const tool = s.kind === 'lab-closed' ? `lab closed (${s.users} users${via})` : `lab open (${s.rate} req/s${via})`;
   return {
     warmUp: async () => {
       if (s.warmupSeconds > 0) await once(s.warmupSeconds);

@@ -1,19 +1,20 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client } from 'undici';
 import { classifyError } from '../../../harness/drive/classify.ts';
-import { InFlight, sendRequest } from '../../../harness/drive/http.ts';
+import { connections, type HttpClient } from '../../../harness/drive/connections.ts';
+import { InFlight, sendRequest, type Sender } from '../../../harness/drive/http.ts';
 import { freePort } from '../../../harness/spawn/start-target.ts';
 
 const BIG = Buffer.alloc(1 << 20, 'x');
 
-describe('sendRequest', () => {
+// Both clients must behave alike: the lab's own (the drivers' default) and undici's.
+describe.each<HttpClient>(['lab', 'undici'])('sendRequest with the %s client', (kind) => {
   let server: Server;
   let origin = '';
-  const clients: Client[] = [];
-  const client = () => {
-    const c = new Client(origin);
+  const clients: Sender[] = [];
+  const client = (at = origin) => {
+    const c = connections(at, 1, 2000, kind);
     clients.push(c);
     return c;
   };
@@ -90,8 +91,7 @@ describe('sendRequest', () => {
 
   it('rejects a closed port as refused', async () => {
     const port = await freePort();
-    const c = new Client(`http://127.0.0.1:${port}`);
-    clients.push(c);
+    const c = client(`http://127.0.0.1:${port}`);
     const err = await sendRequest(c, 'GET', '/', 2000).catch((e: unknown) => e);
     expect(classifyError(err).kind).toBe('refused');
   });
