@@ -33,9 +33,10 @@ function cpuBySecond(cpu: readonly CpuSample[], startUs: number, seconds: number
 /**
  * Feed every worker's requests into one recorder, in order of completion (start + latency), as
  * the built-in driver feeds it live: the same per-second, per-stage and whole-run histograms,
- * from the exact latencies. Users per second follow the schedule the shape followed.
+ * from the exact latencies. Users per second follow the schedule the shape followed; `liveUsers`
+ * (Locust's own count per second, stats-history.ts) becomes the rows' liveUsers.
  */
-export function mergeWorkerLogs(o: { logs: readonly WorkerLog[]; startUs: number; stages: readonly UserStage[]; duration: number; timeoutMs: number; recorder: Recorder }): MergeResult {
+export function mergeWorkerLogs(o: { logs: readonly WorkerLog[]; startUs: number; stages: readonly UserStage[]; duration: number; timeoutMs: number; recorder: Recorder; liveUsers?: readonly (number | null)[] }): MergeResult {
   const all: LoggedRequest[] = o.logs.flatMap((l) => l.requests);
   all.sort((a, b) => a.startUs + a.latencyUs - (b.startUs + b.latencyUs));
   const seconds = Math.ceil(o.duration);
@@ -44,7 +45,7 @@ export function mergeWorkerLogs(o: { logs: readonly WorkerLog[]; startUs: number
   let nextMark = 0;
   const markUsersUntil = (t: number) => {
     // The row keeps the last count set in its second, as the live driver's 100 ms ticks leave it.
-    for (; nextMark < seconds && nextMark + 0.999 <= t; nextMark++) o.recorder.users(nextMark + 0.999, usersAt(o.stages, nextMark + 0.999));
+    for (; nextMark < seconds && nextMark + 0.999 <= t; nextMark++) o.recorder.users(nextMark + 0.999, usersAt(o.stages, nextMark + 0.999), o.liveUsers?.[nextMark] ?? undefined);
   };
   for (const r of all) {
     if (r.startUs < o.startUs - 1_000_000 || r.startUs > endUs) outOfRun++;

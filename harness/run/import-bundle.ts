@@ -6,6 +6,7 @@ import { stageWindows } from '../analysis/schedule.ts';
 import { withSeconds } from '../analysis/verdict.ts';
 import type { BundleFile } from '../drive/locust/bundle.ts';
 import { readLogs } from '../drive/locust/run.ts';
+import { usersFromHistory } from '../drive/locust/stats-history.ts';
 import { mergeWorkerLogs } from '../record/locust-merge.ts';
 import { Recorder } from '../record/recorder.ts';
 import { judgeGenerator } from '../record/saturation/compute.ts';
@@ -58,7 +59,9 @@ export async function importBundle(o: { bundleDir: string; runDir: string; warn?
   const dir = path.join(o.runDir, entry.dir);
 
   const recorder = new Recorder({ windows: stageWindows(profile), duration: Math.ceil(profile.duration), expectedIntervalUs: null });
-  const merged = mergeWorkerLogs({ logs, startUs, stages: profile.stages, duration: profile.duration, timeoutMs: profile.timeoutMs, recorder });
+  const history = await readFile(path.join(logsDir, 'locust_stats_history.csv'), 'utf8').catch(() => '');
+  const liveUsers = usersFromHistory(history, startUs, Math.ceil(profile.duration));
+  const merged = mergeWorkerLogs({ logs, startUs, stages: profile.stages, duration: profile.duration, timeoutMs: profile.timeoutMs, recorder, liveUsers });
   const result = recorder.finish();
   const failures: FailuresFile = { state: 'ok', error: null, diedAt: null, exitCode: null, errors: result.errors, samples: result.samples };
   await writeTargetResults(dir, result, failures);

@@ -1,4 +1,6 @@
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { usersFromHistory } from '../drive/locust/stats-history.ts';
 import { refuseOpen } from '../drive/locust/locustfile.ts';
 import { runLocust } from '../drive/locust/run.ts';
 import { mergeWorkerLogs } from '../record/locust-merge.ts';
@@ -31,8 +33,9 @@ export async function driveWithLocust(o: LabOptions, origin: string, entry: Targ
     spawned: (pid) => o.events?.spawned?.(pid), stopped: (pid) => o.events?.stopped?.(pid),
   });
   for (const s of run.survivors) o.events?.warning?.(`Locust ${entry.name}: could not stop ${s.pid} (${s.command})`);
+  const history = await readFile(path.join(o.runDir, entry.dir, 'locust', 'locust_stats_history.csv'), 'utf8').catch(() => '');
   const merged = run.startUs === null ? null
-    : mergeWorkerLogs({ logs: run.logs, startUs: run.startUs, stages: profile.stages, duration: profile.duration, timeoutMs: profile.timeoutMs, recorder });
+    : mergeWorkerLogs({ logs: run.logs, startUs: run.startUs, stages: profile.stages, duration: profile.duration, timeoutMs: profile.timeoutMs, recorder, liveUsers: usersFromHistory(history, run.startUs, Math.ceil(profile.duration)) });
   entry.driver = {
     engine: 'locust', workers: entry.driver?.workers ?? 1, version: o.locust.version,
     workerShares: merged?.workers ?? [], outOfRun: merged?.outOfRun ?? 0, cpuWarnings: run.cpuWarnings,

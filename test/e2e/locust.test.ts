@@ -54,9 +54,10 @@ describe('--driver locust', () => {
       expect(s.rps).toBeLessThan(lab1[i]!.rps * 1.35);
       expect(s.errorsTotal).toBe(0);
     }
-    // The users Locust ran, per second, as its own stats history counted them, reach each stage's count.
-    const series = json<{ t: number; users: number }[]>(out, 'worker-pool.locust', 'series.json');
+    // Per second: the schedule's users, and the users Locust itself counted (its stats history).
+    const series = json<{ t: number; users: number; liveUsers?: number }[]>(out, 'worker-pool.locust', 'series.json');
     expect(series.map((r) => r.users).slice(-2)).toEqual([8, 8]);
+    expect(series.map((r) => r.liveUsers).slice(-2)).toEqual([8, 8]);
     const files = readdirSync(path.join(out, 'worker-pool.locust', 'locust'));
     expect(files).toEqual(expect.arrayContaining(['locustfile.py', 'locust_stats.csv', 'locust_stats_history.csv', 'master.log', 'worker-1.log', 'worker-2.log']));
     expect(files.filter((f) => /^requests-.*\.log$/.test(f))).toHaveLength(2);

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeHistogram, newLatencyHistogram, recordUs } from '../../../harness/record/histogram.ts';
 import { Recorder } from '../../../harness/record/recorder.ts';
 import { mergeWorkerLogs } from '../../../harness/record/locust-merge.ts';
+import { usersFromHistory } from '../../../harness/drive/locust/stats-history.ts';
 import { parseRequestLog, REQUEST_LOG_HEADER } from '../../../harness/drive/locust/request-log.ts';
 import { stageWindows } from '../../../harness/analysis/schedule.ts';
 import { closedProfileSchema } from '../../../profiles/lib/define.ts';
@@ -90,5 +91,28 @@ describe('mergeWorkerLogs', () => {
     ]);
     expect(log.cpu).toEqual([{ atUs: 12, cpuUs: 34 }]);
     expect(log.badLines).toBe(2);
+  });
+});
+
+describe('usersFromHistory', () => {
+  it('reads Locust\'s own user count per profile second from its stats history', () => {
+    const csv = [
+      'Timestamp,User Count,Type,Name,Requests/s',
+      `${START_US / 1e6 - 1},0,,Aggregated,0`,
+      `${START_US / 1e6},0,,Aggregated,0`,
+      `${START_US / 1e6 + 1},4,GET,index,3`,
+      `${START_US / 1e6 + 1},4,,Aggregated,3`,
+      `${START_US / 1e6 + 3},8,,Aggregated,9`,
+      `${START_US / 1e6 + 9},8,,Aggregated,9`,
+    ].join('\n');
+    expect(usersFromHistory(csv, START_US + 200_000, 6)).toEqual([0, 4, null, 8, null, null]);
+    expect(usersFromHistory('nonsense', START_US, 2)).toEqual([null, null]);
+  });
+
+  it('becomes the rows\' liveUsers in the merge', () => {
+    const log = parseRequestLog('w', `${REQUEST_LOG_HEADER}\n${START_US + 100},${START_US + 100},1000,ok,\n`);
+    const recorder = new Recorder({ windows: stageWindows(profile), duration: profile.duration, expectedIntervalUs: null });
+    mergeWorkerLogs({ logs: [log], startUs: START_US, stages: profile.stages, duration: profile.duration, timeoutMs: 1000, recorder, liveUsers: [1, 3, null, 7, 8, 8] });
+    expect(recorder.finish().rows.map((r) => r.liveUsers)).toEqual([1, 3, undefined, 7, 8, 8]);
   });
 });
