@@ -49,7 +49,7 @@ function cellRow(stage: number, c: CompareCell): Html {
 export function compareHtml(f: CompareFile, scripts: string[]): string {
   const env = f.environment.length
     ? html`<div class="banner warn"><strong>The runs come from different environments</strong>; a difference may come from these, not from the change:<ul>${f.environment.map((d) => html`<li>${d.field}: ${d.base} → ${d.new}</li>`)}</ul></div>`
-    : html`<p class="muted">Same environment: commit, Node, CPU, cores, work model, seed, profile and connection mode all match.</p>`;
+    : html`<p class="muted">Same environment: commit, Node, CPU, cores, work model, seed, profile, connection mode and driver all match.</p>`;
   const breaches = f.failOn === null ? html`` : f.breaches.length
     ? html`<p class="bad"><strong>FAIL --fail-on ${f.failOn}</strong>: ${f.breaches.length} significant regression(s) past a rule.</p>`
     : html`<p><strong>pass --fail-on ${f.failOn}</strong>: no significant regression past a rule.</p>`;

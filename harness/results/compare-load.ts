@@ -63,6 +63,8 @@ export function envDifferences(a: RunManifest, b: RunManifest): EnvDifference[] 
     ['commit', (m) => m.gitCommit], ['node', (m) => m.node], ['cpuModel', (m) => m.cpuModel], ['cores', (m) => m.cores],
     ['work', (m) => m.workModel?.name ?? m.work], ['seed', (m) => m.seed], ['profileHash', (m) => profileHash(m.profile)],
     ['connection', (m) => m.connection ?? 'keep-alive'],
+    // Two runs of one target by two engines (lab, then --driver locust): a cross-check, named as such.
+    ['driver', (m) => m.driver ?? 'lab'],
   ];
   return fields.flatMap(([field, get]) => {
     const x = String(get(a) ?? 'unknown'), y = String(get(b) ?? 'unknown');

@@ -711,7 +711,7 @@ export interface CompareSpectrum {
   points: { nines: number; pct: string; ms: number }[];
 }
 
-/** One manifest field that differs between the runs (commit, node, cpuModel, cores, work, seed, profileHash, connection). */
+/** One manifest field that differs between the runs (commit, node, cpuModel, cores, work, seed, profileHash, connection, driver). */
 export interface EnvDifference {
   field: string;
   base: string;

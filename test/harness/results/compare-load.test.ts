@@ -24,3 +24,9 @@ describe('envDifferences', () => {
     expect(profileHash({ a: 1 })).not.toBe(profileHash({ a: 2 }));
   });
 });
+
+describe('envDifferences: driver', () => {
+  it('names a run of the built-in driver (or an older run) against a Locust run', () => {
+    expect(envDifferences(manifest(), manifest({ driver: 'locust, 2 workers' }))).toEqual([{ field: 'driver', base: 'lab', new: 'locust, 2 workers' }]);
+  });
+});
