@@ -54,8 +54,18 @@ function canonical(v: unknown): string {
   return JSON.stringify(v) ?? 'null';
 }
 
-/** First 12 hex digits of the SHA-256 of the manifest's profile (canonical JSON). */
-export const profileHash = (profile: unknown): string => createHash('sha256').update(canonical(profile)).digest('hex').slice(0, 12);
+/**
+ * The profile without what does not change the load: its `thresholds` (pass / fail rules judged
+ * afterwards, docs/thresholds.md). Tightening a threshold between two runs compares them as usual.
+ */
+function loadShape(profile: unknown): unknown {
+  if (!profile || typeof profile !== 'object' || Array.isArray(profile)) return profile;
+  const { thresholds: _judgedAfter, ...rest } = profile as Record<string, unknown>;
+  return rest;
+}
+
+/** First 12 hex digits of the SHA-256 of the manifest's profile (canonical JSON), thresholds left out. */
+export const profileHash = (profile: unknown): string => createHash('sha256').update(canonical(loadShape(profile))).digest('hex').slice(0, 12);
 
 /** Manifest fields that make two runs' numbers not directly comparable when they differ. */
 export function envDifferences(a: RunManifest, b: RunManifest): EnvDifference[] {

@@ -22,6 +22,8 @@ describe('envDifferences', () => {
     ]);
     expect(profileHash({ a: 1 })).toMatch(/^[0-9a-f]{12}$/);
     expect(profileHash({ a: 1 })).not.toBe(profileHash({ a: 2 }));
+    // Thresholds judge a run afterwards; they do not change the load it sent.
+    expect(profileHash({ a: 1, thresholds: ['p95<300ms'] })).toBe(profileHash({ a: 1 }));
   });
 });
 
