@@ -114,10 +114,35 @@ export function littleStage(s: StageStats, input: ValidityInput): LittleStage {
   if (untimed > LITTLE_MAX_ERROR_PCT) return skip(`${round(untimed, 1)}% errors whose time is not known (not in the mean latency)`);
   if (responseMs === null || (!open && thinkMs === null)) return skip('no mean latency or think time');
   if (measured <= 0) return skip('nothing in flight');
+  const edges = edgeImbalance(rows.filter((r) => r.t >= w.from), open, input.timeoutMs);
+  if (edges !== null && edges.share > VALIDITY_TOLERANCE) {
+    return skip(`not in a steady state: the queue's request-seconds went from ${round(edges.first, 1)} to ${round(edges.last, 1)} across the stage (${round(edges.share * 100, 0)}% of what it held); over a finite window Little's law needs a stage that ends as it began`);
+  }
   const predicted = throughput * (responseMs + (thinkMs ?? 0)) / 1000;
   const deviation = (predicted - measured) / measured;
   const note = w.timeouts && input.timeoutMs !== undefined ? `mean response counts ${w.timeouts} timeout(s) at the ${input.timeoutMs} ms deadline` : null;
   return { ...base, predicted: round(predicted), deviationPct: round(deviation * 100, 1), ok: Math.abs(deviation) <= VALIDITY_TOLERANCE, note };
+}
+
+/**
+ * How far a stage is from a steady state, for Little's law: over a finite window, N̄·T equals
+ * X·T·W only up to the time of the requests in flight at its edges. In a steady state the two
+ * edges hold alike and cancel; a queue that grows or drains across the stage does not (open
+ * model past capacity). Each edge is its second's population × that second's mean time in the
+ * system; the share is their difference over the window's N̄·T. Null without the rows' own means.
+ */
+function edgeImbalance(rows: readonly IntervalRow[], open: boolean, timeoutMs: number | undefined): { first: number; last: number; share: number } | null {
+  const first = rows[0], last = rows.at(-1);
+  if (!first || !last || rows.length < 2) return null;
+  const edge = (r: IntervalRow): number | null => {
+    const pop = open ? r.inFlight : (r.liveUsers ?? r.users);
+    const w = meanWithTimeouts({ count: r.rps, mean: (open ? r.sentMean : r.mean) ?? null }, r.errors.timeout, timeoutMs);
+    return pop === undefined || w === null ? null : (pop * w) / 1000;
+  };
+  const a = edge(first), b = edge(last);
+  const pop = populationOf(rows, open);
+  if (a === null || b === null || !pop) return null;
+  return { first: a, last: b, share: Math.abs(b - a) / (pop * rows.length) };
 }
 
 /**

@@ -104,6 +104,17 @@ describe("Little's law, open model", () => {
     expect(littleStage(s, open(s, rows(0, 10, 50, 50, { inFlight: 4, launched: 50 })))).toMatchObject({ predicted: 2, deviationPct: -50, ok: false });
   });
 
+  it('does not judge a stage whose queue grew across it (past capacity): the edges of a finite window do not cancel', () => {
+    // In flight grows 1 → 190 while 18 req/s complete in ≈ 1 s: the requests still queued at the end carry
+    // ~190 × 5 s of waiting that no completed latency holds (express-dev, open-ramp stage 2, measured).
+    const s = stage({ sent });
+    const r = rows(0, 10, 45, 18).map((x) => ({ ...x, launched: 45, inFlight: 1 + 21 * x.t, mean: 1000, sentMean: x.t === 9 ? 5000 : 1000, max: 100 }));
+    expect(littleStage(s, open(s, r))).toMatchObject({ ok: null, note: expect.stringContaining('not in a steady state') });
+    // The same rows at a steady 100 in flight are judged, and fail: 18 req/s × 1 s predicts 18.
+    const steady = r.map((x) => ({ ...x, inFlight: 100, sentMean: 1000 }));
+    expect(littleStage(s, open(s, steady))).toMatchObject({ predicted: 18, ok: false });
+  });
+
   it('is not checked on an older run folder without the in-flight count', () => {
     const s = stage({ sent });
     expect(littleStage(s, open(s, rows(0, 10, 50, 50))).note).toContain('older run folder');
