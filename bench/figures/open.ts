@@ -1,3 +1,4 @@
+import { MAX_RATE } from '../../profiles/lib/define.ts';
 import { startFixture } from '../lib/fixture.ts';
 import type { FigureOptions, FigureRun } from '../lib/figure.ts';
 import { mergeSlices } from '../lib/merge.ts';
@@ -29,7 +30,8 @@ export async function openModel(o: FigureOptions): Promise<FigureRun> {
   try {
     o.log(`open: autocannon ${IN_FLIGHT} connections, ${PROBE_S} s, for the rate to ask`);
     const probe = await runSide({ kind: 'autocannon', origin: fx.origin, connections: IN_FLIGHT, seconds: PROBE_S, warmupSeconds: 1 });
-    rate = Math.round(probe.rps * RATE_SHARE);
+    // A profile asks for at most MAX_RATE: on a fast quiet machine that is the limit, not 0.9×.
+    rate = Math.min(MAX_RATE, Math.round(probe.rps * RATE_SHARE));
     sides = await takeTurns(fx, [
       { kind: 'lab-open', origin: fx.origin, rate, maxInFlight: IN_FLIGHT, seconds, warmupSeconds: WARMUP_S },
       { kind: 'autocannon', origin: fx.origin, connections: IN_FLIGHT, seconds, warmupSeconds: WARMUP_S },
@@ -45,7 +47,7 @@ export async function openModel(o: FigureOptions): Promise<FigureRun> {
   const p50Diff = open.latency.p50 !== null && closed.latency.p50 !== null ? round2(open.latency.p50 - closed.latency.p50) : null;
   const cpu = open.cpuUsPerRequest && ac.cpuUsPerRequest ? round2(open.cpuUsPerRequest / ac.cpuUsPerRequest) : null;
   const checks = [
-    share !== null && share >= RATE_SHARE - 0.02, // the schedule is 0.9× the probe's rate; turns vary a little
+    share !== null && open.rps >= rate * 0.98, // the schedule was honoured (turns vary a little)
     open.dropped === 0,
     p50Diff !== null && Math.abs(p50Diff) <= P50_SLACK_MS,
     cpu !== null && cpu <= GOAL_CPU,
@@ -57,7 +59,7 @@ export async function openModel(o: FigureOptions): Promise<FigureRun> {
     summary: `lab open served ${share ?? '–'}× autocannon's req/s (asked ${RATE_SHARE}×), dropped ${open.dropped} (goal 0), p50 ${open.latency.p50} vs closed ${closed.latency.p50} ms (Δ ${p50Diff ?? '–'}, goal ≤ ${P50_SLACK_MS}), ${cpu ?? '–'}× autocannon's CPU/req (goal ≤ ${GOAL_CPU}×)`,
     met: checks.every(Boolean),
     notes: [
-      `asked rate: ${RATE_SHARE} × ${probe(rate)} req/s (autocannon, ${PROBE_S} s probe just before)`,
+      `asked rate: ${rate} req/s = min(${RATE_SHARE} × the ${PROBE_S}-s autocannon probe just before, ${MAX_RATE})`,
       `open driver's worst launch lag behind schedule: ${open.maxLagMs ?? '–'} ms (counted in its latency)`,
       `server CPU: ${sides.map((s, i) => `${rows[i]!.tool.split(' (')[0]} ${pct(s)}`).join(', ')}`,
     ],
@@ -65,4 +67,3 @@ export async function openModel(o: FigureOptions): Promise<FigureRun> {
   };
 }
 
-const probe = (rate: number) => Math.round(rate / RATE_SHARE);

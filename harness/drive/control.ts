@@ -21,6 +21,10 @@ export interface DriveControl {
   readonly inFlight: InFlight;
   /** Work (a user's loop, a request) to wait for at the end. */
   track(p: Promise<unknown>): void;
+  /** Work counted instead of tracked by promise (the open driver's requests: no promise of their own). */
+  begin(): void;
+  end(): void;
+  /** Tracked plus counted work still running. */
   readonly running: number;
   /**
    * Stop generating, let what is in flight finish for up to the drain limit, then fail what
@@ -44,6 +48,9 @@ export function driveControl(o: DriveControlOptions): DriveControl {
   setMaxListeners(0, halt.signal);
   const inFlight = new InFlight();
   const running = new Set<Promise<unknown>>();
+  let counted = 0;
+  let onZero: (() => void) | null = null;
+  const countedDone = () => (counted === 0 ? Promise.resolve() : new Promise<void>((resolve) => { onZero = resolve; }));
   // An outside abort (Ctrl-C) drops in-flight requests at once; the normal end lets them finish.
   const onAbort = () => {
     halt.abort();
@@ -56,7 +63,7 @@ export function driveControl(o: DriveControlOptions): DriveControl {
   const drainMs = o.drainMs ?? Math.min(o.timeoutMs, MAX_DRAIN_MS);
 
   const settled = (withinMs: number) => {
-    const all = Promise.all(running).then(() => true);
+    const all = Promise.all([...running, countedDone()]).then(() => true);
     const timer = new AbortController();
     return Promise.race([all, sleep(withinMs, false, { signal: timer.signal }).catch(() => false)]).finally(() => timer.abort());
   };
@@ -65,7 +72,14 @@ export function driveControl(o: DriveControlOptions): DriveControl {
     halt: halt.signal,
     interrupted: () => o.signal.aborted,
     inFlight,
-    get running() { return running.size; },
+    get running() { return running.size + counted; },
+    begin() { counted++; },
+    end() {
+      if (--counted > 0 || !onZero) return;
+      const wake = onZero;
+      onZero = null;
+      wake();
+    },
     track(p) {
       running.add(p);
       void p.finally(() => running.delete(p)).catch(() => {});

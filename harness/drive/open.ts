@@ -18,6 +18,8 @@ const SPIN_MS = 1.5;
 const SPIN_ONLY_BELOW_GAP_S = 0.005;
 /** Arrivals this close together (≥ 2,000 req/s) are launched turn by turn, not by timer. */
 const DENSE_GAP_S = 0.0005;
+/** Longest dense wait for an answer to launch on before the loop looks again itself. */
+const DENSE_BACKSTOP_MS = 1;
 
 export interface DriveOpenOptions {
   origin: string;
@@ -57,6 +59,13 @@ interface OpenRun {
   pool: Sender;
   control: DriveControl;
   stats: OpenDriveStats;
+  queue: ArrivalQueue;
+  /** Intended time of the last arrival launched. */
+  lastLaunch: number | null;
+  /** Dense arrivals with requests in flight: each response launches what has come due since. */
+  launchOnAnswer: boolean;
+  /** Ends the send loop's dense wait early: the last answer left nothing in flight to launch on. */
+  wake: (() => void) | null;
 }
 
 /**
@@ -80,9 +89,10 @@ export async function driveOpen(o: DriveOpenOptions): Promise<OpenDriveStats> {
   const run: OpenRun = {
     o, start, now: () => (performance.now() - start) / 1000, rand: mulberry32((o.seed ?? 1) * 7919), pool, control,
     stats: { scheduled: 0, launched: 0, dropped: 0, maxLagMs: 0 },
+    queue: new ArrivalQueue(arrivalSchedule(profile.stages, profile.duration)), lastLaunch: null, launchOnAnswer: false, wake: null,
   };
   try {
-    await followArrivals(run, new ArrivalQueue(arrivalSchedule(profile.stages, profile.duration)));
+    await followArrivals(run);
   } finally {
     await control.finish();
     await pool.close().catch(() => {});
@@ -91,77 +101,106 @@ export async function driveOpen(o: DriveOpenOptions): Promise<OpenDriveStats> {
 }
 
 /** The send loop: launch (or drop) what is due, then wait for the next arrival, until the schedule's end. */
-async function followArrivals(run: OpenRun, queue: ArrivalQueue): Promise<void> {
+async function followArrivals(run: OpenRun): Promise<void> {
   const { o, control } = run;
   let lastTick = -1;
-  let lastLaunch: number | null = null;
   while (!control.halt.aborted) {
     const t = run.now();
-    const launched = launchDue(run, queue, t);
-    if (launched !== null) lastLaunch = launched;
+    launchDue(run, t);
     if (Math.floor(t) !== lastTick) {
       lastTick = Math.floor(t);
       o.recorder.users(t, meanRateOfSecond(o.profile, t));
       o.onTick?.(t);
     }
     if (t >= o.profile.duration) break;
-    await waitForNext(run, queue, t, lastLaunch);
+    await waitForNext(run, t);
   }
 }
 
-/** Launch or drop every arrival due by `t` (a bounded batch per turn); returns the last launched time. */
-function launchDue(run: OpenRun, queue: ArrivalQueue, t: number): number | null {
+/** Launch or drop every arrival due by `t` (a bounded batch per turn). */
+function launchDue(run: OpenRun, t: number): void {
   const { o, stats, control } = run;
-  const { launch, dropped } = queue.due(t, o.profile.maxInFlight - control.running);
+  const { launch, dropped } = run.queue.due(t, o.profile.maxInFlight - control.running);
   for (const at of dropped) o.recorder.dropped(at);
   if (launch.length > 0) o.recorder.launched(t, launch.length);
-  for (const at of launch) control.track(send(run, at));
+  for (const at of launch) send(run, at);
   stats.scheduled += launch.length + dropped.length;
   stats.launched += launch.length;
   stats.dropped += dropped.length;
-  if (launch.length === 0) return null;
+  if (launch.length === 0) return;
   stats.maxLagMs = Math.max(stats.maxLagMs, (t - launch[0]!) * 1000);
-  return launch[launch.length - 1]!;
+  run.lastLaunch = launch[launch.length - 1]!;
 }
 
 /**
  * Timers fire up to ~1 ms late and that lateness counts as latency. Sparse arrivals: sleep to
  * just before one and yield turn by turn (setImmediate) until it is due. Dense arrivals (at
  * least one per DENSE_GAP_S): a timer would wake a whole batch late, and a burst that hits the
- * in-flight cap drops arrivals the server never had a chance to refuse; so the loop catches up
- * turn by turn instead, launching what came due in each turn (responses arrive between turns,
- * so at such rates the turns are spent on work, not idling). In between, timers. Either way
- * each turn goes back to the event loop, so signals and responses are always served.
+ * in-flight cap drops arrivals the server never had a chance to refuse. So with requests in
+ * flight, each answer launches what has come due since (answers come often at such rates, and
+ * cost no extra wake-up), with a 1 ms timer as backstop; with none in flight, the loop catches
+ * up turn by turn. In between, timers. Either way each turn goes back to the event loop, so
+ * signals and responses are always served.
  */
-async function waitForNext(run: OpenRun, queue: ArrivalQueue, t: number, lastLaunch: number | null): Promise<void> {
+async function waitForNext(run: OpenRun, t: number): Promise<void> {
   const { duration } = run.o.profile;
-  const next = queue.next;
+  const next = run.queue.next;
   const wake = Math.min(next ?? duration, t + CONTROL_TICK_S, duration);
   const waitMs = (wake - t) * 1000;
-  const gap = next !== null && lastLaunch !== null ? next - lastLaunch : null;
-  if (gap !== null && gap <= DENSE_GAP_S && waitMs <= SPIN_MS) return immediate().then(() => {});
+  const gap = next !== null && run.lastLaunch !== null ? next - run.lastLaunch : null;
+  if (gap !== null && gap <= DENSE_GAP_S && waitMs <= SPIN_MS) {
+    if (run.control.running === 0) return immediate().then(() => {});
+    run.launchOnAnswer = true;
+    let timer: NodeJS.Timeout | undefined;
+    await new Promise<void>((resolve) => {
+      run.wake = resolve;
+      timer = setTimeout(resolve, DENSE_BACKSTOP_MS);
+    });
+    clearTimeout(timer);
+    run.wake = null;
+    run.launchOnAnswer = false;
+    return;
+  }
   const sparse = gap !== null && gap >= SPIN_ONLY_BELOW_GAP_S;
   if (!sparse || waitMs > SPIN_MS) await sleep(Math.max(0, sparse ? Math.floor(waitMs - SPIN_MS) : waitMs), undefined, { signal: run.control.halt }).catch(() => {});
   else await immediate();
 }
 
-/** One arrival: send its task and record latency from its intended time, or its error. */
-async function send(run: OpenRun, intended: number): Promise<void> {
+/**
+ * One arrival: send its task and record latency from its intended time, or its error. Counted,
+ * not tracked by a promise of its own: at tens of thousands of arrivals a second, each promise counts.
+ */
+function send(run: OpenRun, intended: number): void {
   const { o, control } = run;
   const task = pickTask(o.profile.tasks, run.rand);
   const sentAt = performance.now();
-  try {
-    const status = await control.inFlight.send(run.pool, task.method, task.path, o.profile.timeoutMs, o.profile.connection === 'close');
-    const done = performance.now();
-    const t = (done - run.start) / 1000;
-    if (status >= 200 && status < 300) o.recorder.ok(t, (t - intended) * 1e6, (done - sentAt) * 1000);
-    else o.recorder.error(t, 'http', `HTTP ${status} ${task.method} ${task.path}`);
-  } catch (err) {
-    // Our own abort cut this request: it says nothing about the server.
-    if (control.interrupted()) return;
-    const { kind, message } = classifyError(err);
-    o.recorder.error(run.now(), kind, message);
-  }
+  control.begin();
+  control.inFlight.send(run.pool, task.method, task.path, o.profile.timeoutMs, o.profile.connection === 'close').then(
+    (status) => {
+      try {
+        const done = performance.now();
+        const t = (done - run.start) / 1000;
+        if (status >= 200 && status < 300) o.recorder.ok(t, (t - intended) * 1e6, (done - sentAt) * 1000);
+        else o.recorder.error(t, 'http', `HTTP ${status} ${task.method} ${task.path}`);
+      } finally {
+        control.end();
+      }
+      if (run.launchOnAnswer && !control.halt.aborted) {
+        launchDue(run, run.now());
+        if (control.running === 0) run.wake?.();
+      }
+    },
+    (err: unknown) => {
+      try {
+        // Our own abort cut this request: it says nothing about the server.
+        if (control.interrupted()) return;
+        const { kind, message } = classifyError(err);
+        o.recorder.error(run.now(), kind, message);
+      } finally {
+        control.end();
+      }
+    },
+  );
 }
 
 /** Arrivals scheduled in [from, to) per second, to 0.1 req/s: what that span offered. */
