@@ -22,7 +22,10 @@ function rows(from: number, n: number, users: number | ((t: number) => number), 
 }
 
 // between(0.5, 1): mean think 750 ms. 40 users × 1 / (50 ms + 750 ms) = 50 req/s.
-const closed = (s: StageStats, r: IntervalRow[]): ValidityInput => ({ model: 'closed', wait: { kind: 'between', min: 0.5, max: 1 }, stages: [s], rows: r, errors: noErrors });
+// The profile goes on one second past the stage (a row after it), so the profile's last second, left out for its last pauses, is not the stage's.
+const closed = (s: StageStats, r: IntervalRow[]): ValidityInput => ({
+  model: 'closed', wait: { kind: 'between', min: 0.5, max: 1 }, stages: [s], rows: [...r, ...rows((r.at(-1)?.t ?? 0) + 1, 1, 0, 0)], errors: noErrors,
+});
 
 describe("Little's law, closed model", () => {
   it('holds on consistent stage stats: 40 users = 50 req/s × (50 ms + 750 ms)', () => {
@@ -80,6 +83,13 @@ describe("Little's law, closed model", () => {
     expect(littleStage(stage({}), closed(stage({}), r))).toMatchObject({ from: 3, responseMs: 50, predicted: 40, ok: true });
     // An older run folder (rows without means) is judged on the whole steady part with the stage's mean.
     expect(littleStage(stage({ mean: 485 }), closed(stage({}), rows(0, 10, 40, 50)))).toMatchObject({ from: 0, predicted: 61.75, ok: false });
+  });
+
+  it('leaves out the profile\'s last second(s), where users whose next pause would outlast it stop instead of thinking', () => {
+    // The last second: 40 users asked for, but half stopped early while their last answers (50/s) still count.
+    const r = [...rows(0, 9, 40, 50), ...rows(9, 1, 40, 50, { liveUsers: 20 })];
+    const input: ValidityInput = { model: 'closed', wait: { kind: 'between', min: 0.5, max: 1 }, stages: [stage({})], rows: r, errors: noErrors };
+    expect(littleStage(stage({}), input)).toMatchObject({ measured: 40, predicted: 40, ok: true });
   });
 
   it('counts only the steady seconds [steadyFrom, end)', () => {
