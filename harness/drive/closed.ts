@@ -127,12 +127,15 @@ type Outcome = 'answered' | 'no-answer' | 'interrupted';
 async function oneRequest(run: ClosedRun, client: Sender, rand: () => number, user: number): Promise<Outcome> {
   const { o } = run;
   const task = pickTask(o.profile.tasks, rand);
-  let overtakenBy = 0;
   const sent = performance.now();
   const seq = run.order.send();
+  // Settled in the continuation, not in a .finally: one promise less per request. Answers that
+  // arrive together resume their users in the order they settled, so the order is the same.
+  let overtakenBy = -1;
+  const settle = () => { if (overtakenBy < 0) overtakenBy = run.order.settle(seq); };
   try {
-    const status = await run.control.inFlight.send(client, task.method, task.path, o.profile.timeoutMs, o.profile.connection === 'close')
-      .finally(() => { overtakenBy = run.order.settle(seq); });
+    const status = await run.control.inFlight.send(client, task.method, task.path, o.profile.timeoutMs, o.profile.connection === 'close');
+    settle();
     const t = run.now();
     if (status >= 200 && status < 300) {
       const latencyUs = (performance.now() - sent) * 1000;
@@ -142,6 +145,7 @@ async function oneRequest(run: ClosedRun, client: Sender, rand: () => number, us
     else o.recorder.error(t, 'http', `HTTP ${status} ${task.method} ${task.path}`);
     return 'answered';
   } catch (err) {
+    settle();
     // Our own Ctrl-C cut this request: it says nothing about the server.
     if (run.control.interrupted()) return 'interrupted';
     const { kind, message } = classifyError(err);

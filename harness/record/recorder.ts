@@ -83,6 +83,7 @@ export class Recorder {
   private readonly hlogLines: string[] = [];
   /** Stage index → responses per virtual user in its steady part (closed model; see served()). */
   private readonly perUser = new Map<number, Map<number, number>>();
+  private lastServed: StageWindow | null = null;
   /** Stage index → send order against answer order in its steady part, and the waits of the overtaken and of the rest. */
   private readonly order = new Map<number, { tally: OrderTally; overtaken: Histogram; inOrder: Histogram }>();
   private readonly hlog = new hdr.HistogramLogWriter((s) => this.hlogLines.push(s));
@@ -126,8 +127,11 @@ export class Recorder {
    * `nowS`; `order` says how many requests sent after it were answered first, and its latency.
    */
   served(nowS: number, user: number, order?: { overtakers: number; latencyUs: number }): void {
-    const w = this.stages.find((s) => nowS >= s.window.steadyFrom && nowS < s.window.end)?.window;
+    // Called once per response: the last stage found is almost always the one.
+    const last = this.lastServed;
+    const w = last && nowS >= last.steadyFrom && nowS < last.end ? last : this.stages.find((s) => nowS >= s.window.steadyFrom && nowS < s.window.end)?.window;
     if (!w) return;
+    this.lastServed = w;
     const counts = this.perUser.get(w.index) ?? new Map<number, number>();
     counts.set(user, (counts.get(user) ?? 0) + 1);
     this.perUser.set(w.index, counts);
