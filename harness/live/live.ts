@@ -34,10 +34,11 @@ export async function startLive(o: LiveOptions): Promise<Live> {
   // Reads are chained, so an older read never lands after a newer one.
   let reading: Promise<void> = Promise.resolve();
   const reload = () => {
-    reading = reading.then(() => loadRun(o.runDir).then((run) => state.setBase(run), () => {}));
+    const finished = state.finishedCount;
+    reading = reading.then(() => loadRun(o.runDir).then((run) => state.setBase(run, finished), () => {}));
     return reading;
   };
-  const server = await startLiveServer({ runDir: o.runDir, port: o.port, onStop: o.onStop, status: () => state.status(), version: () => state.version });
+  const server = await startLiveServer({ runDir: o.runDir, port: o.port, onStop: o.onStop, status: (charts) => state.status({ charts }), version: () => state.version });
   return {
     url: server.url,
     events: state.events(() => void reload()),

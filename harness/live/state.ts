@@ -23,14 +23,28 @@ export class LiveState {
   private current: Current | null = null;
   private base: RunData | null = null;
   private finished = 0;
+  private charts: StatusMessage['charts'] = [];
   /** Bumped by every event, so the server sends only when something changed. */
   version = 0;
 
   constructor(private readonly runDir: string, private readonly profile: LiveProfile) {}
 
-  /** The run folder as last read (finished targets complete, the rest empty). */
-  setBase(run: RunData): void {
+  /** Targets finished when the base was asked for: their files were complete in it. */
+  private baseFinished = 0;
+
+  /** Targets finished so far. */
+  get finishedCount(): number {
+    return this.finished;
+  }
+
+  /**
+   * The run folder as read once `finished` targets had ended (their files complete, the rest
+   * empty or partial). Only those are listed as done: a read from before a target ended would
+   * show it half-written.
+   */
+  setBase(run: RunData, finished = this.finished): void {
     this.base = run;
+    this.baseFinished = finished;
     this.version++;
   }
 
@@ -70,7 +84,8 @@ export class LiveState {
     };
   }
 
-  status(): StatusMessage {
+  /** `charts: false` repeats the charts last built (they cost the most; see server.ts chartIntervalMs). */
+  status(o: { charts?: boolean } = {}): StatusMessage {
     const cur = this.current && this.finished <= this.current.index ? this.current : null;
     const last = cur?.rows.at(-1);
     const sat = cur?.saturation.at(-1);
@@ -89,8 +104,8 @@ export class LiveState {
       },
       latest: last ? { t: last.t, p50: last.p50, p95: last.p95, p99: last.p99, rps: last.rps, errors: last.errors, errorsTotal: last.errorsTotal } : null,
       saturation: sat ? { cpuPct: sat.cpuPct, rssMb: sat.rssMb, genCpuPct: sat.genCpuPct, genEldP99Ms: sat.genEldP99Ms } : null,
-      done: run ? doneTargets(run, this.finished) : [],
-      charts: run ? liveCharts(run) : [],
+      done: run ? doneTargets(run, Math.min(this.finished, this.baseFinished)) : [],
+      charts: o.charts === false ? this.charts : (this.charts = run ? liveCharts(run) : []),
     };
   }
 }

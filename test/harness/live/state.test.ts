@@ -66,7 +66,23 @@ describe('the live state and its messages', () => {
     // Target 0 is finished in the fixture folder (12 s × 3 percentiles) plus the live target's 5 s.
     const before = latencyPoints(s);
     ev.interval!({ name: 'x', row: row(5, 1), stageCount: 3, duration: 12 });
+    // Between chart builds the figures move on and the charts last built are sent again.
+    const between = live.status({ charts: false });
+    expect(between.latest!.t).toBe(5);
+    expect(latencyPoints(between)).toBe(before);
     expect(latencyPoints(live.status())).toBe(before + 3);
+  });
+
+  it('a target is listed as done only from a read of the run folder made after it ended', () => {
+    const live = new LiveState('/r', PROFILE);
+    const ev = live.events(() => {});
+    ev.targetStart!({ index: 0, count: run.targets.length, name: run.targets[0]!.entry.name, concurrency: 1 });
+    live.setBase(pending(run, 0));
+    ev.targetEnd!({ name: run.targets[0]!.entry.name, state: 'ok', error: null, stages: [] });
+    ev.targetStart!({ index: 1, count: run.targets.length, name: run.targets[1]!.entry.name, concurrency: 1 });
+    expect(live.status().done).toEqual([]);
+    live.setBase(pending(run, 1), live.finishedCount);
+    expect(live.status().done.map((d) => d.name)).toEqual([run.targets[0]!.entry.name]);
   });
 
   it('done targets carry their verdict and files; at the end the charts are exactly the report\'s', () => {
