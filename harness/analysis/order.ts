@@ -47,6 +47,11 @@ export interface OrderStats {
   /** Latency of the overtaken responses, and of the rest. */
   overtakenWait: WaitSummary;
   inOrderWait: WaitSummary;
+  /**
+   * Each user's first request, the one that opened its connection (with keep-alive, a user's only
+   * new connection): how long those waited. Absent in older runs.
+   */
+  firstWait?: WaitSummary;
 }
 
 /** Adds up one stage's answers; latencies are summarised by the caller's histograms. */

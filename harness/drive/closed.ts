@@ -107,9 +107,11 @@ async function userLoop(run: ClosedRun, index: number, vu: VirtualUser): Promise
   const client = connections(o.origin, 1, o.profile.timeoutMs, o.client);
   run.clients.add(client);
   try {
+    let first = true;
     while (!vu.stopping && !control.halt.aborted) {
       const sent = performance.now();
-      const outcome = await oneRequest(run, client, rand, index);
+      const outcome = await oneRequest(run, client, rand, index, first);
+      first = false;
       if (outcome === 'interrupted' || vu.stopping || control.halt.aborted) break;
       const pause = pauseAfter(o.profile, rand, (performance.now() - sent) / 1000, outcome === 'no-answer');
       if (pause >= o.profile.duration - run.now()) break;
@@ -124,7 +126,7 @@ async function userLoop(run: ClosedRun, index: number, vu: VirtualUser): Promise
 type Outcome = 'answered' | 'no-answer' | 'interrupted';
 
 /** Send one task and record its latency or its error. */
-async function oneRequest(run: ClosedRun, client: Sender, rand: () => number, user: number): Promise<Outcome> {
+async function oneRequest(run: ClosedRun, client: Sender, rand: () => number, user: number, first: boolean): Promise<Outcome> {
   const { o } = run;
   const task = pickTask(o.profile.tasks, rand);
   const sent = performance.now();
@@ -140,7 +142,7 @@ async function oneRequest(run: ClosedRun, client: Sender, rand: () => number, us
     if (status >= 200 && status < 300) {
       const latencyUs = (performance.now() - sent) * 1000;
       o.recorder.ok(t, latencyUs);
-      o.recorder.served(t, user, { overtakers: overtakenBy, latencyUs });
+      o.recorder.served(t, user, { overtakers: overtakenBy, latencyUs, first });
     }
     else o.recorder.error(t, 'http', `HTTP ${status} ${task.method} ${task.path}`);
     return 'answered';

@@ -85,7 +85,7 @@ export class Recorder {
   private readonly perUser = new Map<number, Map<number, number>>();
   private lastServed: StageWindow | null = null;
   /** Stage index → send order against answer order in its steady part, and the waits of the overtaken and of the rest. */
-  private readonly order = new Map<number, { tally: OrderTally; overtaken: Histogram; inOrder: Histogram }>();
+  private readonly order = new Map<number, { tally: OrderTally; overtaken: Histogram; inOrder: Histogram; first: Histogram }>();
   private readonly hlog = new hdr.HistogramLogWriter((s) => this.hlogLines.push(s));
   /** Open model: requests launched and not yet answered, and when that count last changed (s). */
   private inFlight = 0;
@@ -126,7 +126,7 @@ export class Recorder {
    * Closed model: virtual user `user` (0-based, in start order) got a successful response at
    * `nowS`; `order` says how many requests sent after it were answered first, and its latency.
    */
-  served(nowS: number, user: number, order?: { overtakers: number; latencyUs: number }): void {
+  served(nowS: number, user: number, order?: { overtakers: number; latencyUs: number; first?: boolean }): void {
     // Called once per response: the last stage found is almost always the one.
     const last = this.lastServed;
     const w = last && nowS >= last.steadyFrom && nowS < last.end ? last : this.stages.find((s) => nowS >= s.window.steadyFrom && nowS < s.window.end)?.window;
@@ -137,9 +137,10 @@ export class Recorder {
     this.perUser.set(w.index, counts);
     if (!order) return;
     let o = this.order.get(w.index);
-    if (!o) this.order.set(w.index, o = { tally: new OrderTally(), overtaken: newLatencyHistogram(), inOrder: newLatencyHistogram() });
+    if (!o) this.order.set(w.index, o = { tally: new OrderTally(), overtaken: newLatencyHistogram(), inOrder: newLatencyHistogram(), first: newLatencyHistogram() });
     o.tally.add(order.overtakers);
     recordUs(order.overtakers > 0 ? o.overtaken : o.inOrder, order.latencyUs);
+    if (order.first) recordUs(o.first, order.latencyUs);
   }
 
   error(nowS: number, kind: ErrorKind, message: string): void {
@@ -327,6 +328,7 @@ export class Recorder {
       const l = latencyStats(h);
       return { count: l.count, meanMs: l.mean, p50Ms: l.p50, p99Ms: l.p99 };
     };
-    return o ? { ...fair, order: o.tally.stats(wait(o.overtaken), wait(o.inOrder)) } : fair;
+    const stats = o?.tally.stats(wait(o.overtaken), wait(o.inOrder));
+    return o ? { ...fair, order: stats ? { ...stats, firstWait: wait(o.first) } : null } : fair;
   }
 }

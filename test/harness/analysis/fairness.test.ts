@@ -37,7 +37,7 @@ describe('the recorder counts responses per virtual user in each stage\'s steady
     // User 1's one request was overtaken by user 0's last two.
     for (const [t, user, ms, overtakers] of [[0.1, 0, 50, 0], [0.5, 0, 50, 0], [1.2, 0, 50, 0], [1.5, 1, 500, 2]] as const) {
       r.ok(t, ms * 1000);
-      r.served(t, user, { overtakers, latencyUs: ms * 1000 });
+      r.served(t, user, { overtakers, latencyUs: ms * 1000, first: t === 0.1 || user === 1 });
     }
     const stage = r.finish().stages[0]!;
     expect(stage.fairness?.perUser).toEqual({ users: 3, min: 0, median: 1, max: 3, jain: 0.533, counts: [3, 1, 0] });
@@ -47,6 +47,9 @@ describe('the recorder counts responses per virtual user in each stage\'s steady
     expect(order?.overtakenWait.count).toBe(1);
     expect(order?.overtakenWait.meanMs).toBeCloseTo(500, -1);
     expect(order?.inOrderWait.meanMs).toBeCloseTo(50, 0);
+    // Each user's first request (user 0's at 0.1 s, user 1's only one): 50 and 500 ms.
+    expect(order?.firstWait?.count).toBe(2);
+    expect(order?.firstWait?.p99Ms).toBeCloseTo(500, -1);
   });
 
   it('counts only the users a stage keeps: one stopping early in a lower stage is not a starved user', async () => {
