@@ -76,10 +76,16 @@ export function orderWhy(t: OrderInput, all: readonly OrderInput[], connection: 
   })()).map((x) => x.name);
   const peers = inOrder.length
     ? ` At the same stage ${inOrder.join(', ')} answered ${inOrder.length === 1 ? 'its' : 'their'} requests in the order they were sent (under 1% overtaken).` : '';
-  const loop = t.runtime === 'node' && t.concurrency === 1 && connection === 'keep-alive'
-    ? ` Each virtual user kept its connection: a one-threaded Node server serves, in each event-loop turn, every connection it finds ready, and a server-side trace (scripts/trace-order.ts) shows the connections it served in the turn before go first, so users that answer quickly cut in ahead of those already waiting. With --connection close every request comes on a new connection and this order goes.`
+  // The run's own evidence of where the long waits sit: on each user's first request, the one that opened its connection.
+  const first = o.firstWait;
+  const firstLong = first && first.p99Ms !== null && o.inOrderWait.p99Ms !== null && first.p99Ms >= 2 * o.inOrderWait.p99Ms;
+  const firstText = firstLong ? ` The longest waits were users' first requests, each opening its user's connection: p99 ${fmtMs(first.p99Ms)}.` : '';
+  const loop = firstLong && t.runtime === 'node' && t.concurrency === 1 && connection === 'keep-alive'
+    ? ' A server-side trace of this setup (scripts/trace-order.ts) finds no request waiting more than about 2.5 s once the server has accepted its connection: '
+      + 'the long waits come before that, while the one-threaded server keeps serving the connections it already holds (those it served in the previous event-loop turn first). '
+      + 'With --connection close every request opens a new connection, the server takes them one per turn, and none is overtaken.'
     : '';
   return `Why ${t.name}'s tail is long: in stage ${worst.index + 1}, ${fmtNum(o.overtakenPct)}% of its responses came after a request sent later had already been answered `
     + `(up to ${fmtNum(o.maxOvertakers)} later requests went ahead of one). Those waited p99 ${fmtMs(o.overtakenWait.p99Ms)} (median ${fmtMs(o.overtakenWait.p50Ms)}), `
-    + `against p99 ${fmtMs(o.inOrderWait.p99Ms)} for the responses answered in turn.${peers}${loop}`;
+    + `against p99 ${fmtMs(o.inOrderWait.p99Ms)} for the responses answered in turn.${firstText}${peers}${loop}`;
 }

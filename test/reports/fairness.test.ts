@@ -35,21 +35,26 @@ describe('the headline names an unfair target in words, with numbers', () => {
 
 describe('the why of an unfair tail, from the run\'s send-order record', () => {
   const wait = (count: number, p50Ms: number, p99Ms: number) => ({ count, meanMs: null, p50Ms, p99Ms });
-  const ordered = (index: number, requests: number, overtaken: number, maxOvertakers: number, w: [number, number, number], rest: [number, number, number]): StageStats => ({
+  const ordered = (index: number, requests: number, overtaken: number, maxOvertakers: number, w: [number, number, number], rest: [number, number, number], first?: [number, number, number]): StageStats => ({
     index, rps: 17.5, p99: 0,
-    fairness: { perUser: null, p99OverP50: null, maxOverMean: null, order: { requests, overtaken, overtakenPct: Math.round((overtaken / requests) * 1000) / 10, inversions: 0, maxOvertakers, overtakenWait: wait(...w), inOrderWait: wait(...rest) } },
+    fairness: { perUser: null, p99OverP50: null, maxOverMean: null, order: { requests, overtaken, overtakenPct: Math.round((overtaken / requests) * 1000) / 10, inversions: 0, maxOvertakers, overtakenWait: wait(...w), inOrderWait: wait(...rest), ...(first ? { firstWait: wait(...first) } : {}) } },
   }) as StageStats;
-  // Measured 2026-11-28, fair-short profile (40 users, 16 s): express-dev keep-alive vs flask-dev-nothreads.
-  const dev: OrderInput = { name: 'express-dev', runtime: 'node', concurrency: 1, stages: [ordered(0, 263, 206, 239, [206, 1102.85, 12107.78], [57, 355.58, 1020.42])] };
+  // Measured 2026-11-28, fair-short profile (40 users, 16 s): express-dev keep-alive vs flask-dev-nothreads;
+  // the first-request waits from a 12-s fair-short run of express-dev (15 first requests answered in the steady part).
+  const FIRST: [number, number, number] = [15, 4366.34, 10502.14];
+  const FIRST_TEXT = '10,502 ms';
+  const dev: OrderInput = { name: 'express-dev', runtime: 'node', concurrency: 1, stages: [ordered(0, 263, 206, 239, [206, 1102.85, 12107.78], [57, 355.58, 1020.42], FIRST)] };
   const flaskOrder: OrderInput = { name: 'flask-dev-nothreads', runtime: 'python', concurrency: 1, stages: [ordered(0, 264, 0, 0, [0, 0, 0], [264, 1482.75, 1745.92])] };
 
   it('names the share overtaken, the worst case, both waits, the targets in order, and the event-loop order for keep-alive Node', () => {
     expect(orderWhy(dev, [dev, flaskOrder], 'keep-alive')).toBe(
       'Why express-dev\'s tail is long: in stage 1, 78.3% of its responses came after a request sent later had already been answered (up to 239 later requests went ahead of one). '
       + 'Those waited p99 12,108 ms (median 1,103 ms), against p99 1,020 ms for the responses answered in turn. '
+      + `The longest waits were users' first requests, each opening its user's connection: p99 ${FIRST_TEXT}. `
       + 'At the same stage flask-dev-nothreads answered its requests in the order they were sent (under 1% overtaken). '
-      + 'Each virtual user kept its connection: a one-threaded Node server serves, in each event-loop turn, every connection it finds ready, and a server-side trace (scripts/trace-order.ts) shows the connections it served in the turn before go first, so users that answer quickly cut in ahead of those already waiting. '
-      + 'With --connection close every request comes on a new connection and this order goes.',
+      + 'A server-side trace of this setup (scripts/trace-order.ts) finds no request waiting more than about 2.5 s once the server has accepted its connection: '
+      + 'the long waits come before that, while the one-threaded server keeps serving the connections it already holds (those it served in the previous event-loop turn first). '
+      + 'With --connection close every request opens a new connection, the server takes them one per turn, and none is overtaken.',
     );
   });
 
@@ -58,6 +63,10 @@ describe('the why of an unfair tail, from the run\'s send-order record', () => {
     expect(orderWhy({ ...dev, runtime: 'python' }, [dev, flaskOrder], 'keep-alive')).not.toContain('event-loop');
     expect(orderWhy({ ...dev, concurrency: 4 }, [dev, flaskOrder], 'keep-alive')).not.toContain('event-loop');
     expect(orderWhy(flaskOrder, [dev, flaskOrder], 'keep-alive')).toBeNull();
+    // Without first requests that waited long, neither the first-request nor the trace clause.
+    const noFirst = orderWhy({ ...dev, stages: [ordered(0, 263, 206, 239, [206, 1102.85, 12107.78], [57, 355.58, 1020.42], [40, 900, 1500])] }, [dev], 'keep-alive');
+    expect(noFirst).not.toContain('first requests');
+    expect(noFirst).not.toContain('trace');
     // 9% overtaken, or too few responses to judge, is not called disorder.
     expect(orderWhy({ ...dev, stages: [ordered(0, 300, 27, 3, [27, 500, 900], [273, 500, 900])] }, [dev], 'keep-alive')).toBeNull();
     expect(orderWhy({ ...dev, stages: [ordered(0, 40, 30, 9, [30, 500, 900], [10, 500, 900])] }, [dev], 'keep-alive')).toBeNull();
