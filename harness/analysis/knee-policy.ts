@@ -28,6 +28,21 @@ export interface KneePolicy {
 
 export const KNEE_POLICY: KneePolicy = { startRps: 5, minRps: 1, maxRps: 2000, maxSteps: 12, bisections: 4, resolution: 0.05, overshoot: 0.07, minStepSeconds: 6, maxStepSeconds: 20, nearShare: 0.15 };
 
+/** Where a probed search starts and stops, as shares of the probe's measured max req/s. */
+export const PROBE_SHARES = { start: 0.25, max: 2 } as const;
+
+/**
+ * The policy re-aimed at a target whose closed-loop capacity was measured (`probeRps`, e.g.
+ * autocannon at full speed): start at a quarter of it, so two doublings reach it and a third
+ * passes it, and let doubling go to twice it, where an open model must break. Both only ever
+ * widen the default bounds (a slow target keeps them), so the bracket fits in `maxSteps`.
+ * A missing or non-positive probe leaves the policy as it is.
+ */
+export function probedPolicy(probeRps: number | null, p: KneePolicy = KNEE_POLICY): KneePolicy {
+  if (probeRps === null || !Number.isFinite(probeRps) || probeRps <= 0) return p;
+  return { ...p, startRps: Math.max(p.startRps, round1(probeRps * PROBE_SHARES.start)), maxRps: Math.max(p.maxRps, round1(probeRps * PROBE_SHARES.max)) };
+}
+
 export interface KneeTry { rate: number; ok: boolean }
 
 export type KneeDecision = { next: number } | { done: KneeRow['stoppedBy'] };

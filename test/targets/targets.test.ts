@@ -28,7 +28,37 @@ it('finds the four variants', () => {
   expect(found.map((f) => f.def.name)).toEqual(expect.arrayContaining(['express-dev', 'express-cluster', 'fastify', 'worker-pool']));
 });
 
-describe.each(found)('$def.name', ({ file, def }) => {
+// The `fast` group's targets do no work at all; they are checked on their own below.
+const noWork = (def: TargetDefinition) => def.groups?.includes('fast') ?? false;
+
+describe('fastify-hello (no work)', () => {
+  const hello = found.find((f) => f.def.name === 'fastify-hello')!;
+  let target: StartedTarget;
+  beforeAll(async () => {
+    target = await startTarget({ file: hello.file, name: 'fastify-hello', work: 'block', seed: 1, size: 1, env: hello.def.env, readyTimeoutMs: 15_000, logFile: path.join(logDir, 'fastify-hello.log') });
+  });
+  afterAll(async () => { await target?.stop(); });
+
+  it('answers at once, whatever --work says, and stays out of the default selection', async () => {
+    expect(hello.def.groups).toEqual(['fast']);
+    const times: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      const t0 = performance.now();
+      const res = await request(`${target.url}/task`);
+      expect(await res.body.json()).toEqual({ hello: 'world' });
+      times.push(performance.now() - t0);
+    }
+    // Every request to the other targets takes ≥ 10 ms of work; this one's median is well under.
+    times.sort((a, b) => a - b);
+    expect(times[10]!).toBeLessThan(10);
+    expect((await request(`${target.url}/health`)).statusCode).toBe(200);
+    const pid = target.pid;
+    await target.stop();
+    expect(await gone(pid)).toBe(true);
+  });
+});
+
+describe.each(found.filter((f) => !noWork(f.def)))('$def.name', ({ file, def }) => {
   const size = def.defaultSize ?? 1;
   const concurrency = def.concurrency?.(size) ?? 1;
   const agent = new Agent();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { holdToCap, KNEE_POLICY, kneeBracket, maxSustainable, nextKneeRate, stepPlan, type KneeDecision, type KneePolicy, type KneeTry } from '../../../harness/analysis/knee-policy.ts';
+import { holdToCap, KNEE_POLICY, kneeBracket, maxSustainable, nextKneeRate, probedPolicy, stepPlan, type KneeDecision, type KneePolicy, type KneeTry } from '../../../harness/analysis/knee-policy.ts';
 
 /** Run the policy against a server whose true knee is `knee`: every rate ≤ knee holds. */
 function search(knee: number, policy: KneePolicy = KNEE_POLICY): { rates: number[]; end: KneeDecision; answer: number | null } {
@@ -84,5 +84,30 @@ describe('holdToCap', () => {
     expect(holdToCap(history, 15)).toBe(false);
     expect(holdToCap(history, 17.5)).toBe(true);
     expect(holdToCap([...history, { rate: 17.5, ok: false }], 16.3)).toBe(true);
+  });
+});
+
+describe('probedPolicy', () => {
+  it('cannot reach a fast knee without a probe: the default search ends at its 2000 req/s cap', () => {
+    const r = search(30_000);
+    expect(r.end).toEqual({ done: 'max-rate' });
+    expect(r.answer).toBe(2000);
+  });
+
+  it('brackets a fast knee within the step cap when aimed by the probe, below or above the probe', () => {
+    for (const [knee, probe] of [[30_000, 40_000], [30_000, 20_000], [44_000, 44_000]]) {
+      const policy = probedPolicy(probe!);
+      expect(policy).toMatchObject({ startRps: probe! / 4, maxRps: probe! * 2, maxSteps: KNEE_POLICY.maxSteps });
+      const r = search(knee!, policy);
+      expect(r.end).toEqual({ done: 'bracketed' });
+      expect(r.rates.length).toBeLessThanOrEqual(KNEE_POLICY.maxSteps);
+      expect(r.answer!).toBeLessThanOrEqual(knee!);
+      expect(r.answer!).toBeGreaterThan(knee! * 0.9);
+    }
+  });
+
+  it('only widens the default bounds, and ignores a probe that measured nothing', () => {
+    expect(probedPolicy(8)).toMatchObject({ startRps: KNEE_POLICY.startRps, maxRps: KNEE_POLICY.maxRps });
+    for (const bad of [null, 0, -1, Number.NaN]) expect(probedPolicy(bad)).toBe(KNEE_POLICY);
   });
 });

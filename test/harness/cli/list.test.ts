@@ -13,7 +13,7 @@ describe('--list', () => {
     expect(out).toMatch(/^ {2}express-dev +default +concurrency 1 /m);
     expect(out).toMatch(/^ {2}worker-pool +default +concurrency 4 /m);
     expect(out).toMatch(/^ {2}flask-dev +python +concurrency unbounded /m);
-    expect(out).toMatch(/^ {2}\(--targets takes names, files or groups: default, all, python; default: default\)$/m);
+    expect(out).toMatch(/^ {2}\(--targets takes names, files or groups: default, all, fast, python; default: default\)$/m);
     expect(out).toMatch(/^ {2}smoke +closed +10 s {2}Smoke: /m);
     expect(out).toMatch(/^ {2}open-ramp +open +70 s {2}/m);
     // Every target and profile found is listed, in one line each.
