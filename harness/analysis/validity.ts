@@ -122,8 +122,10 @@ export function littleStage(s: StageStats, input: ValidityInput): LittleStage {
   };
   const skip = (note: string): LittleStage => ({ ...base, predicted: null, deviationPct: null, ok: null, note });
   if (rows.length === 0) return skip('no steady seconds');
-  if (measured === null) return skip('no in-flight count in this run (older run folder)');
+  // A short stage can have no seconds left once its opening requests clear: that is too little
+  // to judge, not a missing count.
   if (w.seconds < LITTLE_MIN_SECONDS || w.requests < LITTLE_MIN_REQUESTS) return skip(`too little to judge (${w.seconds} settled s from ${w.from} s, ${w.requests} requests)`);
+  if (measured === null) return skip('no in-flight count in this run (older run folder)');
   const untimed = ((w.errorsTotal - (input.timeoutMs === undefined ? 0 : w.timeouts)) / w.requests) * 100;
   if (untimed > LITTLE_MAX_ERROR_PCT) return skip(`${round(untimed, 1)}% errors whose time is not known (not in the mean latency)`);
   if (responseMs === null || (!open && thinkMs === null)) return skip('no mean latency or think time');

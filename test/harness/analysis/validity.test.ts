@@ -65,6 +65,14 @@ describe("Little's law, closed model", () => {
     expect(littleStage(stage({}), closed(stage({}), [])).note).toBe('no steady seconds');
   });
 
+  it('calls a stage with no seconds left once its opening requests clear too little to judge, not an older run folder', () => {
+    // 2 steady seconds whose first answer took 2.5 s: nothing is left after the settle (rows carry means, as new runs do).
+    const r = rows(0, 2, 8, 70, { mean: 100, max: 2500 });
+    const l = littleStage(stage({ users: 8 }), closed(stage({ users: 8 }), r));
+    expect(l.ok).toBeNull();
+    expect(l.note).toContain('too little to judge (0 settled s');
+  });
+
   it('counts a timed-out request as in the system for the whole deadline (express-dev at 40 users, measured)', () => {
     // Stage 3 of a real launch run: 428 answers averaging 1403.57 ms and 7 timeouts at 10 s over 25 s (17.4 req/s).
     // Mean time = (428 × 1403.57 + 7 × 10 000) / 435 = 1541.9 ms; 17.4 × (1.5419 + 0.75) = 39.88 users ≈ 40.
