@@ -81,9 +81,9 @@ export function orderWhy(t: OrderInput, all: readonly OrderInput[], connection: 
   const firstLong = first && first.p99Ms !== null && o.inOrderWait.p99Ms !== null && first.p99Ms >= 2 * o.inOrderWait.p99Ms;
   const firstText = firstLong ? ` The longest waits were users' first requests, each opening its user's connection: p99 ${fmtMs(first.p99Ms)}.` : '';
   const loop = firstLong && t.runtime === 'node' && t.concurrency === 1 && connection === 'keep-alive'
-    ? ' A server-side trace of this setup (scripts/trace-order.ts) finds no request waiting more than about 2.5 s once the server has accepted its connection: '
-      + 'the long waits come before that, while the one-threaded server keeps serving the connections it already holds (those it served in the previous event-loop turn first). '
-      + 'With --connection close every request opens a new connection, the server takes them one per turn, and none is overtaken.'
+    // No figure from outside this run folder here: the trace's own numbers are in the README, dated.
+    ? ' A one-threaded server keeps serving the keep-alive connections it already holds, so a request on a connection not yet accepted waits behind them '
+      + '(scripts/trace-order.ts traces it on the server side). With --connection close every request opens a new connection and waits its turn.'
     : '';
   return `Why ${t.name}'s tail is long: in stage ${worst.index + 1}, ${fmtNum(o.overtakenPct)}% of its responses came after a request sent later had already been answered `
     + `(up to ${fmtNum(o.maxOvertakers)} later requests went ahead of one). Those waited p99 ${fmtMs(o.overtakenWait.p99Ms)} (median ${fmtMs(o.overtakenWait.p50Ms)}), `

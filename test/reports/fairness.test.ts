@@ -52,9 +52,8 @@ describe('the why of an unfair tail, from the run\'s send-order record', () => {
       + 'Those waited p99 12,108 ms (median 1,103 ms), against p99 1,020 ms for the responses answered in turn. '
       + `The longest waits were users' first requests, each opening its user's connection: p99 ${FIRST_TEXT}. `
       + 'At the same stage flask-dev-nothreads answered its requests in the order they were sent (under 1% overtaken). '
-      + 'A server-side trace of this setup (scripts/trace-order.ts) finds no request waiting more than about 2.5 s once the server has accepted its connection: '
-      + 'the long waits come before that, while the one-threaded server keeps serving the connections it already holds (those it served in the previous event-loop turn first). '
-      + 'With --connection close every request opens a new connection, the server takes them one per turn, and none is overtaken.',
+      + 'A one-threaded server keeps serving the keep-alive connections it already holds, so a request on a connection not yet accepted waits behind them '
+      + '(scripts/trace-order.ts traces it on the server side). With --connection close every request opens a new connection and waits its turn.',
     );
   });
 
