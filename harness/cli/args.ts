@@ -33,6 +33,9 @@ export const USAGE = `Usage: npm run lab -- [options]
   --knee               instead of a profile: each target's highest arrival rate whose p95 holds under the SLO
     --slo-ms N             the p95 bound (default: 500)
     --knee-step-seconds S  seconds a rate is held before it is judged (default: SLO ÷ 7%, 6–20 s; up to twice that while unsettled)
+    --knee-probe S         first measure the target's closed-loop max req/s with autocannon for S s, then search
+                           from a quarter of it up to twice it (without it: from 5 up to 2000 req/s; a fast
+                           target such as fastify-hello needs it)
   --ui                 serve a live page of the run on 127.0.0.1 while it goes on (its URL is printed;
                        the page holds a Stop button); see docs/live.md
     --ui-port N            port of the live page (default: any free port)
@@ -73,6 +76,7 @@ const flagsSchema = z.object({
   knee: z.boolean().default(false),
   'slo-ms': intFlag('slo-ms').pipe(z.number().int().min(1).max(60_000).optional()),
   'knee-step-seconds': intFlag('knee-step-seconds').pipe(z.number().int().min(2).max(60).optional()),
+  'knee-probe': intFlag('knee-probe').pipe(z.number().int().min(1).max(60).optional()),
   ui: z.boolean().default(false),
   'ui-port': intFlag('ui-port').pipe(z.number().int().min(0).max(65535).optional()),
   assert: z.array(z.string()).default([]),
@@ -120,7 +124,7 @@ function joinNegativeValues(argv: string[]): string[] {
   return out;
 }
 
-const STRING_FLAGS = ['targets', 'profile', 'work', 'seed', 'size', 'out', 'url', 'connection', 'timeout-ms', 'repeat', 'driver', 'workers', 'export', 'connections', 'capacity-seconds', 'slo-ms', 'knee-step-seconds', 'ui-port', 'assert', 'junit'] as const;
+const STRING_FLAGS = ['targets', 'profile', 'work', 'seed', 'size', 'out', 'url', 'connection', 'timeout-ms', 'repeat', 'driver', 'workers', 'export', 'connections', 'capacity-seconds', 'slo-ms', 'knee-step-seconds', 'knee-probe', 'ui-port', 'assert', 'junit'] as const;
 const BOOLEAN_FLAGS = ['force', 'allow-remote', 'list', 'help', 'capacity', 'knee', 'ui'] as const;
 /** Flags whose values add up: `--targets a --targets b` runs both. */
 const LIST_FLAGS = new Set<string>(['targets']);
@@ -177,7 +181,7 @@ export function parseLabArgs(argv: string[]): LabFlags {
 
 // A mode's tuning flag without the mode would be silently ignored: say so instead.
 function checkModeFlags(f: LabFlags): void {
-  const needs: [keyof LabFlags, 'capacity' | 'knee' | 'ui'][] = [['connections', 'capacity'], ['capacity-seconds', 'capacity'], ['slo-ms', 'knee'], ['knee-step-seconds', 'knee'], ['ui-port', 'ui']];
+  const needs: [keyof LabFlags, 'capacity' | 'knee' | 'ui'][] = [['connections', 'capacity'], ['capacity-seconds', 'capacity'], ['slo-ms', 'knee'], ['knee-step-seconds', 'knee'], ['knee-probe', 'knee'], ['ui-port', 'ui']];
   for (const [flag, mode] of needs) {
     if (f[flag] !== undefined && !f[mode]) throw new LabError('BAD_INPUT', `--${flag}: only applies with --${mode}`);
   }

@@ -55,7 +55,7 @@ export async function runModes(o: {
     settle(rows);
   }
   if (flags.knee && !o.signal.aborted) {
-    const rows = await runKnee({ ...common, sloMs: flags['slo-ms'], stepSeconds: flags['knee-step-seconds'] });
+    const rows = await runKnee({ ...common, sloMs: flags['slo-ms'], stepSeconds: flags['knee-step-seconds'], probeSeconds: flags['knee-probe'] });
     console.log(`\nKnee (open model; the highest arrival rate the target served in a steady state with p95 under the SLO, and the lowest it did not):\n${formatKnee(rows)}\n`);
     states.push(...rows.map((r) => r.state));
     settle(rows);

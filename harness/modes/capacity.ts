@@ -31,13 +31,13 @@ export interface CapacityOptions extends ModeOptions {
   seconds?: number;
 }
 
-interface Blast { rps: number | null; p50: number | null; p95: number | null; p99: number | null; errors: number; timeouts: number; seconds: number }
+export interface Blast { rps: number | null; p50: number | null; p95: number | null; p99: number | null; errors: number; timeouts: number; seconds: number }
 
 /**
  * autocannon at full speed for `seconds`. Its result has no p95, so every 2xx response time
  * it reports (ms, float) also goes into the lab's own histogram, from which p50/p95/p99 come.
  */
-function blast(url: string, connections: number, seconds: number, signal: AbortSignal): Promise<Blast> {
+export function blast(url: string, connections: number, seconds: number, signal: AbortSignal): Promise<Blast> {
   const hist = newLatencyHistogram();
   return new Promise((resolve, reject) => {
     const instance = autocannon({ url, connections, duration: seconds, timeout: REQUEST_TIMEOUT_S, pipelining: 1 }, (err, result) => {

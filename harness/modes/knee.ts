@@ -4,10 +4,10 @@ import { request } from 'undici';
 import { openProfileSchema, type OpenProfile } from '../../profiles/lib/define.ts';
 import { SERVICE_MAX_MS } from '../../targets/lib/prng.ts';
 import { writeJsonAtomic } from '../results/atomic.ts';
-import { theoreticalRps } from './capacity.ts';
+import { blast, CAPACITY_DEFAULTS, theoreticalRps } from './capacity.ts';
 import { driveOpen } from '../drive/open.ts';
 import { warmUp } from '../drive/warmup.ts';
-import { holdToCap, KNEE_POLICY, kneeBracket, nextKneeRate, stepPlan, type KneePolicy, type StepPlan } from '../analysis/knee-policy.ts';
+import { holdToCap, KNEE_POLICY, kneeBracket, nextKneeRate, probedPolicy, stepPlan, type KneePolicy, type StepPlan } from '../analysis/knee-policy.ts';
 import { judgeSteady, type LoadSecond, type SteadyEvidence } from '../analysis/steady-state.ts';
 import { errorText, notMeasured, targetInfo, withTarget, type ModeOptions, type TargetInfo } from './with-target.ts';
 import { Recorder } from '../record/recorder.ts';
@@ -36,6 +36,11 @@ export interface KneeOptions extends ModeOptions {
   policy?: KneePolicy;
   /** Wall-clock cap per target (s). @default 240 */
   targetCapSeconds?: number;
+  /**
+   * Before the search, measure the target's closed-loop max req/s for this many seconds
+   * (autocannon, as --capacity does) and aim the policy at it (probedPolicy). @default no probe
+   */
+  probeSeconds?: number;
 }
 
 /** What the search needs from the outside world; tests replace it to run without servers or waiting. */
@@ -48,6 +53,8 @@ export interface KneeIo {
    */
   holdRate(a: { origin: string; rate: number; seconds: number; timeoutMs: number; seed: number; signal: AbortSignal; stop(rows: readonly IntervalRow[]): boolean }): Promise<{ rows: IntervalRow[]; p95: number | null; dropped: number }>;
   settle(origin: string, signal: AbortSignal): Promise<void>;
+  /** Closed-loop max req/s over `seconds` (the probe); null when nothing was answered. */
+  probe(origin: string, seconds: number, signal: AbortSignal): Promise<number | null>;
   /** Milliseconds, for the per-target time cap. */
   now(): number;
 }
@@ -98,6 +105,7 @@ export const REAL_IO: KneeIo = {
   warmUp: async (origin, timeoutMs, signal) => { await warmUp({ origin, seconds: WARMUP_SECONDS, timeoutMs, signal }); },
   holdRate,
   settle,
+  probe: async (origin, seconds, signal) => (await blast(origin, CAPACITY_DEFAULTS.connections, seconds, signal)).rps,
   now: () => Date.now(),
 };
 
@@ -145,20 +153,29 @@ const stepLine = (name: string, st: KneeStep) =>
 const worstStepMs = (s: Search) => (s.plan.capSeconds * 1000) + stepTimeoutMs(s.sloMs) + SETTLE_CAP_MS;
 
 /** Steps chosen by the policy until it is done, the time cap is near, the target died or Ctrl-C. */
-async function search(s: Search, started: Pick<StartedTarget, 'url' | 'exited'>): Promise<{ steps: KneeStep[]; stoppedBy: KneeRow['stoppedBy'] }> {
+async function search(s: Search, started: Pick<StartedTarget, 'url' | 'exited'>): Promise<{ steps: KneeStep[]; stoppedBy: KneeRow['stoppedBy']; probeRps?: number | null }> {
   const t0 = s.io.now();
   const steps: KneeStep[] = [];
   let died = false;
   void started.exited.then(() => { died = true; });
   await s.io.warmUp(started.url, stepTimeoutMs(s.sloMs), s.o.signal);
+  let policy = s.policy;
+  let probeRps: number | null | undefined;
+  if (s.o.probeSeconds !== undefined && !s.o.signal.aborted) {
+    probeRps = await s.io.probe(started.url, s.o.probeSeconds, s.o.signal);
+    policy = probedPolicy(probeRps, s.policy);
+    s.o.log?.(`  ${s.name}: probe ${probeRps ?? 'nothing answered'} req/s (closed loop, ${CAPACITY_DEFAULTS.connections} connections, ${s.o.probeSeconds} s) → search from ${policy.startRps} up to ${policy.maxRps} req/s`);
+    await s.io.settle(started.url, s.o.signal);
+  }
+  const done = (stoppedBy: KneeRow['stoppedBy']) => (probeRps === undefined ? { steps, stoppedBy } : { steps, stoppedBy, probeRps });
   for (;;) {
-    const decision = nextKneeRate(steps, s.policy);
-    if ('done' in decision) return { steps, stoppedBy: decision.done };
-    if (s.o.signal.aborted) return { steps, stoppedBy: 'interrupted' };
-    if (died) return { steps, stoppedBy: 'failed' };
-    if (s.io.now() - t0 + worstStepMs(s) > (s.o.targetCapSeconds ?? TARGET_CAP_S) * 1000) return { steps, stoppedBy: 'time-cap' };
-    const step = await runStep(s, started.url, decision.next, holdToCap(steps, decision.next, s.policy));
-    if (s.o.signal.aborted) return { steps, stoppedBy: 'interrupted' };
+    const decision = nextKneeRate(steps, policy);
+    if ('done' in decision) return done(decision.done);
+    if (s.o.signal.aborted) return done('interrupted');
+    if (died) return done('failed');
+    if (s.io.now() - t0 + worstStepMs(s) > (s.o.targetCapSeconds ?? TARGET_CAP_S) * 1000) return done('time-cap');
+    const step = await runStep(s, started.url, decision.next, holdToCap(steps, decision.next, policy));
+    if (s.o.signal.aborted) return done('interrupted');
     steps.push(step);
     s.o.log?.(stepLine(s.name, step));
     await s.io.settle(started.url, s.o.signal);
@@ -170,11 +187,11 @@ async function kneeOfTarget(o: KneeOptions, io: KneeIo, t: FoundTarget, base: Om
   const plan = { seconds: base.stepSeconds, capSeconds: base.stepCapSeconds ?? 2 * base.stepSeconds };
   try {
     const s: Search = { o, io, sloMs: base.sloMs, plan, policy, name: base.name };
-    const { steps, stoppedBy } = await io.withTarget(o, t, (started) => search(s, started));
+    const { steps, stoppedBy, probeRps } = await io.withTarget(o, t, (started) => search(s, started));
     const state = stoppedBy === 'interrupted' ? 'interrupted' : stoppedBy === 'failed' ? 'failed' : 'ok';
     const error = state === 'failed' ? 'target died during the search' : state === 'interrupted' ? 'interrupted' : null;
     const { lo, hi } = kneeBracket(steps);
-    return { ...base, maxSustainableRps: lo, lowestBrokenRps: hi, stoppedBy, steps, state, error };
+    return { ...base, ...(probeRps === undefined ? {} : { probeRps }), maxSustainableRps: lo, lowestBrokenRps: hi, stoppedBy, steps, state, error };
   } catch (err) {
     const state = notMeasured(err, o.signal);
     return { ...base, maxSustainableRps: null, lowestBrokenRps: null, stoppedBy: state, steps: [], state, error: errorText(err) };

@@ -642,6 +642,8 @@ export interface KneeRow {
   /** Why the search ended. 'bracketed' = knee found within the resolution or bisection budget. */
   stoppedBy: 'bracketed' | 'max-rate' | 'max-steps' | 'time-cap' | 'min-rate' | 'interrupted' | 'failed' | 'skipped';
   theoreticalRps: number | null;
+  /** With --knee-probe: the closed-loop max req/s measured before the search, which aimed it (null: nothing answered). Absent without a probe. */
+  probeRps?: number | null;
   steps: KneeStep[];
   state: TargetState;
   error: string | null;

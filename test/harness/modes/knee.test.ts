@@ -13,6 +13,23 @@ afterEach(async () => { await rm(dir, { recursive: true, force: true }); });
 const options = (extra: object = {}) => ({ targets: [target('fake')], work: 'block' as const, seed: 1, runDir: dir, signal: new AbortController().signal, ...extra });
 
 describe('runKnee (search loop, injected server and clock)', () => {
+  it('with a probe, brackets a fast target\'s knee that the default bounds cannot reach', async () => {
+    const plain = (await runKnee(options(), fakeServer(30_000).io))[0]!;
+    expect(plain.stoppedBy).toBe('max-rate');
+    expect(plain.maxSustainableRps).toBe(2000);
+    expect(plain).not.toHaveProperty('probeRps');
+    const fake = fakeServer(30_000);
+    const [r] = await runKnee(options({ probeSeconds: 5 }), fake.io) as [KneeRow];
+    expect(r.probeRps).toBe(30_000);
+    expect(r.stoppedBy).toBe('bracketed');
+    expect(r.steps[0]!.rate).toBe(7500);
+    expect(r.maxSustainableRps!).toBeLessThanOrEqual(30_000);
+    expect(r.maxSustainableRps!).toBeGreaterThanOrEqual(0.85 * 30_000);
+    expect(r.lowestBrokenRps!).toBeGreaterThan(30_000);
+    // The probe's seconds count against the per-target time cap like a step's.
+    expect(fake.clockMs()).toBeGreaterThanOrEqual(5000 + r.steps.reduce((n, s) => n + s.seconds! * 1000, 0));
+  });
+
   it('brackets the knee just below capacity, never above, with the evidence of every step', async () => {
     // The search tries 17.5: 3% over this capacity, a queue that grows by half a request a second.
     const fake = fakeServer(17);
