@@ -1,6 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { LabEvents } from '../run/lab.ts';
 import { loadRun } from '../results/load.ts';
+import { startChartThread } from './chart-thread.ts';
+import { statusFrame } from './messages.ts';
 import { startLiveServer } from './server.ts';
 import { LiveState, type LiveProfile } from './state.ts';
 
@@ -30,7 +32,9 @@ export interface Live {
 
 /** The live view of one profile run: its state, fed by the run's events, served on 127.0.0.1. */
 export async function startLive(o: LiveOptions): Promise<Live> {
+  // The figures and the done list are kept here (cheap); the charts in their own thread.
   const state = new LiveState(o.runDir, o.profile);
+  const thread = startChartThread({ runDir: o.runDir, profile: o.profile });
   // Reads are chained, so an older read never lands after a newer one.
   let reading: Promise<void> = Promise.resolve();
   const reload = () => {
@@ -38,13 +42,21 @@ export async function startLive(o: LiveOptions): Promise<Live> {
     reading = reading.then(() => loadRun(o.runDir).then((run) => state.setBase(run, finished), () => {}));
     return reading;
   };
-  const server = await startLiveServer({ runDir: o.runDir, port: o.port, onStop: o.onStop, status: (charts) => state.status({ charts }), version: () => state.version });
+  let chartsJson = '[]';
+  const server = await startLiveServer({
+    runDir: o.runDir, port: o.port, onStop: o.onStop,
+    frame: () => statusFrame(state.status({ charts: false }), chartsJson),
+    buildCharts: () => thread.build().then((r) => { chartsJson = r.json; state.version++; return r.ms; }),
+    version: () => state.version,
+  });
+  const close = async () => { await server.close(); await thread.close(); };
   return {
     url: server.url,
-    events: state.events(() => void reload()),
+    events: both(state.events(() => void reload()), thread.events),
     async finish({ complete, reportFile, signal, lingering, lingerMs = LINGER_MS }) {
+      thread.reload();
       await reload();
-      server.end({ type: 'end', complete, report: reportFile ? 'report.html' : null, reportFile });
+      await server.end({ type: 'end', complete, report: reportFile ? 'report.html' : null, reportFile });
       if (server.clients > 0 && !signal.aborted) {
         lingering?.(lingerMs);
         const stop = new AbortController();
@@ -54,8 +66,18 @@ export async function startLive(o: LiveOptions): Promise<Live> {
         stop.abort();
         signal.removeEventListener('abort', onAbort);
       }
-      await server.close();
+      await close();
     },
-    close: () => server.close(),
+    close,
+  };
+}
+
+/** The four events the live view listens to, given to the state here and posted to the chart thread. */
+function both(a: LabEvents, b: LabEvents): LabEvents {
+  return {
+    targetStart: (e) => { a.targetStart?.(e); b.targetStart?.(e); },
+    interval: (e) => { a.interval?.(e); b.interval?.(e); },
+    saturation: (e) => { a.saturation?.(e); b.saturation?.(e); },
+    targetEnd: (e) => { a.targetEnd?.(e); b.targetEnd?.(e); },
   };
 }

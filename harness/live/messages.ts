@@ -86,3 +86,12 @@ export type LiveMessage = z.infer<typeof liveMessageSchema>;
 export function sseFrame(m: LiveMessage): string {
   return `event: ${m.type}\ndata: ${JSON.stringify(m)}\n\n`;
 }
+
+/**
+ * A status frame whose charts come already as JSON (from the chart thread): the lab's thread
+ * does not parse or re-serialize them. `m.charts` is ignored.
+ */
+export function statusFrame(m: StatusMessage, chartsJson: string): string {
+  const head = JSON.stringify({ ...m, charts: undefined });
+  return `event: status\ndata: ${head.slice(0, -1)}${head.length > 2 ? ',' : ''}"charts":${chartsJson}}\n\n`;
+}

@@ -3,7 +3,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { vegaScripts } from '../../reports/assets.ts';
 import { hostAllowed, newToken, originAllowed, pathToken, tokenMatches } from './guard.ts';
 import { LIVE_CSS, LIVE_JS, PAGE_CSP, livePage } from './page.ts';
-import { sseFrame, type EndMessage, type LiveMessage } from './messages.ts';
+import { sseFrame, type EndMessage } from './messages.ts';
 import { runFile } from './files.ts';
 
 export interface LiveServerOptions {
@@ -12,11 +12,13 @@ export interface LiveServerOptions {
   port: number;
   /** The Stop button: end the run as Ctrl-C does. */
   onStop(): void;
+  /** The current picture as an SSE frame, with the charts last built: cheap, sent once a second. */
+  frame(): string;
   /**
-   * The current picture, asked for once a second and by each new page. `charts`: build the
-   * charts anew; otherwise the last ones built are sent again (see chartIntervalMs).
+   * Build the charts anew (off this thread: see chart-thread.ts); resolves with the build's time
+   * once frame() carries them.
    */
-  status(charts: boolean): LiveMessage;
+  buildCharts(): Promise<number>;
   /** Changes whenever the picture may have: nothing is sent while it stays the same. */
   version(): number;
 }
@@ -25,8 +27,8 @@ export interface LiveServer {
   /** The URL to print: its path is the token. */
   url: string;
   port: number;
-  /** Send the end of the run to every page (and to any page opened from now on). */
-  end(m: EndMessage): void;
+  /** Send the last charts and the end of the run to every page (and to any page opened from now on). */
+  end(m: EndMessage): Promise<void>;
   /** Pages connected now. */
   readonly clients: number;
   /** Resolves when no page is connected (at once if none is). */
@@ -35,15 +37,15 @@ export interface LiveServer {
 }
 
 const TICK_MS = 1000;
-/** The share of the generator's time the live charts may take. */
+/** The share of one core the live charts may take (in their own thread, but on the same machine). */
 const CHART_BUDGET = 0.01;
 const MAX_CHART_INTERVAL_MS = 30_000;
 
 /**
  * How often the charts are rebuilt, given how long the last build took: every second while that
- * is under 10 ms, less often after, so the live view takes about 1% of the generator's time
- * however long the run (a 600-s, 4-target run takes ≈ 40 ms a build). The figures above the
- * charts stay once a second.
+ * is under 10 ms, less often after, so the chart thread takes about 1% of a core however long the
+ * run (a 600-s, 4-target run takes ≈ 40 ms a build) and leaves the CPU to the targets and the
+ * generator. The figures above the charts stay once a second.
  */
 export function chartIntervalMs(buildMs: number): number {
   return Math.min(MAX_CHART_INTERVAL_MS, Math.max(TICK_MS, Math.ceil(buildMs / CHART_BUDGET / TICK_MS) * TICK_MS));
@@ -62,15 +64,31 @@ export async function startLiveServer(o: LiveServerOptions): Promise<LiveServer>
   const idleWaiters: (() => void)[] = [];
   let port = 0;
   let ended: EndMessage | null = null;
+  /** end() was called: no more ticks, the last charts are being built. */
+  let ending = false;
   let sentVersion = -1;
   let chartsDueAt = 0;
-  /** A status with fresh charts, timed, and the next time charts are due set from that time. */
-  const withCharts = (): string => {
-    const t0 = performance.now();
-    const frame = sseFrame(o.status(true));
-    const took = performance.now() - t0;
-    chartsDueAt = Date.now() + chartIntervalMs(took);
-    return frame;
+  let building: Promise<void> | null = null;
+  let recent: number[] = [];
+  /** Fresh charts (one build at a time), sent to every page as soon as they come; the next build is due from their cost. */
+  const rebuild = (): Promise<void> => {
+    if (building) return building;
+    // Due again from the build's start (less half a tick), so builds under 10 ms come every tick.
+    const started = Date.now() - TICK_MS / 2;
+    building = o.buildCharts().then(
+      (ms) => {
+        // The fastest of the last three builds: a cold first build (modules, JIT) does not space the next ones out.
+        recent = [...recent.slice(-2), ms];
+        chartsDueAt = started + chartIntervalMs(Math.min(...recent));
+      },
+      () => { chartsDueAt = started + MAX_CHART_INTERVAL_MS; },
+    ).finally(() => {
+      building = null;
+      if (ending || streams.size === 0) return;
+      sentVersion = o.version();
+      send(o.frame());
+    });
+    return building;
   };
 
   const dropStream = (res: ServerResponse) => {
@@ -109,8 +127,9 @@ export async function startLiveServer(o: LiveServerOptions): Promise<LiveServer>
     res.writeHead(200, { ...(reply.getHeaders() as Record<string, string>), 'Content-Type': 'text/event-stream; charset=utf-8', Connection: 'keep-alive' });
     streams.add(res);
     req.raw.on('close', () => dropStream(res));
-    res.write(withCharts());
+    res.write(o.frame());
     if (ended) res.write(sseFrame(ended));
+    else if (!ending) void rebuild();
   });
 
   app.post(`${base}/stop`, async (req, reply) => {
@@ -132,11 +151,12 @@ export async function startLiveServer(o: LiveServerOptions): Promise<LiveServer>
   port = typeof addr === 'object' && addr ? addr.port : o.port;
 
   const tick = setInterval(() => {
-    if (ended || streams.size === 0) return;
+    if (ending || streams.size === 0) return;
     const v = o.version();
     if (v === sentVersion) return;
-    sentVersion = v;
-    send(Date.now() >= chartsDueAt ? withCharts() : sseFrame(o.status(false)));
+    // Charts due: one frame once they are built, so the figures and the charts agree.
+    if (Date.now() >= chartsDueAt) void rebuild();
+    else { sentVersion = v; send(o.frame()); }
   }, TICK_MS);
   tick.unref();
 
@@ -145,10 +165,13 @@ export async function startLiveServer(o: LiveServerOptions): Promise<LiveServer>
     url: `http://127.0.0.1:${port}${base}/`,
     port,
     get clients() { return streams.size; },
-    end(m) {
-      if (ended) return;
+    async end(m) {
+      if (ending) return;
+      ending = true;
+      await building;
+      await o.buildCharts().catch(() => {});
       ended = m;
-      send(withCharts());
+      send(o.frame());
       send(sseFrame(m));
     },
     idle: () => (streams.size === 0 ? Promise.resolve() : new Promise<void>((resolve) => idleWaiters.push(resolve))),
