@@ -19,7 +19,7 @@ describe('npm run lab (end to end, smoke profile)', () => {
     const { code, targets, left } = await targetsLeftBehind(lab);
     expect(code, `${lab.stdout()}\n${lab.stderr()}`).toBe(0);
     // Both targets were seen running, and none of them or their descendants is left once the lab has exited (checked by PID).
-    expect([...new Set(targets.map((p) => p.cmd.split('/').pop()))]).toEqual(['express-dev.ts', 'worker-pool.ts']);
+    expect([...new Set(targets.map((p) => p.cmd.split('/').pop()))], JSON.stringify(targets.map((p) => p.cmd))).toEqual(['express-dev.ts', 'worker-pool.ts']);
     expect(left).toEqual([]);
 
     const summary = JSON.parse(await readFile(path.join(out, 'summary.json'), 'utf8')) as Summary;

@@ -57,15 +57,22 @@ export function treeNow(root: number): SeenProcess[] {
 
 /**
  * Samples the process tree under `root` every `everyMs` until stopped and remembers every process
- * seen with its parent and command line at first sight, so a process can be checked by PID even
- * after its parent died and it was re-parented.
+ * seen with its parent at first sight and its latest command line, so a process can be checked by
+ * PID even after its parent died and it was re-parented.
  */
 export function watchTree(root: number, everyMs = 100): { stop(): Promise<SeenProcess[]> } {
   const seen = new Map<number, SeenProcess>();
   let running = true;
   const loop = (async () => {
     while (running) {
-      for (const p of treeNow(root)) if (!seen.has(p.pid)) seen.set(p.pid, p);
+      for (const p of treeNow(root)) {
+        // An empty command line is a zombie or a process already gone: nothing to check yet. A
+        // command line that changed is a fork that has since exec'd: keep the parent seen first,
+        // but the program it became (a clean-clone run once saw a target as '' and failed).
+        if (p.cmd === '') continue;
+        const first = seen.get(p.pid);
+        seen.set(p.pid, first ? { ...p, ppid: first.ppid } : p);
+      }
       await delay(everyMs);
     }
   })();
