@@ -89,3 +89,13 @@ export function orderWhy(t: OrderInput, all: readonly OrderInput[], connection: 
     + `(up to ${fmtNum(o.maxOvertakers)} later requests went ahead of one). Those waited p99 ${fmtMs(o.overtakenWait.p99Ms)} (median ${fmtMs(o.overtakenWait.p50Ms)}), `
     + `against p99 ${fmtMs(o.inOrderWait.p99Ms)} for the responses answered in turn.${firstText}${peers}${loop}`;
 }
+
+/**
+ * The whys the headline gives: only for a target whose tail the headline calls unfair
+ * (unfairnessSentence). Several workers answer out of send order by nature — a 10-ms request
+ * sent after a 100-ms one on another worker comes back first (launch peak: worker-pool 40 %
+ * overtaken, by at most 5, p99 134 ms) — which is no tail to explain.
+ */
+export function orderWhys(all: readonly OrderInput[], connection: 'keep-alive' | 'close'): string[] {
+  return all.filter((t) => unfairnessSentence(t, all) !== null).flatMap((t) => orderWhy(t, all, connection) ?? []);
+}

@@ -2,7 +2,7 @@ import type { StageStats } from '../harness/results/format.ts';
 import { capacityApplies, peakOfferedLoad, theoreticalRps, type PeakLoad } from '../harness/analysis/capacity-theory.ts';
 import type { ServiceTimeInfo } from '../harness/results/format.ts';
 import { degradation } from './degradation.ts';
-import { orderWhy, unfairnessSentence } from './fairness.ts';
+import { orderWhys as whysOfOrder, unfairnessSentence } from './fairness.ts';
 import { fmtMs, fmtNum, fmtPct, fmtRps } from './format.ts';
 import type { RunData, TargetRun } from '../harness/results/run-data.ts';
 import { capacitySentence, capacityTitle, kneeSentence, kneeTitle, spreadSentence } from './modes.ts';
@@ -123,7 +123,7 @@ export const findingTargets = (run: RunData): TargetRun[] =>
 /** Per target whose responses came out of send order: how much, how long they waited, and why (reports/fairness.ts). */
 function orderWhys(run: RunData, findings: readonly TargetRun[]): string[] {
   const all = findings.map((t) => ({ name: t.entry.name, stages: t.stages, runtime: t.entry.runtime, concurrency: t.entry.concurrency }));
-  return all.flatMap((t) => orderWhy(t, all, run.manifest.connection ?? 'keep-alive') ?? []);
+  return whysOfOrder(all, run.manifest.connection ?? 'keep-alive');
 }
 
 function generatorWarnings(run: RunData): string[] {
