@@ -5,6 +5,7 @@ import { LabError } from '../errors.ts';
 import { prepareRunDir } from '../results/write.ts';
 import { importBundle } from '../run/import-bundle.ts';
 import { printProfileRun } from './print.ts';
+import { runCli } from './exit.ts';
 
 const USAGE = `Usage: npm run import -- DIR [--out RUN_DIR] [--force]
 
@@ -35,14 +36,4 @@ async function main(argv: string[]): Promise<number> {
   return printProfileRun({ runDir, manifest, summary, repeat: 1, unit: 'users' });
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    if (err instanceof LabError && err.code === 'BAD_INPUT') {
-      console.error(`loadlab: ${err.message}`);
-      process.exit(2);
-    }
-    console.error(`loadlab: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-    process.exit(1);
-  },
-);
+runCli(main);

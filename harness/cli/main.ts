@@ -1,5 +1,4 @@
 import { parseLabArgs, USAGE, type LabFlags } from './args.ts';
-import { LabError } from '../errors.ts';
 import { progressReporter } from './progress.ts';
 import { prepareRunDir } from '../results/write.ts';
 import { checkOpenFileLimit } from '../drive/fd-limit.ts';
@@ -16,6 +15,7 @@ import { printProfileRun, writeReportSafely } from './print.ts';
 import { resolveRunInput, type RunInput } from './resolve.ts';
 import { allEvents, finishLive, liveView } from './live.ts';
 import { writeJunit } from './junit.ts';
+import { runCli } from './exit.ts';
 
 /** `npm run lab`: parse → resolve (all input checked, nothing written) → claim the run folder → signals → run → print. */
 async function main(argv: string[]): Promise<number> {
@@ -75,14 +75,4 @@ async function runProfileRun(flags: LabFlags, input: Extract<RunInput, { kind: '
   return code;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    if (err instanceof LabError && err.code === 'BAD_INPUT') {
-      console.error(`loadlab: ${err.message}`);
-      process.exit(2);
-    }
-    console.error(`loadlab: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-    process.exit(1);
-  },
-);
+runCli(main);
