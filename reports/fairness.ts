@@ -91,11 +91,13 @@ export function orderWhy(t: OrderInput, all: readonly OrderInput[], connection: 
 }
 
 /**
- * The whys the headline gives: only for a target whose tail the headline calls unfair
- * (unfairnessSentence). Several workers answer out of send order by nature — a 10-ms request
- * sent after a 100-ms one on another worker comes back first (launch peak: worker-pool 40 %
- * overtaken, by at most 5, p99 134 ms) — which is no tail to explain.
+ * The whys the headline gives: only for a target that was unfair — its tail named by
+ * unfairnessSentence beside another target, or, alone in its run, users served unevenly (Jain's
+ * index under UNEVEN_JAIN at some stage). Several workers answer out of send order by nature — a
+ * 10-ms request sent after a 100-ms one on another worker comes back first (launch peak:
+ * worker-pool 40 % overtaken, by at most 5, p99 134 ms, Jain 0.999) — which is no tail to explain.
  */
 export function orderWhys(all: readonly OrderInput[], connection: 'keep-alive' | 'close'): string[] {
-  return all.filter((t) => unfairnessSentence(t, all) !== null).flatMap((t) => orderWhy(t, all, connection) ?? []);
+  const uneven = (t: OrderInput) => t.stages.some((s) => { const j = s.fairness?.perUser?.jain; return j !== undefined && j !== null && j < UNEVEN_JAIN; });
+  return all.filter((t) => uneven(t) || unfairnessSentence(t, all) !== null).flatMap((t) => orderWhy(t, all, connection) ?? []);
 }

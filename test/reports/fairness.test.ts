@@ -94,4 +94,9 @@ describe('the headline explains only the tails it calls unfair', () => {
     // Alone, worker-pool's order record would have read as disorder: the gate is what keeps it out.
     expect(orderWhy(pool, [pool, dev, flask], 'keep-alive')).toMatch(/^Why worker-pool's tail is long/);
   });
+
+  it('explains a target alone in its run when its users were served unevenly (no other target to compare with)', () => {
+    expect(orderWhys([dev], 'keep-alive')).toHaveLength(1);
+    expect(orderWhys([pool], 'keep-alive')).toEqual([]);
+  });
 });
