@@ -6,13 +6,9 @@
  * The README's picture of the live page: `tsx scripts/screenshot-live.ts docs/live.png 8 1250 -- --profile smoke --targets fastify,express-dev`.
  */
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { openChromium } from './chromium.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 async function main(argv: string[]): Promise<void> {
@@ -37,12 +33,7 @@ async function main(argv: string[]): Promise<void> {
     void exited.then((code) => reject(new Error(`the lab exited (${code}) before printing its URL:\n${stdout}`)));
   });
 
-  const profile = await mkdtemp(path.join(os.tmpdir(), 'loadlab-shot-'));
-  const ctx = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    viewport: { width: 1100, height: 900 },
-  });
+  const { ctx, close } = await openChromium();
   try {
     const page = await ctx.newPage();
     await page.goto(url);
@@ -58,8 +49,7 @@ async function main(argv: string[]): Promise<void> {
     }, seconds, { timeout: 300_000, polling: 250 });
     await page.screenshot(height === null ? { path: out, fullPage: true } : { path: out, fullPage: true, clip: { x: 0, y: 0, width: 1100, height } });
   } finally {
-    await ctx.close();
-    await rm(profile, { recursive: true, force: true });
+    await close();
   }
   const code = await exited;
   process.stdout.write(stdout);

@@ -2,13 +2,11 @@
  * `tsx scripts/screenshot-report.ts RUN_DIR OUT.png [HEIGHT]`: screenshot of RUN_DIR/report.html,
  * the full page, or its top HEIGHT pixels (the README's picture: headline and first charts).
  */
-import { mkdtemp, rm, stat } from 'node:fs/promises';
-import os from 'node:os';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium } from 'playwright-core';
+import { openChromium } from './chromium.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 async function main([runDir, out, height]: string[]): Promise<void> {
   if (!runDir || !out) throw new Error('usage: tsx scripts/screenshot-report.ts RUN_DIR OUT.png [HEIGHT]');
@@ -16,20 +14,14 @@ async function main([runDir, out, height]: string[]): Promise<void> {
   if (clipHeight !== null && !(Number.isInteger(clipHeight) && clipHeight > 0)) throw new Error(`HEIGHT must be a whole number of pixels, got "${height}"`);
   const report = path.resolve(runDir, 'report.html');
   await stat(report).catch(() => { throw new Error(`${report} not found: build it with npm run report -- ${runDir}`); });
-  const profile = await mkdtemp(path.join(os.tmpdir(), 'loadlab-shot-'));
-  const ctx = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    viewport: { width: 1100, height: 900 },
-  });
+  const { ctx, close } = await openChromium();
   try {
     const page = await ctx.newPage();
     await page.goto(pathToFileURL(report).href);
     await page.waitForFunction(() => Array.from(document.querySelectorAll('[data-spec]')).every((el) => el.hasAttribute('data-rendered')), null, { timeout: 30_000 });
     await page.screenshot(clipHeight === null ? { path: out, fullPage: true } : { path: out, fullPage: true, clip: { x: 0, y: 0, width: 1100, height: clipHeight } });
   } finally {
-    await ctx.close();
-    await rm(profile, { recursive: true, force: true });
+    await close();
   }
   console.log(out);
 }
