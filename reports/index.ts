@@ -1,6 +1,6 @@
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { RunManifest, Summary } from '../harness/results/format.ts';
+import type { RunManifest, RunValidity, Summary } from '../harness/results/format.ts';
 import { writeFileAtomic } from '../harness/results/atomic.ts';
 import { ReportInputError } from '../harness/results/errors.ts';
 import { modeLabel, readManifest } from '../harness/results/load.ts';
@@ -9,6 +9,7 @@ import { fileHref, html, type Html } from './html.ts';
 import { page } from './page.ts';
 import { REPORT_FILE } from './render.ts';
 import { badge } from './sections/headline.ts';
+import { outcomesIn } from './sections/thresholds.ts';
 
 export const INDEX_FILE = 'index.html';
 
@@ -86,6 +87,29 @@ async function findRuns(root: string): Promise<RunRow[]> {
 /** A capacity / knee run (profile null since schema 2; no manifest in schema 1) has no summary.json by its shape. */
 const modesRun = (m: Partial<RunManifest>): boolean => m.profile === null || (m.profile === undefined && !m.startedAt);
 
+/** The run's validity verdict (summary.json `validity`): valid, or suspect and why; "not checked" for a run folder from before the check. */
+function validityCell(r: RunRow): Html | string {
+  const v = r.summary?.validity as Partial<RunValidity> | undefined;
+  if (v?.verdict === 'valid') return badge('held', 'valid');
+  if (v?.verdict === 'suspect') {
+    const why = Array.isArray(v.why) ? v.why.filter((w) => typeof w === 'string') : [];
+    return html`${badge('degraded', 'suspect')}${why.length ? html`<div class="muted">${why.join(' · ')}</div>` : ''}`;
+  }
+  return r.summary && !modesRun(r.manifest) ? html`<span class="muted">not checked</span>` : '';
+}
+
+/** The run's thresholds (summary.json `thresholds`): how many passed, and every failed one with its measurement. */
+function thresholdsCell(r: RunRow): Html | string {
+  const all = outcomesIn(r.summary);
+  if (all.length === 0) return r.summary ? html`<span class="muted">none</span>` : '';
+  const failed = all.filter((o) => o.status === 'fail');
+  const judged = all.filter((o) => o.status !== 'skipped').length;
+  const skipped = all.length - judged;
+  const note = skipped ? html` <span class="muted">(${skipped} skipped)</span>` : '';
+  if (failed.length === 0) return html`${badge('pass')} all ${judged} passed${note}`;
+  return html`${badge('fail')} ${failed.length} of ${judged} failed${note}${failed.map((o) => html`<div><code>${o.expression.startsWith(`${o.target}:`) ? o.expression : `${o.target}: ${o.expression}`}</code> <span class="muted">${o.message}</span></div>`)}`;
+}
+
 function row(r: RunRow): Html {
   const m = r.manifest;
   const targets = Array.isArray(r.summary?.targets)
@@ -97,10 +121,13 @@ function row(r: RunRow): Html {
     : html`${r.dir}<br><span class="muted">no report yet: npm run report -- ${r.dir}</span>`;
   const state = r.unreadable.length && !m.startedAt ? html`<strong class="bad">unreadable</strong>` : m.complete === false ? html`<strong class="bad">incomplete</strong>` : 'complete';
   return html`<tr><td>${link}</td><td>${String(m.startedAt ?? '').replace('T', ' ').slice(0, 19)}</td><td>${r.summary?.profile ?? m.profileSource ?? ''}</td><td>${m.work ?? ''}</td>
-<td>${state}</td><td class="targets">${problems}${targets}</td></tr>`;
+<td>${state}</td><td>${validityCell(r)}</td><td class="thresholds">${thresholdsCell(r)}</td><td class="targets">${problems}${targets}</td></tr>`;
 }
 
-/** RESULTS_ROOT/index.html: every run folder under it, newest first, with its verdicts; a folder that cannot be read says why. */
+/**
+ * RESULTS_ROOT/index.html: every run folder under it, newest first, with its validity verdict,
+ * its thresholds' outcome and its verdicts; a folder that cannot be read says why.
+ */
 export async function writeIndex(resultsRoot: string): Promise<string> {
   const root = path.resolve(resultsRoot);
   const isDir = await stat(root).then((s) => s.isDirectory(), () => false);
@@ -108,7 +135,7 @@ export async function writeIndex(resultsRoot: string): Promise<string> {
   const runs = await findRuns(root);
   const body = html`<h1>loadlab runs</h1>
 <p class="sub">${runs.length} run${runs.length === 1 ? '' : 's'} in this folder, newest first.</p>
-${runs.length ? html`<div class="scroll"><table class="index"><thead><tr><th>run</th><th>started (UTC)</th><th>profile</th><th>work</th><th>state</th><th>targets and verdicts</th></tr></thead>
+${runs.length ? html`<div class="scroll"><table class="index"><thead><tr><th>run</th><th>started (UTC)</th><th>profile</th><th>work</th><th>state</th><th>validity</th><th>thresholds</th><th>targets and verdicts</th></tr></thead>
 <tbody>${runs.map(row)}</tbody></table></div>` : html`<p>No run folders (folders with a manifest.json) here yet.</p>`}`;
   const file = path.join(root, INDEX_FILE);
   await writeFileAtomic(file, page({ title: 'loadlab runs', body, scripts: [] }));

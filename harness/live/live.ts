@@ -56,7 +56,7 @@ export async function startLive(o: LiveOptions): Promise<Live> {
     async finish({ complete, reportFile, signal, lingering, lingerMs = LINGER_MS }) {
       thread.reload();
       await reload();
-      await server.end({ type: 'end', complete, report: reportFile ? 'report.html' : null, reportFile });
+      await server.end({ type: 'end', complete, report: reportFile ? 'report.html' : null, reportFile, ...state.outcome() });
       if (server.clients > 0 && !signal.aborted) {
         lingering?.(lingerMs);
         const stop = new AbortController();

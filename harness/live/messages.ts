@@ -18,12 +18,25 @@ export const chartSchema = z.object({
   spec: z.record(z.unknown()).nullable(),
 });
 
+/** summary.json's validity verdict (harness/analysis/validity.ts): valid, or suspect with one line per failed check. */
+export const validitySchema = z.object({ verdict: z.enum(['valid', 'suspect']), why: z.array(z.string()) });
+
+/** One threshold's outcome for one target, as summary.json `thresholds` has it (docs/thresholds.md). */
+export const thresholdLineSchema = z.object({
+  target: z.string(),
+  expression: z.string(),
+  status: z.enum(['pass', 'fail', 'skipped']),
+  message: z.string(),
+});
+
 export const doneTargetSchema = z.object({
   name: z.string(),
   state: z.enum(['ok', 'failed', 'interrupted', 'skipped']),
   /** summary.json's verdict, once written. */
   status: z.string().nullable(),
   verdict: z.string().nullable(),
+  /** Its validity verdict, once summary.json has it; null for a target that did not finish (or before it is written). */
+  validity: validitySchema.nullable(),
   /** Its files, relative to the run folder ('/'-separated), served under /run/. */
   files: z.array(z.object({ path: z.string(), bytes: z.number().int().nonnegative() })),
 });
@@ -72,6 +85,10 @@ export const endSchema = z.object({
   report: z.string().nullable(),
   /** Where the report is on disk, for after the live page has gone. */
   reportFile: z.string().nullable(),
+  /** The run's validity verdict (summary.json); null when it has none (no target finished). */
+  validity: validitySchema.nullable(),
+  /** The thresholds' outcomes (summary.json); empty when the run had none. */
+  thresholds: z.array(thresholdLineSchema),
 });
 
 export const liveMessageSchema = z.discriminatedUnion('type', [statusSchema, endSchema]);
@@ -80,6 +97,8 @@ export type LiveChart = z.infer<typeof chartSchema>;
 export type DoneTarget = z.infer<typeof doneTargetSchema>;
 export type StatusMessage = z.infer<typeof statusSchema>;
 export type EndMessage = z.infer<typeof endSchema>;
+export type LiveValidity = z.infer<typeof validitySchema>;
+export type ThresholdLine = z.infer<typeof thresholdLineSchema>;
 export type LiveMessage = z.infer<typeof liveMessageSchema>;
 
 /** One server-sent event: the event name is the message type, the data its JSON (one line). */

@@ -43,7 +43,7 @@ export function livePage(token: string): string {
 </section>
 <section>
   <h2>Targets done</h2>
-  <table id="done"><thead><tr><th>target</th><th>state</th><th>verdict</th><th>files</th></tr></thead><tbody></tbody></table>
+  <table id="done"><thead><tr><th>target</th><th>state</th><th>verdict</th><th>validity</th><th>files</th></tr></thead><tbody></tbody></table>
 </section>
 <section id="charts"></section>
 <script src="assets/vega.js"></script>
@@ -68,7 +68,7 @@ dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 2px 12px;
 dl.facts dt { color: var(--muted); } dl.facts dd { margin: 0; font-variant-numeric: tabular-nums; }
 .path { word-break: break-all; font-size: 12px; }
 #end { padding: 10px 14px; margin: 10px 0; border-radius: 6px; background: #e8f5e9; }
-#end.incomplete { background: #fdecea; }
+#end.incomplete { background: #fdecea; } #end p { margin: 4px 0; } #end ul { margin: 2px 0; } .bad { color: var(--bad); font-weight: 600; }
 table { border-collapse: collapse; width: 100%; } th, td { text-align: left; padding: 3px 8px; border-bottom: 1px solid #eee; vertical-align: top; }
 td.verdict { width: 55%; } td.files { font-size: 12px; } td.files a { margin-right: 8px; white-space: nowrap; display: inline-block; }
 figure.chart { margin: 16px 0 22px; } figcaption p { margin: 2px 0 6px; color: var(--muted); font-size: 13px; }
@@ -158,6 +158,29 @@ export const LIVE_JS = `
   function link(href, text) { var a = document.createElement('a'); a.href = href; a.textContent = text; return a; }
   var runHref = function (p) { return 'run/' + p.split('/').map(encodeURIComponent).join('/'); };
 
+  // As the terminal says it: valid, or SUSPECT: why.
+  function validityText(v) { return v === null ? '–' : v.verdict === 'valid' ? 'valid' : 'SUSPECT: ' + v.why.join(' · '); }
+
+  function line(id, text, bad) {
+    var p = document.createElement('p'); p.id = id; p.textContent = text; if (bad) p.className = 'bad'; return p;
+  }
+
+  // The expression without the target it names, which the line gives first.
+  function bare(o) { return o.expression.indexOf(o.target + ':') === 0 ? o.expression.slice(o.target.length + 1) : o.expression; }
+
+  function thresholdLines(list) {
+    var judged = list.filter(function (o) { return o.status !== 'skipped'; });
+    var failed = list.filter(function (o) { return o.status === 'fail'; });
+    var skipped = list.length - judged.length;
+    var head = 'Thresholds: ' + (failed.length ? failed.length + ' of ' + judged.length + ' FAILED' : 'all ' + judged.length + ' passed') + (skipped ? ' (' + skipped + ' skipped)' : '');
+    var box = document.createElement('div'); box.id = 'end-thresholds';
+    box.appendChild(line('end-thresholds-head', head, failed.length > 0));
+    var ul = document.createElement('ul');
+    failed.forEach(function (o) { var li = document.createElement('li'); li.textContent = 'FAIL ' + o.target + ' ' + bare(o) + ': ' + o.message; ul.appendChild(li); });
+    if (failed.length) box.appendChild(ul);
+    return box;
+  }
+
   function showDone(done) {
     var body = $('done').tBodies[0];
     var key = JSON.stringify(done);
@@ -166,8 +189,8 @@ export const LIVE_JS = `
     body.replaceChildren();
     done.forEach(function (t) {
       var tr = document.createElement('tr');
-      [t.name, t.state, t.verdict === null ? (t.state === 'ok' ? 'being written…' : '–') : t.verdict].forEach(function (v, i) {
-        var td = document.createElement('td'); td.textContent = v; if (i === 2) td.className = 'verdict'; tr.appendChild(td);
+      [t.name, t.state, t.verdict === null ? (t.state === 'ok' ? 'being written…' : '–') : t.verdict, validityText(t.validity)].forEach(function (v, i) {
+        var td = document.createElement('td'); td.textContent = v; if (i === 2) td.className = 'verdict'; if (i === 3) td.className = 'validity'; tr.appendChild(td);
       });
       var files = document.createElement('td'); files.className = 'files';
       t.files.forEach(function (f) { files.appendChild(link(runHref(f.path), f.path.split('/').pop())); });
@@ -219,6 +242,8 @@ export const LIVE_JS = `
       p.appendChild(document.createTextNode(' — this page closes when you leave it; the report stays at ' + m.reportFile));
     } else p.appendChild(document.createTextNode('The report could not be written (see the terminal).'));
     end.appendChild(p);
+    if (m.validity !== null) end.appendChild(line('end-validity', 'Validity: ' + validityText(m.validity), m.validity.verdict !== 'valid'));
+    if (m.thresholds.length) end.appendChild(thresholdLines(m.thresholds));
     end.hidden = false;
   }
 

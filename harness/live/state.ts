@@ -2,7 +2,7 @@ import type { LabEvents } from '../run/lab.ts';
 import type { IntervalRow, SaturationRow } from '../results/format.ts';
 import type { RunData } from '../results/run-data.ts';
 import { liveCharts } from './charts.ts';
-import type { DoneTarget, StatusMessage } from './messages.ts';
+import type { DoneTarget, LiveValidity, StatusMessage, ThresholdLine } from './messages.ts';
 
 export interface LiveProfile { name: string; model: 'closed' | 'open'; duration: number; stageCount: number }
 
@@ -84,6 +84,15 @@ export class LiveState {
     };
   }
 
+  /** The run's validity verdict and thresholds' outcomes as summary.json last read has them (the end message's). */
+  outcome(): { validity: LiveValidity | null; thresholds: ThresholdLine[] } {
+    const s = this.base?.summary;
+    return {
+      validity: verdictOf(s?.validity),
+      thresholds: (s?.thresholds ?? []).map((o) => ({ target: o.target, expression: o.expression, status: o.status, message: o.message })),
+    };
+  }
+
   /** `charts: false` repeats the charts last built (they cost the most; see server.ts chartIntervalMs). */
   status(o: { charts?: boolean } = {}): StatusMessage {
     const cur = this.current && this.finished <= this.current.index ? this.current : null;
@@ -117,6 +126,10 @@ function doneTargets(run: RunData, finished: number): DoneTarget[] {
     state: t.entry.state,
     status: t.summary?.status ?? null,
     verdict: t.summary?.verdict ?? null,
+    validity: verdictOf(t.summary?.validity),
     files: t.files.map((f) => ({ path: f.path, bytes: f.bytes })),
   }));
 }
+
+/** Only the verdict and why of a validity (its checks and Little's law rows stay in the files). */
+const verdictOf = (v: { verdict: 'valid' | 'suspect'; why: string[] } | undefined): LiveValidity | null => (v ? { verdict: v.verdict, why: v.why } : null);

@@ -12,7 +12,12 @@ const isOutcome = (x: unknown): x is ThresholdOutcome => {
 
 /** The outcomes summary.json holds; an entry of another shape (a hand-edited or foreign file) is left out. */
 export function thresholdOutcomes(run: RunData): ThresholdOutcome[] {
-  const t = run.summary?.thresholds;
+  return outcomesIn(run.summary);
+}
+
+/** The same, from a summary.json read as it is (the runs index does not validate it). */
+export function outcomesIn(summary: { thresholds?: unknown } | null | undefined): ThresholdOutcome[] {
+  const t = summary?.thresholds;
   return Array.isArray(t) ? t.filter(isOutcome) : [];
 }
 

@@ -82,7 +82,8 @@ afterAll(() => (root ? rm(root, { recursive: true, force: true }) : undefined));
 describe.skipIf(SKIP)('the live page (--ui) in headless Chromium, during a real run', () => {
   it('draws the run as it goes, refuses requests without the token or with a foreign Host, and ends on a link to the report', async () => {
     const out = path.join(root, 'full');
-    lab = startLab(['--profile', PROFILE, '--targets', 'fastify,express-dev', '--ui', '--out', out]);
+    // One threshold that cannot pass (a 10–100 ms handler under 1 ms) and one that does: the end shows both outcomes.
+    lab = startLab(['--profile', PROFILE, '--targets', 'fastify,express-dev', '--ui', '--out', out, '--assert', 'fastify:p50<1ms', '--assert', 'errors<100%']);
     const left = targetsLeftBehind(lab);
     const url = await liveUrl(lab);
     const port = Number(url.port);
@@ -124,6 +125,7 @@ describe.skipIf(SKIP)('the live page (--ui) in headless Chromium, during a real 
       await page.waitForFunction(() => /express-dev \(2 of 2\)/.test(document.getElementById('target')!.textContent ?? ''), null, { timeout: 30_000 });
       await page.waitForFunction(() => document.querySelectorAll('#done tbody tr td.files a').length > 0 && !/being written/.test(document.querySelector('#done tbody tr')!.textContent ?? ''), null, { timeout: 10_000 });
       expect(await page.textContent('#done tbody tr')).toMatch(/fastify\s*ok\s*(held|degraded)/);
+      expect(await page.textContent('#done tbody tr td.validity')).toMatch(/^(valid|SUSPECT: .+)$/);
       const seriesHref = await page.$eval('#done a[href$="series.json"]', (a) => a.getAttribute('href'));
       expect(seriesHref).toBe('run/fastify/series.json');
       const series = await request(port, { path: `/${token}/${seriesHref}` });
@@ -133,12 +135,15 @@ describe.skipIf(SKIP)('the live page (--ui) in headless Chromium, during a real 
       // The end: the page says so and links to the report, which opens; leaving the page lets the lab exit.
       await page.waitForSelector('#report-link', { timeout: 40_000 });
       expect(await page.textContent('#end')).toMatch(/The run is over/);
+      expect(await page.textContent('#end-validity')).toMatch(/^Validity: (valid|SUSPECT: .+)$/);
+      expect(await page.textContent('#end-thresholds-head')).toBe('Thresholds: 1 of 3 FAILED');
+      expect(await page.$$eval('#end-thresholds li', (li) => li.map((l) => l.textContent))).toEqual([expect.stringMatching(/^FAIL fastify p50<1ms: p50 [\d.]+ m?s over the run \(limit < 1 ms\)$/)]);
       await page.click('#report-link');
       await page.waitForFunction(() => document.querySelectorAll('[data-spec]').length > 0
         && Array.from(document.querySelectorAll('[data-spec]')).every((el) => el.hasAttribute('data-rendered')), null, { timeout: 30_000 });
       expect(page.url()).toBe(`${url.href}run/report.html`);
       const { code, targets, left: alive } = await left;
-      expect(code).toBe(0);
+      expect(code).toBe(3);
       expect(targets.length).toBeGreaterThanOrEqual(2);
       expect(alive).toEqual([]);
       expect(await portClosed(port)).toBe(true);

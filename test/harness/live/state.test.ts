@@ -102,8 +102,31 @@ describe('the live state and its messages', () => {
     expect(s.charts[0]!.spec).toEqual(latencySection.build(run, chartContext(run)));
   });
 
+  it('done targets carry their validity verdict; the end carries the run\'s and the thresholds\' outcomes, as summary.json has them', () => {
+    const live = new LiveState('/r', PROFILE);
+    const ev = live.events(() => {});
+    ev.targetStart!({ index: 0, count: run.targets.length, name: run.targets[0]!.entry.name, concurrency: 1 });
+    ev.targetEnd!({ name: run.targets[0]!.entry.name, state: 'ok', error: null, stages: [] });
+    const why = ['stage 2: 40 users measured vs 24 = 30 req/s × (50 ms + 750 ms think) (-40%)'];
+    const summary = structuredClone(run.summary!);
+    summary.targets[0]!.validity = { verdict: 'suspect', why, checks: [], littlesLaw: [] };
+    summary.validity = { verdict: 'suspect', why: why.map((w) => `${summary.targets[0]!.name}: ${w}`) };
+    summary.thresholds = [{
+      expression: 'p95<300ms', source: 'cli', target: summary.targets[0]!.name, metric: 'p95', op: '<', unit: 'ms', scope: 'run', status: 'fail',
+      value: 897, limit: 300, stage: null, checks: [], message: 'p95 897 ms over the run (limit < 300 ms)',
+    }];
+    live.setBase({ ...run, summary, targets: run.targets.map((t, i) => ({ ...t, summary: summary.targets[i] ?? null })) });
+    const done = statusSchema.parse(live.status()).done;
+    expect(done.map((d) => d.validity)).toEqual([{ verdict: 'suspect', why }]);
+    const end = endSchema.parse({ type: 'end', complete: true, report: 'report.html', reportFile: '/r/report.html', ...live.outcome() });
+    expect(end.validity).toEqual(summary.validity);
+    expect(end.thresholds).toEqual([{ target: summary.targets[0]!.name, expression: 'p95<300ms', status: 'fail', message: 'p95 897 ms over the run (limit < 300 ms)' }]);
+    // A run folder without them (older, or no target finished): nothing to show, not "valid".
+    expect(new LiveState('/r', PROFILE).outcome()).toEqual({ validity: null, thresholds: [] });
+  });
+
   it('the end message and the event-stream framing', () => {
-    const end = { type: 'end' as const, complete: false, report: 'report.html', reportFile: '/r/report.html' };
+    const end = { type: 'end' as const, complete: false, report: 'report.html', reportFile: '/r/report.html', validity: null, thresholds: [] };
     expect(endSchema.parse(end)).toEqual(end);
     const frame = sseFrame(end);
     expect(frame).toMatch(/^event: end\ndata: \{.*\}\n\n$/);
