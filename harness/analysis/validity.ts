@@ -213,8 +213,9 @@ export function offeredLoadCheck(input: ValidityInput): ValidityCheck {
 
 export function generatorCheck(g: GeneratorLoad | undefined): ValidityCheck {
   if (!g) return { check: 'generator', ok: null, detail: 'not checked: no saturation samples' };
+  if (g.limited?.length) return { check: 'generator', ok: false, detail: `the generator, not the server, was the limit: ${g.limited.map((l) => `stage ${l.stage + 1}: ${l.reason}`).join('; ')}` };
   if (g.saturated) return { check: 'generator', ok: false, detail: `the load generator was saturated: ${g.reason}` };
-  return { check: 'generator', ok: true, detail: `the load generator kept up (peak CPU ${g.peakCpuPct ?? '?'}%, event-loop delay p99 ${g.peakEldP99Ms ?? '?'} ms)` };
+  return { check: 'generator', ok: true, detail: `the load generator kept up (peak CPU ${g.peakCpuPct ?? '?'}%${g.threads ? ` over ${g.threads} threads` : ''}, event-loop delay p99 ${g.peakEldP99Ms ?? '?'} ms)` };
 }
 
 export function timerLagCheck(model: 'closed' | 'open', d: OpenDriveInfo | undefined): ValidityCheck | null {

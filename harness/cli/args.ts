@@ -26,6 +26,9 @@ export const USAGE = `Usage: npm run lab -- [options]
   --workers N          Locust worker processes, with --driver locust or --export (default: 1, max 32)
   --export locust DIR  write a Locust bundle of the profile to DIR (locustfile, master.sh / worker.sh, README
                        with the commands for several machines) and exit; npm run import -- DIR reads it back
+  --generators N       send the load from N worker threads (the users, or the arrival schedule, shared out;
+                       histograms merged exactly): for a generator that one core cannot keep up with
+                       (default: 1, the lab's own thread; max 16); docs/generators.md
   --repeat N           run each target N times, interleaved (A B A B …), and report the spread (default: 1, max 10)
   --capacity           instead of a profile: each target's max req/s with autocannon at fixed connections
     --connections N        connections, each sending again as soon as answered (default: 16)
@@ -70,6 +73,7 @@ const flagsSchema = z.object({
   'timeout-ms': intFlag('timeout-ms').pipe(z.number().int().min(1).max(600_000).optional()),
   'allow-remote': z.boolean().default(false),
   repeat: intFlag('repeat').pipe(z.number().int().min(1).max(10).default(1)),
+  generators: intFlag('generators').pipe(z.number().int().min(1).max(16).default(1)),
   capacity: z.boolean().default(false),
   connections: intFlag('connections').pipe(z.number().int().min(1).max(1024).optional()),
   'capacity-seconds': intFlag('capacity-seconds').pipe(z.number().int().min(1).max(300).optional()),
@@ -124,7 +128,7 @@ function joinNegativeValues(argv: string[]): string[] {
   return out;
 }
 
-const STRING_FLAGS = ['targets', 'profile', 'work', 'seed', 'size', 'out', 'url', 'connection', 'timeout-ms', 'repeat', 'driver', 'workers', 'export', 'connections', 'capacity-seconds', 'slo-ms', 'knee-step-seconds', 'knee-probe', 'ui-port', 'assert', 'junit'] as const;
+const STRING_FLAGS = ['targets', 'profile', 'work', 'seed', 'size', 'out', 'url', 'connection', 'timeout-ms', 'repeat', 'generators', 'driver', 'workers', 'export', 'connections', 'capacity-seconds', 'slo-ms', 'knee-step-seconds', 'knee-probe', 'ui-port', 'assert', 'junit'] as const;
 const BOOLEAN_FLAGS = ['force', 'allow-remote', 'list', 'help', 'capacity', 'knee', 'ui'] as const;
 /** Flags whose values add up: `--targets a --targets b` runs both. */
 const LIST_FLAGS = new Set<string>(['targets']);
@@ -195,5 +199,6 @@ function checkModeFlags(f: LabFlags): void {
   if (f.workers !== undefined && !locust && !f.export) throw new LabError('BAD_INPUT', '--workers: only applies with --driver locust');
   if (locust && (f.capacity || f.knee)) throw new LabError('BAD_INPUT', `--driver: --${f.capacity ? 'capacity' : 'knee'} uses its own driver; --driver applies to profile runs`);
   if (f.export && (f.capacity || f.knee || f.targets || f.repeat > 1 || f.driver.length > 1 || f.driver[0] !== 'lab')) throw new LabError('BAD_INPUT', '--export: writes a bundle of the profile and runs nothing; give it with --profile, --workers, --url (the target the bundle\'s commands default to) and --timeout-ms / --connection only');
+  if (f.generators > 1 && (f.capacity || f.knee || f.export || f.driver.includes('locust'))) throw new LabError('BAD_INPUT', `--generators: splits the built-in driver of a profile run, not ${f.capacity ? '--capacity' : f.knee ? '--knee' : f.export ? '--export' : '--driver locust'}`);
   if (f.driver.length > 1 && f.repeat > 1) throw new LabError('BAD_INPUT', '--repeat: one driver at a time (--driver lab or --driver locust), not both');
 }

@@ -60,14 +60,14 @@ async function runModesRun(flags: LabFlags, input: Extract<RunInput, { kind: 'mo
 async function runProfileRun(flags: LabFlags, input: Extract<RunInput, { kind: 'profile' }>, runDir: string, cleanup: Cleanup, locust: LocustFound | undefined): Promise<number> {
   const p = input.profile.profile;
   const reps = flags.repeat > 1 ? `, ${flags.repeat} repeats interleaved` : '';
-  console.log(`loadlab: ${input.targets.length} target(s) × profile ${p.name} (${p.model}, ${p.duration} s), work ${flags.work}, seed ${flags.seed}${reps}, driver ${driverLabel(flags.driver, flags.workers ?? 1)}`);
+  console.log(`loadlab: ${input.targets.length} target(s) × profile ${p.name} (${p.model}, ${p.duration} s), work ${flags.work}, seed ${flags.seed}${reps}, driver ${driverLabel(flags.driver, flags.workers ?? 1)}${flags.generators > 1 ? ` in ${flags.generators} threads` : ''}`);
   console.log(`results: ${runDir}\n`);
   const live = await liveView(flags, input.profile, runDir, cleanup);
   const progress = progressReporter(process.stdout, Boolean(process.stdout.isTTY));
   const events = { ...progress, spawned: cleanup.spawned, stopped: cleanup.stopped, warning: (text: string) => console.error(`WARNING ${text}`) };
   const { manifest, summary } = await runLab({
     targets: input.targets, profile: input.profile, work: flags.work, seed: flags.seed, size: flags.size, runDir, signal: cleanup.signal,
-    allowRemote: flags['allow-remote'], repeat: flags.repeat, thresholds: input.thresholds, drivers: flags.driver, workers: flags.workers ?? 1, ...(locust ? { locust } : {}), events: live ? allEvents(events, live.events) : events,
+    allowRemote: flags['allow-remote'], repeat: flags.repeat, thresholds: input.thresholds, drivers: flags.driver, workers: flags.workers ?? 1, generators: flags.generators, ...(locust ? { locust } : {}), events: live ? allEvents(events, live.events) : events,
   });
   const code = await printProfileRun({ runDir, manifest, summary, repeat: flags.repeat, unit: p.model === 'open' ? 'req/s' : 'users' });
   if (flags.junit !== undefined) console.log(`junit:      ${await writeJunit(flags.junit, summary)}`);

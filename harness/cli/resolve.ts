@@ -6,6 +6,7 @@ import { modeName } from './modes.ts';
 import { checkThresholds, cliThresholds, profileThresholds } from '../input/thresholds.ts';
 import type { Threshold } from '../analysis/threshold-parse.ts';
 import { checkJunitFile } from './junit.ts';
+import { LabError } from '../errors.ts';
 
 /** What the flags ask for, loaded and checked: every bad input is refused here, before a folder is made. */
 export type RunInput =
@@ -33,6 +34,8 @@ export async function resolveRunInput(flags: LabFlags): Promise<RunInput> {
     checkTargets(picked, flags.size);
     targets = picked;
   }
+  const p = profile.profile;
+  if (p.model === 'open' && flags.generators > p.maxInFlight) throw new LabError('BAD_INPUT', `--generators: ${flags.generators} threads share profile ${p.name}'s maxInFlight of ${p.maxInFlight}; give at most ${p.maxInFlight}`);
   const thresholds = [...profileThresholds(profile.profile, `profile ${profile.profile.name}`), ...asserted];
   const names = targets.map((t) => (isExternal(t) ? t.name : t.definition.name));
   checkThresholds(thresholds, { targets: names, stages: profile.profile.stages }, profile.profile.name);

@@ -34,6 +34,8 @@ export interface DriveOpenOptions {
   drainMs?: number;
   /** The HTTP client: the lab's own (h1.ts) or undici's. @default 'lab' */
   client?: HttpClient;
+  /** Intended send times to follow. @default the profile's whole schedule (`--generators` gives each thread its share) */
+  arrivals?: Iterator<number>;
 }
 
 /** What the generator did, for callers that judge a run by more than its latencies (e.g. a knee search). */
@@ -89,7 +91,7 @@ export async function driveOpen(o: DriveOpenOptions): Promise<OpenDriveStats> {
   const run: OpenRun = {
     o, start, now: () => (performance.now() - start) / 1000, rand: mulberry32((o.seed ?? 1) * 7919), pool, control,
     stats: { scheduled: 0, launched: 0, dropped: 0, maxLagMs: 0 },
-    queue: new ArrivalQueue(arrivalSchedule(profile.stages, profile.duration)), lastLaunch: null, launchOnAnswer: false, wake: null,
+    queue: new ArrivalQueue(o.arrivals ?? arrivalSchedule(profile.stages, profile.duration)), lastLaunch: null, launchOnAnswer: false, wake: null,
   };
   try {
     await followArrivals(run);

@@ -30,6 +30,17 @@ interface Interval {
   sent: Histogram | null;
 }
 
+/** One closed second of one recorder, as `onSecond` hands it on and `absorb` takes it in (`--generators`). */
+export interface SecondPart extends Omit<Interval, 'errors'> {
+  t: number;
+  errors: ErrorCounts;
+}
+
+/** A recorder's per-user counts and send-order tallies by stage (closed model), to merge into another. */
+export interface ServedState {
+  stages: { index: number; perUser: [user: number, count: number][]; order: { tally: Pick<OrderTally, 'requests' | 'overtaken' | 'inversions' | 'maxOvertakers'>; overtaken: Histogram; inOrder: Histogram; first: Histogram } | null }[];
+}
+
 interface StageAcc {
   window: StageWindow;
   raw: Histogram;
@@ -54,6 +65,8 @@ export interface RecorderOptions {
   latencyBasis?: LatencyBasis;
   /** Called as each second closes (live progress). */
   onInterval?: (row: IntervalRow) => void;
+  /** Called with each second's counts and histograms just before they are folded and reset (a generator thread's share). */
+  onSecond?: (part: SecondPart) => void;
 }
 
 export interface RecorderResult {
@@ -258,6 +271,7 @@ export class Recorder {
     };
     this.rows.push(row);
     this.opts.onInterval?.(row);
+    this.opts.onSecond?.({ ...c, t, errors: { ...c.errors } });
     this.hlog.outputIntervalHistogram(c.raw, t, t + 1, 1000);
     this.run.add(c.raw);
     if (c.corrected) this.runCorrected?.add(c.corrected);
@@ -280,6 +294,62 @@ export class Recorder {
     c.liveSamples = 0;
     this.t++;
     return row;
+  }
+
+  /**
+   * `--generators`: add the merged share of second `part.t` of every generator thread to this
+   * second, as if this recorder had recorded each of its responses (histograms add exactly).
+   */
+  absorb(part: SecondPart): void {
+    this.advance(part.t);
+    const c = this.cur;
+    c.users = part.users;
+    c.ok += part.ok;
+    c.dropped += part.dropped;
+    c.launched += part.launched;
+    c.inFlightArea += part.inFlightArea;
+    c.liveSum += part.liveSum;
+    c.liveSamples += part.liveSamples;
+    for (const k of ERROR_KINDS) {
+      c.errors[k] += part.errors[k];
+      this.errors[k] += part.errors[k];
+    }
+    c.raw.add(part.raw);
+    if (part.corrected) c.corrected?.add(part.corrected);
+    if (part.sent) c.sent?.add(part.sent);
+  }
+
+  /** `--generators`: a thread's error samples, kept up to the same limit per kind. */
+  absorbSamples(samples: Partial<Record<ErrorKind, string[]>>): void {
+    for (const [kind, messages] of Object.entries(samples) as [ErrorKind, string[]][]) {
+      const list = (this.samples[kind] ??= []);
+      for (const m of messages) if (list.length < MAX_SAMPLES_PER_KIND && !list.includes(m)) list.push(m);
+    }
+  }
+
+  /** Closed model: per-user counts and send-order tallies by stage, for `absorbServed` elsewhere. */
+  servedState(): ServedState {
+    const indexes = [...new Set([...this.perUser.keys(), ...this.order.keys()])];
+    return { stages: indexes.map((index) => ({ index, perUser: [...(this.perUser.get(index) ?? [])], order: this.order.get(index) ?? null })) };
+  }
+
+  /** Adds another recorder's servedState: counts per user add up; order tallies add (each thread's own send order). */
+  absorbServed(state: ServedState): void {
+    for (const s of state.stages) {
+      const counts = this.perUser.get(s.index) ?? new Map<number, number>();
+      for (const [user, n] of s.perUser) counts.set(user, (counts.get(user) ?? 0) + n);
+      this.perUser.set(s.index, counts);
+      if (!s.order) continue;
+      let o = this.order.get(s.index);
+      if (!o) this.order.set(s.index, o = { tally: new OrderTally(), overtaken: newLatencyHistogram(), inOrder: newLatencyHistogram(), first: newLatencyHistogram() });
+      o.tally.requests += s.order.tally.requests;
+      o.tally.overtaken += s.order.tally.overtaken;
+      o.tally.inversions += s.order.tally.inversions;
+      o.tally.maxOvertakers = Math.max(o.tally.maxOvertakers, s.order.tally.maxOvertakers);
+      o.overtaken.add(s.order.overtaken);
+      o.inOrder.add(s.order.inOrder);
+      o.first.add(s.order.first);
+    }
   }
 
   private stageStats(s: StageAcc): StageStats {

@@ -324,6 +324,35 @@ export interface GeneratorLoad {
   cpuSeconds?: number | null;
   /** That CPU time per completed request (ms): what one request costs the driver. */
   cpuPerRequestMs?: number | null;
+  /** `--generators N` (N > 1): the generator threads that sent the load (generators.json). Absent = 1, in the lab's own thread. */
+  threads?: number;
+  /** Stages during which a generator (thread) was saturated: there the generator, not the server, was the limit. Absent in older runs. */
+  limited?: GeneratorLimit[];
+}
+
+/** A stage during which the load generator, not the server, was the limit. */
+export interface GeneratorLimit {
+  /** 0-based stage index. */
+  stage: number;
+  /** One line: which thread, which reading, for how long. */
+  reason: string;
+}
+
+/** One second of one generator thread (`--generators`): its event loop's busy share (0–1) and its CPU (% of one core). */
+export interface GeneratorThreadRow { t: number; elu: number | null; cpuPct: number | null }
+
+/**
+ * `<target>/generators.json`, with `--generators N` (N > 1): how the load was split across the
+ * threads and how busy each was. Latencies, counts and per-user figures were merged exactly
+ * from every thread; the send order (fairness "overtaken") is each thread's own.
+ */
+export interface GeneratorThreadsFile {
+  generators: number;
+  /** How the load was shared out: "users k, k+N, …" (closed) or "arrivals k, k+N, …" (open). */
+  split: string;
+  /** Spread of the threads' actual start instants on the shared clock (ms). */
+  startSkewMs: number;
+  threads: { index: number; requests: number; rows: GeneratorThreadRow[] }[];
 }
 
 /**

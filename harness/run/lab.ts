@@ -44,6 +44,8 @@ export interface LabOptions {
   workers?: number;
   /** Where Locust was found (harness/input/locust.ts), when a driver is 'locust'. */
   locust?: LocustFound;
+  /** Threads the built-in driver runs in (`--generators`): 1 = the lab's own thread. @default 1 */
+  generators?: number;
 }
 
 export type Driver = 'lab' | 'locust';
@@ -103,6 +105,7 @@ export async function runLab(o: LabOptions): Promise<LabResult> {
     manifest.driver = driverLabel(drivers, workers);
     plan.forEach((p, i) => { manifest.targets[i]!.driver = p.driver === 'locust' ? { engine: 'locust', workers } : { engine: 'lab' }; });
   }
+  if ((o.generators ?? 1) > 1) manifest.driver = `${manifest.driver ?? 'lab'}, ${o.generators} generator threads`;
   manifest.connection = profile.connection;
   const summary: Summary = { schemaVersion: RESULTS_SCHEMA_VERSION, runId: manifest.runId, profile: profile.name, work: o.work, targets: [] };
   await writeManifest(o.runDir, manifest);

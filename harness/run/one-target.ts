@@ -11,13 +11,15 @@ import { driveClosed } from '../drive/closed.ts';
 import { driveOpen, meanScheduledRate } from '../drive/open.ts';
 import { warmUp } from '../drive/warmup.ts';
 import { Recorder, type RecorderResult } from '../record/recorder.ts';
-import { judgeGenerator } from '../record/saturation/compute.ts';
 import { startSaturation, writeSaturation, type SaturationSampler } from '../record/saturation/sampler.ts';
 import { writeTargetResults } from '../results/write.ts';
 import type { CorrectionInfo, FailuresFile, SaturationRow, TargetEntry } from '../results/format.ts';
 import { stageWindows } from '../analysis/schedule.ts';
 import type { LabOptions } from './lab.ts';
 import { driveWithLocust, withWorkerCpu, type LocustDriven } from './locust-drive.ts';
+import { driveThreads } from '../drive/generators/drive.ts';
+import { judgeWithThreads, writeThreads } from './generators.ts';
+import type { GeneratorThreadsFile } from '../results/format.ts';
 
 /** After a target dies, keep driving this long so the failure shows up as refused requests, then move on. */
 const AFTER_DEATH_MS = 1000;
@@ -60,17 +62,19 @@ export async function runOneTarget(o: LabOptions, target: FoundTarget | External
   }
   for (const w of started.warnings) o.events?.warning?.(w);
   const watch = watchTarget(o.signal, started, failures);
-  const { reached, saturation, recorder, locust } = await driveAndStop(o, target, started, entry, watch);
-  const result = finishRecording(recorder, o.profile.profile, watch.end.signal.aborted || (locust?.error ?? null) !== null, reached);
+  const { reached, saturation, recorder, locust, threads } = await driveAndStop(o, target, started, entry, watch);
+  const result = finishRecording(recorder, o.profile.profile, watch.end.signal.aborted || (locust?.error ?? threads?.error ?? null) !== null, reached);
   settle(failures, result, { name: entry.name, watch, interrupted: o.signal.aborted, reached, duration: o.profile.profile.duration });
-  if (locust?.error && failures.state === 'ok') {
+  const driverError = locust?.error ?? threads?.error ?? null;
+  if (driverError && failures.state === 'ok') {
     failures.state = 'failed';
-    failures.error = locust.error;
+    failures.error = driverError;
   }
   await writeTargetResults(dir, result, failures);
+  if (threads) await writeThreads(dir, threads.file);
   if (saturation) {
     await writeSaturation(dir, saturation);
-    entry.generator = { ...judgeGenerator(saturation), ...generatorCost(saturation, result, locust) };
+    entry.generator = { ...judgeWithThreads(saturation, threads?.file ?? null, result.stages, locust !== null), ...generatorCost(saturation, result, locust) };
   }
   return { result, failures };
 }
@@ -111,14 +115,18 @@ function watchTarget(signal: AbortSignal, started: AttachedTarget, failures: Fai
  */
 function newRecorder(o: LabOptions, name: string, correction: CorrectionInfo | null): Recorder {
   const { profile } = o.profile;
-  const ms = correction?.expectedIntervalMs ?? null;
   return new Recorder({
-    windows: stageWindows(profile),
-    duration: Math.ceil(profile.duration),
-    expectedIntervalUs: ms === null ? null : Math.max(1, Math.round(ms * 1000)),
+    ...recorderSpec(o, correction),
     latencyBasis: profile.model === 'open' ? 'intended' : 'sent',
     onInterval: (row) => o.events?.interval?.({ name, row, stageCount: profile.stages.length, duration: profile.duration }),
   });
+}
+
+/** The recorder's windows and correction, which the `--generators` threads' recorders share. */
+function recorderSpec(o: LabOptions, correction: CorrectionInfo | null) {
+  const { profile } = o.profile;
+  const ms = correction?.expectedIntervalMs ?? null;
+  return { windows: stageWindows(profile), duration: Math.ceil(profile.duration), expectedIntervalUs: ms === null ? null : Math.max(1, Math.round(ms * 1000)) };
 }
 
 /**
@@ -136,7 +144,7 @@ function correctionOf(o: LabOptions, target: FoundTarget | ExternalTarget, warmM
  * Warm-up (not recorded), then the profile with saturation sampling; the target is always
  * stopped. The recorder is made after the warm-up, which a `--url` server's correction needs.
  */
-async function driveAndStop(o: LabOptions, target: FoundTarget | ExternalTarget, started: AttachedTarget, entry: TargetEntry, w: Watch): Promise<{ reached: number; saturation: SaturationRow[] | undefined; recorder: Recorder; locust: LocustDriven | null }> {
+async function driveAndStop(o: LabOptions, target: FoundTarget | ExternalTarget, started: AttachedTarget, entry: TargetEntry, w: Watch): Promise<{ reached: number; saturation: SaturationRow[] | undefined; recorder: Recorder; locust: LocustDriven | null; threads: { file: GeneratorThreadsFile; error: string | null } | null }> {
   const { profile } = o.profile;
   const signal = w.end.signal;
   let recorder = newRecorder(o, entry.name, null);
@@ -144,6 +152,7 @@ async function driveAndStop(o: LabOptions, target: FoundTarget | ExternalTarget,
   let sampler: SaturationSampler | undefined;
   let saturation: SaturationRow[] | undefined;
   let locust: LocustDriven | null = null;
+  let threads: { file: GeneratorThreadsFile; error: string | null } | null = null;
   const startSampler = (at: number) => {
     if (started.pid !== null) sampler = startSaturation({ pid: started.pid, origin: started.url, startedAt: at, eld: entry.runtime === undefined || entry.runtime === 'node', onRow: (row) => o.events?.saturation?.({ name: entry.name, row }) });
   };
@@ -157,6 +166,11 @@ async function driveAndStop(o: LabOptions, target: FoundTarget | ExternalTarget,
       // The profile's t = 0 is when the Locust master's shape starts, once its workers are in.
       if (!signal.aborted) locust = await driveWithLocust(o, started.url, entry, recorder, signal, (ms) => { w.profileStart = ms; startSampler(ms); });
       reached = locust?.reached ?? 0;
+    } else if ((o.generators ?? 1) > 1) {
+      const d = await driveThreads({ origin: started.url, profile, seed: o.seed, signal, generators: o.generators!, recorder, ...recorderSpec(o, correction), onStart: (ms) => { w.profileStart = ms; startSampler(ms); } });
+      threads = { file: d.file, error: d.error };
+      if (d.open) entry.openDrive = { ...d.open, maxLagMs: Math.round(d.open.maxLagMs * 100) / 100 };
+      reached = d.reached;
     } else {
       if (!signal.aborted) w.profileStart = Date.now();
       if (w.profileStart) startSampler(w.profileStart);
@@ -177,7 +191,7 @@ async function driveAndStop(o: LabOptions, target: FoundTarget | ExternalTarget,
     if (survivors.length > 0) o.events?.warning?.(`target ${entry.name}: could not stop ${survivors.map((p) => `${p.pid} (${p.command})`).join(', ')}`);
     if (started.pid !== null) o.events?.stopped?.(started.pid);
   }
-  return { reached, saturation, recorder, locust };
+  return { reached, saturation, recorder, locust, threads };
 }
 
 /** CPU the driver spent: the Locust workers' own clocks, or the lab process's per-second samples. */

@@ -1,0 +1,111 @@
+import { describe, expect, it } from 'vitest';
+import { decodeHistogram } from '../../../harness/record/histogram.ts';
+import { fromWire, mergeSeconds, SecondsMerger, servedFromWire, servedToWire, toWire } from '../../../harness/record/merge.ts';
+import { Recorder, type RecorderOptions, type SecondPart } from '../../../harness/record/recorder.ts';
+import type { StageWindow } from '../../../harness/analysis/schedule.ts';
+import { mulberry32 } from '../../../targets/lib/prng.ts';
+
+const windows: StageWindow[] = [
+  { index: 0, at: 0, end: 3, steadyFrom: 1, users: 4 },
+  { index: 1, at: 3, end: 6, steadyFrom: 4, users: 4 },
+];
+const opts = (over: Partial<RecorderOptions> = {}): RecorderOptions => ({ windows, duration: 6, expectedIntervalUs: 50_000, ...over });
+
+/** One event of a run: which user (of 4) got what at which time. */
+interface Ev { t: number; user: number; us: number; error: boolean }
+
+function events(): Ev[] {
+  const rand = mulberry32(11);
+  const out: Ev[] = [];
+  for (let t = 0; t < 6; t += 0.004) out.push({ t, user: Math.floor(rand() * 4), us: Math.round(200 + 2_000_000 * rand() ** 8), error: rand() < 0.01 });
+  return out;
+}
+
+function play(r: Recorder, evs: readonly Ev[], users: number, user = (u: number) => u): void {
+  let lastSecond = -1;
+  for (const e of evs) {
+    if (Math.floor(e.t) !== lastSecond) {
+      lastSecond = Math.floor(e.t);
+      r.users(e.t, users, users);
+    }
+    if (e.error) r.error(e.t, 'timeout', 'timed out');
+    else {
+      r.ok(e.t, e.us);
+      r.served(e.t, user(e.user), { overtakers: e.us > 500_000 ? 1 : 0, latencyUs: e.us });
+    }
+  }
+}
+
+describe('merging generator threads (--generators)', () => {
+  it('gives the same rows, stages, histograms and per-user counts as one recorder that saw every response', () => {
+    const evs = events();
+    const whole = new Recorder(opts());
+    play(whole, evs, 4);
+    const expected = whole.finish();
+
+    // Two threads: users 0 and 2 in thread 0, users 1 and 3 in thread 1 (each runs 2 users).
+    const merged = new Recorder(opts());
+    const merger = new SecondsMerger(merged, 2, 'closed');
+    for (const k of [0, 1]) {
+      const r = new Recorder(opts({ onSecond: (p) => merger.add(k, fromWire(toWire(p))) }));
+      play(r, evs.filter((e) => e.user % 2 === k), 2);
+      const res = r.finish();
+      merged.absorbServed(servedFromWire(servedToWire(r.servedState())));
+      merged.absorbSamples(res.samples);
+      merger.end(k);
+    }
+    const got = merged.finish();
+
+    expect(got.rows).toEqual(expected.rows);
+    expect(got.stages).toEqual(expected.stages);
+    expect(got.errors).toEqual(expected.errors);
+    expect(got.samples).toEqual(expected.samples);
+    // The log's interval histograms are the same; its max column is the top of the max's bucket (an
+    // encoded histogram keeps counts, not the raw maximum), within the histograms' 0.1% precision.
+    const lines = (h: string) => h.split('\n').map((l) => l.split(','));
+    const [g, e] = [lines(got.hlog), lines(expected.hlog)];
+    expect(g.map((l) => [l[0], l[1], l[3]])).toEqual(e.map((l) => [l[0], l[1], l[3]]));
+    g.forEach((l, i) => { if (l[2] !== undefined && /^[\d.]+$/.test(l[2])) expect(Math.abs(Number(l[2]) - Number(e[i]![2])) / Number(e[i]![2])).toBeLessThan(0.001); });
+    for (const [a, b] of [[got.histograms.run, expected.histograms.run], [got.histograms.runCorrected!, expected.histograms.runCorrected!]] as const) {
+      const ha = decodeHistogram(a), hb = decodeHistogram(b);
+      expect(ha.totalCount).toBe(hb.totalCount);
+      for (const q of [0, 1, 50, 90, 99, 99.9, 100]) expect(ha.getValueAtPercentile(q)).toBe(hb.getValueAtPercentile(q));
+    }
+    expect(decodeHistogram(got.histograms.run).totalCount).toBe(evs.filter((e) => !e.error).length);
+    expect(got.stages[1]!.fairness!.perUser!.counts).toHaveLength(4);
+    expect(got.stages[1]!.fairness!.perUser!.counts).toEqual(expected.stages[1]!.fairness!.perUser!.counts);
+  });
+
+  it('adds counts, keeps the open model rate once and live users as the sum of each thread\'s mean', () => {
+    const part = (over: Partial<SecondPart>): SecondPart => {
+      let captured: SecondPart | null = null;
+      const rr = new Recorder({ ...opts({ latencyBasis: 'intended', expectedIntervalUs: null }), onSecond: (p) => { captured ??= fromWire(toWire(p)); } });
+      rr.ok(0.5, 1000, 900);
+      rr.advance(1);
+      return { ...captured!, ...over };
+    };
+    const a = part({ users: 100, ok: 3, dropped: 2, launched: 5, liveSum: 0, liveSamples: 0 });
+    const b = part({ users: 100, ok: 4, dropped: 1, launched: 6 });
+    const open = mergeSeconds([a, b], 'open');
+    expect(open).toMatchObject({ users: 100, ok: 7, dropped: 3, launched: 11 });
+    expect(open.raw.totalCount).toBe(2);
+    expect(open.sent!.totalCount).toBe(2);
+    const closed = mergeSeconds([part({ users: 3, liveSum: 30, liveSamples: 10 }), part({ users: 2, liveSum: 8, liveSamples: 4 })], 'closed');
+    expect(closed.users).toBe(5);
+    expect(closed.liveSum / closed.liveSamples).toBe(5);
+  });
+
+  it('waits for every thread\'s share of a second before closing it, and not for a thread that has ended', () => {
+    const rows: number[] = [];
+    const m = new Recorder({ ...opts({ expectedIntervalUs: null }), onInterval: (r) => rows.push(r.rps) });
+    const merger = new SecondsMerger(m, 2, 'closed');
+    const second = (t: number, ok: number): SecondPart => ({ ...mergeSeconds([], 'closed'), t, ok });
+    merger.add(0, second(0, 3));
+    expect(rows).toEqual([]);
+    merger.add(1, second(0, 4));
+    expect(rows).toEqual([7]);
+    merger.add(0, second(1, 1));
+    merger.end(1);
+    expect(rows).toEqual([7, 1]);
+  });
+});
