@@ -4,30 +4,89 @@
  * serves its queue first come, first served overtakes almost nothing. Pure maths, no I/O.
  */
 
-/** Send order against answer order, online: the requests in flight are the only state. */
+/**
+ * Send order against answer order, online, in O(log n) per request for n in flight: the requests
+ * still out are kept in send order (a sorted array, since sequence numbers only grow) under a
+ * Fenwick tree of which are still out, so "how many sent after this one are still out" is a
+ * prefix sum instead of a scan of everything in flight. Settled entries are compacted away once
+ * they outnumber the live ones, so memory follows the in-flight count, not the run's length.
+ */
 export class SendOrder {
   private next = 0;
-  private readonly inFlight = new Set<number>();
+  /** Sequence numbers in send order: every one still out, and settled ones not yet compacted. */
+  private seqs: number[] = [];
+  /** 1 while seqs[i] is out, 0 once settled. */
+  private live: number[] = [];
+  /** Fenwick tree over `live`, 1-based: tree[i] sums live[i − lowbit(i) … i − 1]. */
+  private tree: number[] = [0];
+  private out = 0;
 
   /** A request goes out: its place in the send order (0, 1, 2, …). */
   send(): number {
     const seq = this.next++;
-    this.inFlight.add(seq);
+    this.seqs.push(seq);
+    this.live.push(1);
+    const i = this.seqs.length;
+    // Appending to a Fenwick tree: the new node covers (i − lowbit(i), i], all but itself already in.
+    let sum = 1;
+    for (let j = i - 1, stop = i - (i & -i); j > stop; j -= j & -j) sum += this.tree[j]!;
+    this.tree.push(sum);
+    this.out++;
     return seq;
   }
 
   /** Request `seq` got its answer (or failed): how many requests sent after it settled before it. */
   settle(seq: number): number {
-    this.inFlight.delete(seq);
-    let laterStillOut = 0;
-    for (const s of this.inFlight) if (s > seq) laterStillOut++;
-    return this.next - seq - 1 - laterStillOut;
+    const at = this.lowerBound(seq);
+    if (this.seqs[at] === seq && this.live[at] === 1) {
+      this.live[at] = 0;
+      for (let i = at + 1; i < this.tree.length; i += i & -i) this.tree[i]!--;
+      this.out--;
+    }
+    // Sent later and still out = still out − still out and sent before it.
+    const overtakers = this.next - seq - 1 - (this.out - this.prefix(at));
+    if (this.out === 0) this.reset();
+    else if (this.seqs.length - this.out > Math.max(32, this.out)) this.compact();
+    return overtakers;
   }
-}
 
-/** The same count offline: `sentAt[i]` = send order of the i-th answer; each answer's overtakers. */
-export function overtakers(answerOrder: readonly number[]): number[] {
-  return answerOrder.map((seq, i) => answerOrder.slice(0, i).filter((s) => s > seq).length);
+  /** Live entries among the first `n` in send order. */
+  private prefix(n: number): number {
+    let sum = 0;
+    for (let i = n; i > 0; i -= i & -i) sum += this.tree[i]!;
+    return sum;
+  }
+
+  /** Index of the first entry sent at or after `seq` (seqs is ascending). */
+  private lowerBound(seq: number): number {
+    let lo = 0;
+    let hi = this.seqs.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.seqs[mid]! < seq) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  private reset(): void {
+    this.seqs.length = 0;
+    this.live.length = 0;
+    this.tree.length = 1;
+  }
+
+  /** Keep only the requests still out and rebuild the tree over them in O(n). */
+  private compact(): void {
+    this.seqs = this.seqs.filter((_, i) => this.live[i] === 1);
+    const n = this.seqs.length;
+    this.live = new Array<number>(n).fill(1);
+    this.tree = new Array<number>(n + 1).fill(1);
+    this.tree[0] = 0;
+    for (let i = 1; i <= n; i++) {
+      const parent = i + (i & -i);
+      if (parent <= n) this.tree[parent]! += this.tree[i]!;
+    }
+  }
 }
 
 export interface WaitSummary { count: number; meanMs: number | null; p50Ms: number | null; p99Ms: number | null }

@@ -159,14 +159,22 @@ export function meanWaitSeconds(wait: WaitTime, meanServiceSeconds = 0): number 
 
 /** Weighted choice: a task of weight 3 is picked three times as often as one of weight 1. */
 export function pickTask<T extends { weight: number }>(tasks: readonly T[], rand: () => number): T {
+  return taskPicker(tasks)(rand);
+}
+
+/** pickTask with the weights summed once, for a driver that picks on every request. */
+export function taskPicker<T extends { weight: number }>(tasks: readonly T[]): (rand: () => number) => T {
   const total = tasks.reduce((n, t) => n + t.weight, 0);
   if (!(total > 0)) throw new LabError('INTERNAL', `pickTask: expected tasks with a positive total weight, got ${tasks.length} task(s) weighing ${total}`);
-  let r = rand() * total;
-  for (const task of tasks) {
-    r -= task.weight;
-    if (r < 0) return task;
-  }
-  return tasks[tasks.length - 1]!;
+  const last = tasks[tasks.length - 1]!;
+  return (rand) => {
+    let r = rand() * total;
+    for (let i = 0; i < tasks.length; i++) {
+      r -= tasks[i]!.weight;
+      if (r < 0) return tasks[i]!;
+    }
+    return last;
+  };
 }
 
 export interface ProfileTotals {

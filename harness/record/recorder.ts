@@ -96,7 +96,10 @@ export class Recorder {
   private readonly hlogLines: string[] = [];
   /** Stage index → responses per virtual user in its steady part (closed model; see served()). */
   private readonly perUser = new Map<number, Map<number, number>>();
+  /** The stage served() last counted in, and its entries in perUser and order: one lookup per stage, not per response. */
   private lastServed: StageWindow | null = null;
+  private lastCounts = new Map<number, number>();
+  private lastOrder: { tally: OrderTally; overtaken: Histogram; inOrder: Histogram; first: Histogram } | null = null;
   /** Stage index → send order against answer order in its steady part, and the waits of the overtaken and of the rest. */
   private readonly order = new Map<number, { tally: OrderTally; overtaken: Histogram; inOrder: Histogram; first: Histogram }>();
   private readonly hlog = new hdr.HistogramLogWriter((s) => this.hlogLines.push(s));
@@ -142,15 +145,23 @@ export class Recorder {
   served(nowS: number, user: number, order?: { overtakers: number; latencyUs: number; first?: boolean }): void {
     // Called once per response: the last stage found is almost always the one.
     const last = this.lastServed;
-    const w = last && nowS >= last.steadyFrom && nowS < last.end ? last : this.stages.find((s) => nowS >= s.window.steadyFrom && nowS < s.window.end)?.window;
-    if (!w) return;
-    this.lastServed = w;
-    const counts = this.perUser.get(w.index) ?? new Map<number, number>();
-    counts.set(user, (counts.get(user) ?? 0) + 1);
-    this.perUser.set(w.index, counts);
+    if (!(last && nowS >= last.steadyFrom && nowS < last.end)) {
+      const w = this.stages.find((s) => nowS >= s.window.steadyFrom && nowS < s.window.end)?.window;
+      if (!w) return;
+      this.lastServed = w;
+      let counts = this.perUser.get(w.index);
+      if (!counts) this.perUser.set(w.index, counts = new Map<number, number>());
+      this.lastCounts = counts;
+      this.lastOrder = this.order.get(w.index) ?? null;
+    }
+    this.lastCounts.set(user, (this.lastCounts.get(user) ?? 0) + 1);
     if (!order) return;
-    let o = this.order.get(w.index);
-    if (!o) this.order.set(w.index, o = { tally: new OrderTally(), overtaken: newLatencyHistogram(), inOrder: newLatencyHistogram(), first: newLatencyHistogram() });
+    let o = this.lastOrder;
+    if (!o) {
+      const index = this.lastServed!.index;
+      o = this.order.get(index) ?? { tally: new OrderTally(), overtaken: newLatencyHistogram(), inOrder: newLatencyHistogram(), first: newLatencyHistogram() };
+      this.order.set(index, this.lastOrder = o);
+    }
     o.tally.add(order.overtakers);
     recordUs(order.overtakers > 0 ? o.overtaken : o.inOrder, order.latencyUs);
     if (order.first) recordUs(o.first, order.latencyUs);

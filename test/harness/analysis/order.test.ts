@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { OrderTally, SendOrder, overtakers } from '../../../harness/analysis/order.ts';
+import { OrderTally, SendOrder } from '../../../harness/analysis/order.ts';
+import { mulberry32 } from '../../../targets/lib/prng.ts';
+
+/** The oracle, offline and O(n²): `answerOrder[i]` = send order of the i-th answer; each answer's overtakers. */
+function overtakers(answerOrder: readonly number[]): number[] {
+  return answerOrder.map((seq, i) => answerOrder.slice(0, i).filter((s) => s > seq).length);
+}
 
 describe('send order against answer order', () => {
   it('first come, first served overtakes nothing', () => {
@@ -23,6 +29,30 @@ describe('send order against answer order', () => {
     expect(order.settle(0)).toBe(2); // 2 and 3 went first
     expect(order.settle(1)).toBe(2);
     expect(overtakers([2, s3, 0, 1])).toEqual([0, 0, 2, 2]);
+  });
+
+  it('agrees with the oracle on long random runs, from 1 to 300 in flight (compaction included)', () => {
+    for (const [seed, cap] of [[1, 1], [2, 2], [3, 10], [4, 50], [5, 300]] as const) {
+      const rand = mulberry32(seed);
+      const order = new SendOrder();
+      const out: number[] = [];
+      const answered: number[] = [];
+      const online: number[] = [];
+      for (let step = 0; step < 20_000; step++) {
+        // Send while under the cap (sometimes a burst), else settle a random one: a hung request
+        // stays out for thousands of answers, which is what the compaction has to survive.
+        if (out.length < cap && (out.length === 0 || rand() < 0.5)) out.push(order.send());
+        else {
+          const i = out[0] === 0 && rand() < 0.999 ? 1 + Math.floor(rand() * (out.length - 1)) : Math.floor(rand() * out.length);
+          if (i >= out.length) continue;
+          const [seq] = out.splice(i, 1);
+          answered.push(seq!);
+          online.push(order.settle(seq!));
+        }
+      }
+      expect(online).toEqual(overtakers(answered));
+      expect(answered.length).toBeGreaterThan(5000);
+    }
   });
 
   it('tallies a stage: share overtaken, pairs, the worst case', () => {

@@ -43,6 +43,7 @@ function spyRecorder() {
     ok: (t: number) => { oks.push(t); },
     error: (t: number, kind: ErrorKind, message: string) => { errors.push({ t, kind, message }); },
     users: (t: number, n: number) => { users.push([t, n]); },
+    served: () => {},
     dropped: () => {},
   } as unknown as Recorder;
   return { recorder, users, oks, errors };
