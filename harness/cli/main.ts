@@ -70,7 +70,7 @@ async function runProfileRun(flags: LabFlags, input: Extract<RunInput, { kind: '
     allowRemote: flags['allow-remote'], repeat: flags.repeat, thresholds: input.thresholds, drivers: flags.driver, workers: flags.workers ?? 1, generators: flags.generators, ...(locust ? { locust } : {}), events: live ? allEvents(events, live.events) : events,
   });
   const code = await printProfileRun({ runDir, manifest, summary, repeat: flags.repeat, unit: p.model === 'open' ? 'req/s' : 'users' });
-  if (flags.junit !== undefined) console.log(`junit:      ${await writeJunit(flags.junit, summary)}`);
+  if (flags.junit !== undefined) console.log(`junit:      ${await writeJunit(flags.junit, summary, manifest)}`);
   if (live) await finishLive(live, { runDir, complete: manifest.complete, signal: cleanup.signal });
   return code;
 }

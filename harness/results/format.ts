@@ -256,6 +256,12 @@ export interface TargetEntry {
   openDrive?: OpenDriveInfo;
   /** Which engine drove this target; absent in older runs and for the built-in driver alone = the lab's. */
   driver?: DriverInfo;
+  /**
+   * Seconds the profile was driven, from its t = 0 to the end of the drive (the drain of the last
+   * requests included; warm-up, start and stop left out; with Locust, how far its shape got). Absent in
+   * older runs and when the profile never started.
+   */
+  driveSeconds?: number;
 }
 
 /** The open driver's own figures for one target. */

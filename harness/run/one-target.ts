@@ -63,6 +63,7 @@ export async function runOneTarget(o: LabOptions, target: FoundTarget | External
   for (const w of started.warnings) o.events?.warning?.(w);
   const watch = watchTarget(o.signal, started, failures);
   const { reached, saturation, recorder, locust, threads } = await driveAndStop(o, target, started, entry, watch);
+  if (reached > 0) entry.driveSeconds = Math.round(reached * 1000) / 1000;
   const result = finishRecording(recorder, o.profile.profile, watch.end.signal.aborted || (locust?.error ?? threads?.error ?? null) !== null, reached);
   settle(failures, result, { name: entry.name, watch, interrupted: o.signal.aborted, reached, duration: o.profile.profile.duration });
   const driverError = locust?.error ?? threads?.error ?? null;

@@ -45,9 +45,15 @@ describe('thresholds end to end (express-dev, 3 s)', () => {
     expect(p95).toMatchObject({ limit: 1, stage: null, checks: [{ stage: null, pass: false }] });
 
     const xml = await readFile(junit, 'utf8');
-    expect(xml).toMatch(/<testsuites name="loadlab gated-tiny [^"]+" tests="3" failures="1" errors="0" skipped="0" time="0">/);
-    expect(xml).toMatch(/<testcase name="p95&lt;1ms" classname="loadlab.gated-tiny.express-dev" time="0">\n {6}<failure message="p95 \d+ ms over the run \(limit &lt; 1 ms\)" type="threshold">/);
-    expect(xml).toContain('<testcase name="errors&lt;1%@every-stage" classname="loadlab.gated-tiny.express-dev" time="0">\n      <system-out>');
+    // Timed by the target's drive, as the manifest records it (the profile's length, give or take the drain).
+    const manifest = JSON.parse(await readFile(path.join(dir, 'run', 'manifest.json'), 'utf8')) as { targets: { driveSeconds?: number }[]; profile: { duration: number } };
+    const drive = manifest.targets[0]!.driveSeconds!;
+    expect(drive).toBeGreaterThan(manifest.profile.duration * 0.9);
+    expect(drive).toBeLessThan(manifest.profile.duration + 11);
+    const time = String(drive).replace('.', '\\.');
+    expect(xml).toMatch(new RegExp(`<testsuites name="loadlab gated-tiny [^"]+" tests="3" failures="1" errors="0" skipped="0" time="${time}">`));
+    expect(xml).toMatch(new RegExp(`<testcase name="p95&lt;1ms" classname="loadlab.gated-tiny.express-dev" time="${time}">\n {6}<failure message="p95 \\d+ ms over the run \\(limit &lt; 1 ms\\)" type="threshold">`));
+    expect(xml).toContain(`<testcase name="errors&lt;1%@every-stage" classname="loadlab.gated-tiny.express-dev" time="${drive}">\n      <system-out>`);
   }, 60_000);
 
   it('a bad --assert is bad input: one line naming it, exit 2, nothing run', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { junitXml, xmlEscape } from '../../../harness/results/junit.ts';
+import { driveSecondsByTarget, junitXml, xmlEscape } from '../../../harness/results/junit.ts';
 import type { ThresholdOutcome } from '../../../harness/results/format.ts';
 
 interface El { name: string; attrs: Record<string, string>; children: El[]; text: string }
@@ -87,6 +87,23 @@ describe('junitXml', () => {
     expect(skip!.children.map((c) => [c.name, c.attrs.message])).toEqual([['skipped', 'not judged: the target was skipped']]);
     // <, >, &, " in a message survive the round trip.
     expect(escaped!.children[0]!.attrs.message).toBe('rps 3 req/s & "quoted" <tag>');
+  });
+
+  it('times each target\'s testsuite and testcases by its drive (repeats added up), the whole by the sum; a target never driven is 0', () => {
+    const driveSeconds = driveSecondsByTarget([
+      { name: 'express-dev', driveSeconds: 4.0004 }, { name: 'express-dev', driveSeconds: 3.9 }, { name: 'flask-dev' }, { name: 'unjudged', driveSeconds: 60 },
+    ]);
+    expect([...driveSeconds.keys()]).toEqual(['express-dev', 'flask-dev', 'unjudged']);
+    expect(driveSeconds.get('express-dev')).toBeCloseTo(7.9004, 9);
+    expect(driveSeconds.get('flask-dev')).toBe(0);
+    const timed = parseXml(junitXml({ runId: 'r', profile: 'tiny', outcomes, driveSeconds }));
+    expect(timed.attrs.time).toBe('7.9');
+    expect(timed.children.map((s) => [s.attrs.name, s.attrs.time, s.children.map((c) => c.attrs.time).join()])).toEqual([
+      ['express-dev', '7.9', '7.9,7.9'],
+      ['flask-dev', '0', '0,0'],
+    ]);
+    // Without the manifest's times (an older run folder): 0, as before.
+    expect(root.attrs.time).toBe('0');
   });
 
   it('with no outcome is still a valid, empty document', () => {
