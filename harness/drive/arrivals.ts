@@ -36,12 +36,25 @@ export class ArrivalQueue {
    */
   due(now: number, free: number, limit = MAX_DUE_PER_TURN): DueArrivals {
     const out: DueArrivals = { launch: [], dropped: [] };
+    let left = free;
+    this.take(now, () => left > 0, (at) => { out.launch.push(at); left--; }, (at) => out.dropped.push(at), limit);
+    return out;
+  }
+
+  /**
+   * The same rule without arrays, for the driver (it runs on every answer at high rates): each
+   * arrival due by `now` goes to `launch` while `hasRoom()` (asked afresh each time, as launches
+   * fill the slots), else to `drop`. Returns how many were taken.
+   */
+  take(now: number, hasRoom: () => boolean, launch: (at: number) => void, drop: (at: number) => void, limit = MAX_DUE_PER_TURN): number {
     let taken = 0;
     while (!this.head.done && this.head.value <= now && taken < limit) {
-      (out.launch.length < free ? out.launch : out.dropped).push(this.head.value);
+      const at = this.head.value;
       this.head = this.times.next();
       taken++;
+      if (hasRoom()) launch(at);
+      else drop(at);
     }
-    return out;
+    return taken;
   }
 }

@@ -20,6 +20,11 @@ const SPIN_ONLY_BELOW_GAP_S = 0.005;
 const DENSE_GAP_S = 0.0005;
 /** Longest dense wait for an answer to launch on before the loop looks again itself. */
 const DENSE_BACKSTOP_MS = 1;
+/**
+ * A dropped arrival the loop reached later than this after its time counts as the generator's
+ * lag, not the cap's: the backstop's 1 ms plus a timer's usual lateness.
+ */
+export const LATE_DROP_MS = 2;
 
 export interface DriveOpenOptions {
   origin: string;
@@ -43,13 +48,22 @@ export interface OpenDriveStats {
   /** Arrivals the schedule held (launched + dropped, unless interrupted). */
   scheduled: number;
   launched: number;
-  /** Arrivals turned away because `maxInFlight` requests were outstanding. */
+  /** Arrivals turned away because `maxInFlight` requests were outstanding (droppedAtCap + droppedLate). */
   dropped: number;
+  /** Of those, arrivals the loop saw within LATE_DROP_MS of their time: the cap was full when they came due. */
+  droppedAtCap: number;
+  /**
+   * Of those, arrivals the loop reached more than LATE_DROP_MS after their time: the generator
+   * was behind, and answers it had not read yet may have freed a slot — its own fault, not the server's.
+   */
+  droppedLate: number;
   /**
    * Worst lateness (ms) of a launch behind its intended time. Latency is timed from the
    * intended time, so this much of any latency may be the generator's and not the server's.
    */
   maxLagMs: number;
+  /** Seconds spent with k requests in flight, at index k (0 … maxInFlight). */
+  inFlightLevels: number[];
 }
 
 /** One drive's shared state: its clock, task choice, control (halt, drain, in-flight requests) and stats. */
@@ -68,6 +82,16 @@ interface OpenRun {
   launchOnAnswer: boolean;
   /** Ends the send loop's dense wait early: the last answer left nothing in flight to launch on. */
   wake: (() => void) | null;
+  /** The current launchDue call: its time, how many it launched, the first one's intended time. */
+  turnT: number;
+  turnLaunched: number;
+  turnFirst: number;
+  /** When the in-flight level last changed (performance.now() ms). */
+  levelSince: number;
+  /** launchDue's callbacks for ArrivalQueue.take, made once per drive. */
+  hasRoom: () => boolean;
+  launchOne: (at: number) => void;
+  dropOne: (at: number) => void;
 }
 
 /**
@@ -90,8 +114,21 @@ export async function driveOpen(o: DriveOpenOptions): Promise<OpenDriveStats> {
   });
   const run: OpenRun = {
     o, start, now: () => (performance.now() - start) / 1000, rand: mulberry32((o.seed ?? 1) * 7919), pool, control,
-    stats: { scheduled: 0, launched: 0, dropped: 0, maxLagMs: 0 },
+    stats: { scheduled: 0, launched: 0, dropped: 0, droppedAtCap: 0, droppedLate: 0, maxLagMs: 0, inFlightLevels: new Array<number>(profile.maxInFlight + 1).fill(0) },
     queue: new ArrivalQueue(o.arrivals ?? arrivalSchedule(profile.stages, profile.duration)), lastLaunch: null, launchOnAnswer: false, wake: null,
+    turnT: 0, turnLaunched: 0, turnFirst: 0, levelSince: start,
+    hasRoom: () => control.running < profile.maxInFlight,
+    launchOne: (at) => {
+      if (run.turnLaunched++ === 0) run.turnFirst = at;
+      run.lastLaunch = at;
+      send(run, at);
+    },
+    dropOne: (at) => {
+      o.recorder.dropped(at);
+      run.stats.dropped++;
+      if ((run.turnT - at) * 1000 > LATE_DROP_MS) run.stats.droppedLate++;
+      else run.stats.droppedAtCap++;
+    },
   };
   try {
     await followArrivals(run);
@@ -119,19 +156,20 @@ async function followArrivals(run: OpenRun): Promise<void> {
   }
 }
 
-/** Launch or drop every arrival due by `t` (a bounded batch per turn). */
+/**
+ * Launch or drop every arrival due by `t` (a bounded batch per turn). Called on each answer at
+ * high rates, so it allocates nothing per call (the callbacks are made once per drive).
+ */
 function launchDue(run: OpenRun, t: number): void {
-  const { o, stats, control } = run;
-  const { launch, dropped } = run.queue.due(t, o.profile.maxInFlight - control.running);
-  for (const at of dropped) o.recorder.dropped(at);
-  if (launch.length > 0) o.recorder.launched(t, launch.length);
-  for (const at of launch) send(run, at);
-  stats.scheduled += launch.length + dropped.length;
-  stats.launched += launch.length;
-  stats.dropped += dropped.length;
-  if (launch.length === 0) return;
-  stats.maxLagMs = Math.max(stats.maxLagMs, (t - launch[0]!) * 1000);
-  run.lastLaunch = launch[launch.length - 1]!;
+  const { stats } = run;
+  run.turnT = t;
+  run.turnLaunched = 0;
+  stats.scheduled += run.queue.take(t, run.hasRoom, run.launchOne, run.dropOne);
+  const launched = run.turnLaunched;
+  if (launched === 0) return;
+  run.o.recorder.launched(t, launched);
+  stats.launched += launched;
+  stats.maxLagMs = Math.max(stats.maxLagMs, (t - run.turnFirst) * 1000);
 }
 
 /**
@@ -154,12 +192,16 @@ async function waitForNext(run: OpenRun, t: number): Promise<void> {
     if (run.control.running === 0) return immediate().then(() => {});
     run.launchOnAnswer = true;
     let timer: NodeJS.Timeout | undefined;
-    await new Promise<void>((resolve) => {
-      run.wake = resolve;
-      timer = setTimeout(resolve, DENSE_BACKSTOP_MS);
+    const byTimer = await new Promise<boolean>((resolve) => {
+      run.wake = () => resolve(false);
+      timer = setTimeout(() => resolve(true), DENSE_BACKSTOP_MS);
     });
     clearTimeout(timer);
     run.wake = null;
+    // The backstop fired in the timers phase, before this turn's answers are read (poll phase):
+    // launching now would find slots still taken by answers already in the socket and drop
+    // arrivals the server had room for. Read them first; each launches what came due.
+    if (byTimer) await immediate();
     run.launchOnAnswer = false;
     return;
   }
@@ -176,19 +218,21 @@ function send(run: OpenRun, intended: number): void {
   const { o, control } = run;
   const task = pickTask(o.profile.tasks, run.rand);
   const sentAt = performance.now();
+  atLevel(run, sentAt);
   control.begin();
   control.inFlight.send(run.pool, task.method, task.path, o.profile.timeoutMs, o.profile.connection === 'close').then(
     (status) => {
+      const done = performance.now();
+      const t = (done - run.start) / 1000;
       try {
-        const done = performance.now();
-        const t = (done - run.start) / 1000;
         if (status >= 200 && status < 300) o.recorder.ok(t, (t - intended) * 1e6, (done - sentAt) * 1000);
         else o.recorder.error(t, 'http', `HTTP ${status} ${task.method} ${task.path}`);
       } finally {
+        atLevel(run, done);
         control.end();
       }
       if (run.launchOnAnswer && !control.halt.aborted) {
-        launchDue(run, run.now());
+        launchDue(run, t);
         if (control.running === 0) run.wake?.();
       }
     },
@@ -199,10 +243,32 @@ function send(run: OpenRun, intended: number): void {
         const { kind, message } = classifyError(err);
         o.recorder.error(run.now(), kind, message);
       } finally {
+        atLevel(run, performance.now());
         control.end();
       }
     },
   );
+}
+
+/** The in-flight level is about to change at `nowMs`: credit the time spent at the current one. */
+function atLevel(run: OpenRun, nowMs: number): void {
+  const levels = run.stats.inFlightLevels;
+  levels[run.control.running]! += (nowMs - run.levelSince) / 1000;
+  run.levelSince = nowMs;
+}
+
+/**
+ * The in-flight level the drive spent half its time at or below (from OpenDriveStats.inFlightLevels):
+ * the level a typical request met, where a mean (Little's law) is pulled up by a stall's pile-up.
+ */
+export function medianInFlight(levels: readonly number[]): number {
+  const total = levels.reduce((n, s) => n + s, 0);
+  let seen = 0;
+  for (let k = 0; k < levels.length; k++) {
+    seen += levels[k]!;
+    if (seen >= total / 2) return k;
+  }
+  return 0;
 }
 
 /** Arrivals scheduled in [from, to) per second, to 0.1 req/s: what that span offered. */

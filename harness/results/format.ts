@@ -271,6 +271,12 @@ export interface OpenDriveInfo {
   launched: number;
   dropped: number;
   /**
+   * `dropped`, split: found the cap full when they came due, or reached more than 2 ms late by
+   * the generator itself (its own lag, not the server's). Absent in older runs.
+   */
+  droppedAtCap?: number;
+  droppedLate?: number;
+  /**
    * Worst lateness (ms) of a launch behind its intended send time (timer lag, a busy event loop).
    * Latency is timed from the intended time, so up to this much of any latency is the generator's.
    */

@@ -178,8 +178,8 @@ async function driveAndStop(o: LabOptions, target: FoundTarget | ExternalTarget,
       const onTick = (t: number) => recorder.advance(t);
       if (profile.model === 'closed') await driveClosed({ origin: started.url, profile, recorder, seed: o.seed, signal, onTick });
       else {
-        const { scheduled, launched, dropped, maxLagMs } = await driveOpen({ origin: started.url, profile, recorder, seed: o.seed, signal, onTick });
-        entry.openDrive = { scheduled, launched, dropped, maxLagMs: Math.round(maxLagMs * 100) / 100 };
+        const { scheduled, launched, dropped, droppedAtCap, droppedLate, maxLagMs } = await driveOpen({ origin: started.url, profile, recorder, seed: o.seed, signal, onTick });
+        entry.openDrive = { scheduled, launched, dropped, droppedAtCap, droppedLate, maxLagMs: Math.round(maxLagMs * 100) / 100 };
       }
       reached = w.profileStart === 0 ? 0 : (Date.now() - w.profileStart) / 1000;
     }

@@ -79,10 +79,30 @@ describe('driveOpen against an in-process server', () => {
     expect(dropped).toBeGreaterThan(0);
     expect(dropped).toBe(stats.dropped);
     expect(stats.launched + stats.dropped).toBe(150);
+    // The generator was idle and on time: the drops were the cap's, not its own lag's (a few may
+    // be late: this server shares the test's event loop, and the machine is shared).
+    expect(stats.droppedAtCap + stats.droppedLate).toBe(stats.dropped);
+    expect(stats.droppedAtCap).toBeGreaterThanOrEqual(stats.dropped * 0.8);
     const run = result.stages[0]!;
     expect(run.errorsTotal).toBe(0);
     expect(run.p99!).toBeGreaterThanOrEqual(900);
     expect(run.p99!).toBeLessThan(3000);
+  });
+});
+
+describe('driveOpen: whose fault a drop was', () => {
+  it('counts arrivals it reached late (its own loop blocked) apart from those it found the cap full for', async () => {
+    const origin = await serve(() => 1e9);
+    // 2 slots fill at once and never free; 300 ms in, the generator's own loop is blocked for 200 ms.
+    setTimeout(() => { const until = performance.now() + 200; while (performance.now() < until); }, 300);
+    const { stats } = await drive(origin, { stages: [{ at: 0, rate: 200 }], duration: 1, maxInFlight: 2, timeoutMs: 5000 }, { drainMs: 100 });
+    expect(stats.launched).toBe(2);
+    expect(stats.dropped).toBe(198);
+    expect(stats.droppedAtCap + stats.droppedLate).toBe(stats.dropped);
+    // ~40 arrivals came due during the block; all but the last few were reached > LATE_DROP_MS late.
+    expect(stats.droppedLate).toBeGreaterThanOrEqual(30);
+    expect(stats.droppedLate).toBeLessThan(100);
+    expect(stats.droppedAtCap).toBeGreaterThan(90);
   });
 });
 

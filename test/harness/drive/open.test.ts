@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ArrivalQueue, MAX_DUE_PER_TURN } from '../../../harness/drive/arrivals.ts';
-import { meanScheduledRate } from '../../../harness/drive/open.ts';
+import { meanScheduledRate, medianInFlight } from '../../../harness/drive/open.ts';
 import { MAX_RATE, openProfileSchema, type RateStage } from '../../../profiles/lib/define.ts';
 import { arrivalSchedule, expectedArrivals } from '../../../harness/analysis/schedule.ts';
 import { verdict } from '../../../harness/analysis/verdict.ts';
@@ -101,5 +101,45 @@ describe('an open ramp stage offers its mean rate, not the rate it ends at', () 
       ({ index, users, offered, rps, requests: rps * 20, p95: 120, mean: 60, errorPct: 0 });
     const v = verdict([stage(0, 10, 10, 10), stage(1, 45, 27.5, 27.4), stage(2, 45, 45, 45)], { unit: 'req/s' });
     expect(v.status).toBe('held');
+  });
+});
+
+describe('ArrivalQueue.take: the driver\'s allocation-free path', () => {
+  it('asks for room before each launch, so slots filled by this batch count', () => {
+    const q = queue(constant10, 2);
+    let free = 2;
+    const launched: number[] = [];
+    const dropped: number[] = [];
+    const taken = q.take(0.5, () => free > 0, (at) => { launched.push(at); free--; }, (at) => dropped.push(at));
+    expect(taken).toBe(5);
+    expect(round(launched)).toEqual([0.05, 0.15]);
+    expect(round(dropped)).toEqual([0.25, 0.35, 0.45]);
+    expect(q.next).toBeCloseTo(0.55, 9);
+  });
+
+  it('takes what `due` takes, in the same order, at most `limit` a call', () => {
+    const a = queue([{ at: 0, rate: MAX_RATE }], 10);
+    const b = queue([{ at: 0, rate: MAX_RATE }], 10);
+    const viaDue = a.due(1, 7);
+    const launched: number[] = [];
+    const dropped: number[] = [];
+    expect(b.take(1, () => launched.length < 7, (at) => launched.push(at), (at) => dropped.push(at))).toBe(MAX_DUE_PER_TURN);
+    expect(launched).toEqual(viaDue.launch);
+    expect(dropped).toEqual(viaDue.dropped);
+    expect(b.next).toBe(a.next);
+  });
+});
+
+describe('medianInFlight: the level a drive spent half its time at or below', () => {
+  it('reads the time per level, not the mean a pile-up pulls up', () => {
+    // 0.6 s at 2 in flight, 0.3 s at 3, 0.1 s at the cap of 100 (a stall): mean 14.1, median 2.
+    const levels = new Array<number>(101).fill(0);
+    levels[2] = 0.6;
+    levels[3] = 0.3;
+    levels[100] = 0.1;
+    expect(medianInFlight(levels)).toBe(2);
+    levels[2] = 0.4;
+    expect(medianInFlight(levels)).toBe(3);
+    expect(medianInFlight([])).toBe(0);
   });
 });
