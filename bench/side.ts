@@ -6,7 +6,7 @@ import { labSide } from './lib/sides/lab.ts';
 /**
  * Child-process entry: one generator per process keeps CPU accounting clean.
  *   side.ts SPEC          warm up, run `spec.seconds`, print the SideResult as the last stdout line
- *   side.ts SPEC --serve  warm up, then run one slice per IPC message `{ seconds }` until `null`,
+ *   side.ts SPEC --serve  warm up, then run one slice per IPC message `{ seconds, rate? }` until `null`,
  *                         answering each with its SideResult (the parent interleaves generators)
  */
 async function main(): Promise<SideResult | null> {
@@ -16,9 +16,9 @@ async function main(): Promise<SideResult | null> {
   if (process.argv[3] !== '--serve') return side.run(spec.seconds);
   await sendMessage('ready');
   for (;;) {
-    const msg = (await getOneMessage()) as { seconds: number } | null;
+    const msg = (await getOneMessage()) as { seconds: number; rate?: number } | null;
     if (msg === null) return null;
-    await sendMessage(JSON.stringify(await side.run(msg.seconds)));
+    await sendMessage(JSON.stringify(await side.run(msg.seconds, msg.rate)));
   }
 }
 

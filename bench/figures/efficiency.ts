@@ -67,8 +67,11 @@ export async function efficiency(o: FigureOptions): Promise<FigureRun> {
   };
 }
 
-/** Start each side (one at a time, so warm-ups do not compete), then run them in alternating turns. */
-export async function takeTurns(fx: Fixture, specs: SideSpec[], seconds: number, o: FigureOptions): Promise<Side[]> {
+/**
+ * Start each side (one at a time, so warm-ups do not compete), then run them in alternating turns.
+ * `rateFor(i, sides)`, asked just before side i's slice: an open side's rate for it (undefined: its spec's).
+ */
+export async function takeTurns(fx: Fixture, specs: SideSpec[], seconds: number, o: FigureOptions, rateFor?: (i: number, sides: readonly Side[]) => number | undefined): Promise<Side[]> {
   const slices = Math.max(1, Math.min(SLICES, Math.floor(seconds)));
   const sides: Side[] = [];
   try {
@@ -81,7 +84,7 @@ export async function takeTurns(fx: Fixture, specs: SideSpec[], seconds: number,
       for (const side of alternate(sides, o.repeat + turn)) {
         const c0 = await fx.cpuMs();
         const t0 = performance.now();
-        side.slices.push(await side.server.run(seconds / slices));
+        side.slices.push(await side.server.run(seconds / slices, rateFor?.(sides.indexOf(side), sides)));
         const c1 = await fx.cpuMs();
         side.serverCpuMs += c0 === null || c1 === null ? NaN : c1 - c0;
         side.wallMs += performance.now() - t0;

@@ -24,7 +24,8 @@ export async function runSide(spec: SideSpec): Promise<SideResult> {
 
 /** A warmed-up generator in its own process, waiting to run measured slices on demand. */
 export interface SideServer {
-  run(seconds: number): Promise<SideResult>;
+  /** `rate`: an open side's arrival rate for this slice (default: its spec's). */
+  run(seconds: number, rate?: number): Promise<SideResult>;
   stop(): Promise<void>;
 }
 
@@ -38,7 +39,7 @@ export async function startSide(spec: SideSpec, maxSeconds: number): Promise<Sid
     stdin: 'ignore', stdout: 'ignore', stderr: 'inherit', reject: false, ipc: true,
     timeout: (spec.warmupSeconds + maxSeconds + SLACK_S) * 1000,
   });
-  const ask = async (msg: { seconds: number } | null): Promise<unknown> => {
+  const ask = async (msg: { seconds: number; rate?: number } | null): Promise<unknown> => {
     await child.sendMessage(msg);
     return msg === null ? null : child.getOneMessage();
   };
@@ -49,7 +50,7 @@ export async function startSide(spec: SideSpec, maxSeconds: number): Promise<Sid
     throw new Error(`bench side ${spec.kind} did not start (${r.timedOut ? 'timed out' : `exit ${r.exitCode ?? r.signal}`})`);
   }
   return {
-    run: async (seconds) => JSON.parse(String(await ask({ seconds }))) as SideResult,
+    run: async (seconds, rate) => JSON.parse(String(await ask(rate === undefined ? { seconds } : { seconds, rate }))) as SideResult,
     stop: async () => {
       await ask(null).catch(() => {});
       await child;

@@ -32,6 +32,15 @@ export interface SideResult {
   rss: RssSample[];
   /** Open model: worst lateness of a launch behind its intended time. */
   maxLagMs?: number;
+  /** Open model: `dropped`, split into arrivals that found the cap full and those the generator reached > 2 ms late (its own lag). */
+  droppedAtCap?: number;
+  /** Open model: arrivals the schedule held (launched + dropped). */
+  scheduled?: number;
+  droppedLate?: number;
+  /** Open model: mean requests in flight over the run (time-weighted; Little's law: rate × mean latency). */
+  meanInFlight?: number;
+  /** Open model: seconds spent with k requests in flight, at index k (slices add up; see medianInFlight). */
+  inFlightLevels?: number[];
   /** Lab sides: the run's latency histogram (µs, compressed base64), so slices can be merged. */
   histogram?: string;
 }
@@ -39,5 +48,6 @@ export interface SideResult {
 /** A generator in its child process: warmed up once, then run for as many measured slices as asked. */
 export interface SideRunner {
   warmUp(): Promise<void>;
-  run(seconds: number): Promise<SideResult>;
+  /** `rate`: an open side's arrival rate for this slice instead of its spec's (others ignore it). */
+  run(seconds: number, rate?: number): Promise<SideResult>;
 }

@@ -1,6 +1,6 @@
 import { closedProfileSchema, constant, constantPacing, openProfileSchema } from '../../../profiles/lib/define.ts';
 import { driveClosed } from '../../../harness/drive/closed.ts';
-import { driveOpen } from '../../../harness/drive/open.ts';
+import { driveOpen, type OpenDriveStats } from '../../../harness/drive/open.ts';
 import { decodeHistogram, latencyStats } from '../../../harness/record/histogram.ts';
 import { Recorder, type RecorderResult } from '../../../harness/record/recorder.ts';
 import { stageWindows } from '../../../harness/analysis/schedule.ts';
@@ -25,37 +25,37 @@ async function closedOnce(s: ClosedSpec, seconds: number) {
   });
   const recorder = new Recorder({ windows: stageWindows(profile), duration: Math.ceil(seconds), expectedIntervalUs: null });
   await driveClosed({ origin: s.origin, profile, recorder, seed: 1, client: s.client ?? CLIENT, signal: new AbortController().signal, onTick: (t) => recorder.advance(t) });
-  return { result: recorder.finish(), maxLagMs: undefined };
+  return { result: recorder.finish(), open: undefined };
 }
 
 /** The real open-model driver; latency is timed from each arrival's intended send time. */
-async function openOnce(s: OpenSpec, seconds: number) {
+async function openOnce(s: OpenSpec, seconds: number, rate = s.rate) {
   const profile = openProfileSchema.parse({
     name: 'bench', model: 'open', duration: seconds, timeoutMs: TIMEOUT_MS, warmupSeconds: 0,
-    stages: [{ at: 0, rate: s.rate }], ...(s.maxInFlight ? { maxInFlight: s.maxInFlight } : {}),
+    stages: [{ at: 0, rate }], ...(s.maxInFlight ? { maxInFlight: s.maxInFlight } : {}),
   });
   const recorder = new Recorder({ windows: stageWindows(profile), duration: Math.ceil(seconds), expectedIntervalUs: null, latencyBasis: 'intended' });
   const stats = await driveOpen({ origin: s.origin, profile, recorder, client: s.client ?? CLIENT, signal: new AbortController().signal, onTick: (t) => recorder.advance(t) });
-  return { result: recorder.finish(), maxLagMs: Math.round(stats.maxLagMs * 10) / 10 };
+  return { result: recorder.finish(), open: stats };
 }
 
 /** Warm up once, then run measured slices: the same code path, so JIT and connections are warm for it. */
 export function labSide(s: ClosedSpec | OpenSpec): SideRunner {
-  const once = (seconds: number): Promise<{ result: RecorderResult; maxLagMs: number | undefined }> => (s.kind === 'lab-closed' ? closedOnce(s, seconds) : openOnce(s, seconds));
+  const once = (seconds: number, rate?: number): Promise<{ result: RecorderResult; open: OpenDriveStats | undefined }> => (s.kind === 'lab-closed' ? closedOnce(s, seconds) : openOnce(s, seconds, rate));
   const via = (s.client ?? CLIENT) === 'undici' ? ', undici' : '';
   const tool = s.kind === 'lab-closed' ? `lab closed (${s.users} users${via})` : `lab open (${s.rate} req/s${via})`;
   return {
     warmUp: async () => {
       if (s.warmupSeconds > 0) await once(s.warmupSeconds);
     },
-    run: async (seconds) => {
-      const m = await measured(s.sampleRss ?? false, () => once(seconds));
-      return summarize(tool, m.value.result, m, m.value.maxLagMs);
+    run: async (seconds, rate) => {
+      const m = await measured(s.sampleRss ?? false, () => once(seconds, rate));
+      return summarize(tool, m.value.result, m, m.value.open);
     },
   };
 }
 
-function summarize(tool: string, r: RecorderResult, m: { cpuMs: number; seconds: number; rss: SideResult['rss'] }, maxLagMs: number | undefined): SideResult {
+function summarize(tool: string, r: RecorderResult, m: { cpuMs: number; seconds: number; rss: SideResult['rss'] }, open: OpenDriveStats | undefined): SideResult {
   let ok = 0;
   let errors = 0;
   let dropped = 0;
@@ -74,7 +74,15 @@ function summarize(tool: string, r: RecorderResult, m: { cpuMs: number; seconds:
     latency: latencyStats(decodeHistogram(r.histograms.run)),
     histogram: r.histograms.run,
     rss: m.rss,
-    ...(maxLagMs === undefined ? {} : { maxLagMs }),
+    ...(open === undefined ? {} : {
+      maxLagMs: round(open.maxLagMs, 1),
+      droppedAtCap: open.droppedAtCap,
+      scheduled: open.scheduled,
+      droppedLate: open.droppedLate,
+      // The recorder's per-second mean in flight (launch to answer), averaged over the run's seconds.
+      inFlightLevels: open.inFlightLevels.map((x) => round(x, 4)),
+      meanInFlight: r.rows.length > 0 ? round(r.rows.reduce((n, row) => n + (row.inFlight ?? 0), 0) / r.rows.length, 2) : 0,
+    }),
   };
 }
 
