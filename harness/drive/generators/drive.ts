@@ -127,7 +127,13 @@ const aborted = (signal: AbortSignal) => new Promise<void>((resolve) => {
 function sumOpen(threads: readonly Thread[]): OpenDriveStats | null {
   const s = threads.map((t) => t.open).filter((x): x is OpenDriveStats => x !== null);
   if (s.length === 0) return null;
-  return { scheduled: s.reduce((a, x) => a + x.scheduled, 0), launched: s.reduce((a, x) => a + x.launched, 0), dropped: s.reduce((a, x) => a + x.dropped, 0), maxLagMs: Math.max(...s.map((x) => x.maxLagMs)) };
+  const sum = (f: (x: OpenDriveStats) => number) => s.reduce((a, x) => a + f(x), 0);
+  return {
+    scheduled: sum((x) => x.scheduled), launched: sum((x) => x.launched), dropped: sum((x) => x.dropped),
+    droppedAtCap: sum((x) => x.droppedAtCap), droppedLate: sum((x) => x.droppedLate), maxLagMs: Math.max(...s.map((x) => x.maxLagMs)),
+    // Each thread's time at each of its own levels, added up: a thread's level, not the lab's.
+    inFlightLevels: s.reduce<number[]>((acc, x) => x.inFlightLevels.map((v, k) => v + (acc[k] ?? 0)), []),
+  };
 }
 
 function fileOf(o: DriveThreadsOptions, threads: readonly Thread[], rows: GeneratorThreadsFile['threads'][number]['rows'][], at: number): GeneratorThreadsFile {

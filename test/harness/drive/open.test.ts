@@ -138,7 +138,7 @@ describe('medianInFlight: the level a drive spent half its time at or below', ()
     levels[3] = 0.3;
     levels[100] = 0.1;
     expect(medianInFlight(levels)).toBe(2);
-    levels[2] = 0.4;
+    levels[2] = 0.3;
     expect(medianInFlight(levels)).toBe(3);
     expect(medianInFlight([])).toBe(0);
   });
