@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { parseLabArgs } from '../../harness/cli/args.ts';
 import { discoverProfiles, resolveProfile } from '../../harness/input/discover.ts';
 import type { ClosedProfile, OpenProfile } from '../../profiles/lib/define.ts';
 
@@ -19,6 +20,21 @@ describe('the shipped profiles', () => {
     expect(p.model).toBe('closed');
     expect(p.duration).toBe(90);
     expect(p.stages.map((s) => [s.at, s.users])).toEqual([[0, 5], [20, 15], [40, 40], [70, 20]]);
+  });
+
+  it('slo: the launch load, with the thresholds a CI gate judges it by (the default profile stays launch, without any)', async () => {
+    const slo = (await resolveProfile('slo')).profile as ClosedProfile;
+    const launch = (await resolveProfile('launch')).profile as ClosedProfile;
+    expect({ ...slo, name: launch.name, description: launch.description, stages: slo.stages.map(({ name: _, ...s }) => s), thresholds: undefined })
+      .toEqual({ ...launch, thresholds: undefined });
+    expect(slo.stages.map((s) => s.name)).toEqual(['start', 'growth', 'peak', 'settle']);
+    expect(slo.thresholds).toEqual([
+      { metric: 'p95', op: '<', value: '500ms', scope: 'every-stage' },
+      { metric: 'rps', op: '>=', value: '0.85*offered', scope: 'stage=peak' },
+      'errors<1%',
+    ]);
+    expect(launch.thresholds).toBeUndefined();
+    expect(parseLabArgs([]).profile).toBe('launch');
   });
 
   it('step: +10 users every 30 s up to 50, over 150 s', async () => {
