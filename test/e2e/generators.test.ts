@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { fixture, startLab, targetsLeftBehind, waitFor } from '../helpers/lab.ts';
 import { decodeHistogram } from '../../harness/record/histogram.ts';
 import { loadRun } from '../../harness/results/load.ts';
-import type { GeneratorThreadsFile, HistogramsFile, IntervalRow, RunManifest, StageStats } from '../../harness/results/format.ts';
+import type { FailuresFile, GeneratorThreadsFile, HistogramsFile, IntervalRow, RunManifest, StageStats } from '../../harness/results/format.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'loadlab-e2e-generators-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -51,6 +51,18 @@ describe('--generators 2 against a real target (fastify-hello)', () => {
     expect(r.rows.reduce((n, x) => n + (x.launched ?? 0), 0)).toBe(d.launched);
     expect(r.rows.reduce((n, x) => n + x.requests, 0)).toBe(r.threads.threads.reduce((n, t) => n + t.requests, 0));
     expect(r.rows.map((x) => x.users)).toEqual([150, 150, 300, 300]);
+  });
+
+  it('a target that dies mid-run: its failure recorded from both threads, the lab moves on with nothing left running', async () => {
+    const out = path.join(dir, 'dies');
+    const lab = startLab(['--profile', fixture('profiles/tiny.ts'), '--targets', fixture('targets/dies-after.ts'), '--generators', '2', '--timeout-ms', '500', '--out', out]);
+    const { left } = await targetsLeftBehind(lab);
+    expect(left).toEqual([]);
+    const f = read<FailuresFile>(out, 'dies-after', 'failures.json');
+    expect(f.state, lab.stderr()).toBe('failed');
+    expect(f.exitCode).toBe(3);
+    expect(f.errors.refused + f.errors.reset).toBeGreaterThan(0);
+    expect(f.errors.other).toBe(0);
   });
 
   it('Ctrl-C: threads and target stopped, the seconds so far kept', async () => {
