@@ -170,7 +170,10 @@ async function driveAndStop(o: LabOptions, target: FoundTarget | ExternalTarget,
     } else if ((o.generators ?? 1) > 1) {
       const d = await driveThreads({ origin: started.url, profile, seed: o.seed, signal, generators: o.generators!, recorder, ...recorderSpec(o, correction), onStart: (ms) => { w.profileStart = ms; startSampler(ms); } });
       threads = { file: d.file, error: d.error };
-      if (d.open) entry.openDrive = { ...d.open, maxLagMs: Math.round(d.open.maxLagMs * 100) / 100 };
+      if (d.open) {
+        const { scheduled, launched, dropped, droppedAtCap, droppedLate, maxLagMs } = d.open;
+        entry.openDrive = { scheduled, launched, dropped, droppedAtCap, droppedLate, maxLagMs: Math.round(maxLagMs * 100) / 100 };
+      }
       reached = d.reached;
     } else {
       if (!signal.aborted) w.profileStart = Date.now();

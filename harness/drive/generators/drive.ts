@@ -132,7 +132,7 @@ function sumOpen(threads: readonly Thread[]): OpenDriveStats | null {
     scheduled: sum((x) => x.scheduled), launched: sum((x) => x.launched), dropped: sum((x) => x.dropped),
     droppedAtCap: sum((x) => x.droppedAtCap), droppedLate: sum((x) => x.droppedLate), maxLagMs: Math.max(...s.map((x) => x.maxLagMs)),
     // Each thread's time at each of its own levels, added up: a thread's level, not the lab's.
-    inFlightLevels: s.reduce<number[]>((acc, x) => x.inFlightLevels.map((v, k) => v + (acc[k] ?? 0)), []),
+    inFlightLevels: Array.from({ length: Math.max(...s.map((x) => x.inFlightLevels.length)) }, (_, k) => sum((x) => x.inFlightLevels[k] ?? 0)),
   };
 }
 
