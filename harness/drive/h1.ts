@@ -21,6 +21,7 @@ export class H1Pool {
   private readonly waiting: H1Request[] = [];
   private waitingHead = 0;
   private readonly bytes = new Map<string, Buffer>();
+  private last: { method: string; path: string; close: boolean; bytes: Buffer } = { method: '', path: '', close: false, bytes: Buffer.alloc(0) };
   private destroyed = false;
 
   /** `connections`: most sockets open at once; requests beyond them wait for a free one. */
@@ -81,8 +82,13 @@ export class H1Pool {
     if (i >= 0) this.idle.splice(i, 1);
   }
 
-  connect(): net.Socket {
-    return net.connect({ host: this.host, port: this.port, noDelay: true });
+  /**
+   * `onread`: the socket reads into one buffer shared by every connection and hands it to
+   * `onData` directly, with no Buffer allocated and no stream event per read; `onData` parses
+   * each read before the next one can land, and copies the rare head that straddles two reads.
+   */
+  connect(onData: (chunk: Buffer) => void): net.Socket {
+    return net.connect({ host: this.host, port: this.port, noDelay: true, onread: { buffer: READ_BUFFER, callback: (n) => { onData(READ_BUFFER.subarray(0, n)); return true; } } });
   }
 
   private open(): Conn {
@@ -92,6 +98,8 @@ export class H1Pool {
   }
 
   private requestBytes(method: string, path: string, close: boolean): Buffer {
+    // A user repeats its task: the last request's bytes, without building a key.
+    if (method === this.last.method && path === this.last.path && close === this.last.close) return this.last.bytes;
     const key = `${close ? 'c' : 'k'}${method} ${path}`;
     let b = this.bytes.get(key);
     if (!b) {
@@ -101,6 +109,7 @@ export class H1Pool {
       b = Buffer.from(`${method} ${path} HTTP/1.1\r\nhost: ${this.hostHeader}\r\n${close ? 'connection: close\r\n' : ''}${length}\r\n`, 'latin1');
       this.bytes.set(key, b);
     }
+    this.last = { method, path, close, bytes: b };
     return b;
   }
 }
@@ -145,6 +154,8 @@ class H1Request implements Pending {
   }
 }
 
+/** Every connection's reads land here in turn (see H1Pool.connect). */
+const READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
 const CR = 13;
 const LF = 10;
 const END_OF_HEAD = Buffer.from('\r\n\r\n', 'latin1');
@@ -198,9 +209,8 @@ class Conn {
   }
 
   private connect(): net.Socket {
-    const s = this.pool.connect();
+    const s = this.pool.connect((b) => { if (s === this.socket) this.onData(b); });
     this.socket = s;
-    s.on('data', (b: Buffer) => { if (s === this.socket) this.onData(b); });
     s.on('error', (err: Error) => { if (s === this.socket) this.onEnd(err); });
     s.on('close', () => { if (s === this.socket) this.onEnd(null); });
     return s;
@@ -240,7 +250,8 @@ class Conn {
           const end = buf.indexOf(END_OF_HEAD, off);
           if (end < 0) {
             if (buf.length - off > MAX_HEAD) return this.protocolError(`head over ${MAX_HEAD} bytes`);
-            this.partial = buf.subarray(off);
+            // A copy: the read buffer is reused by the next read.
+            this.partial = Buffer.from(buf.subarray(off));
             return;
           }
           if (!this.parseHead(buf, off, end)) return;
