@@ -1,5 +1,6 @@
 import type { CapacityRow, KneeRow, KneeStep, SpreadFile, SpreadStats } from '../harness/results/format.ts';
 import { fmtMs, fmtNum, fmtRps } from './format.ts';
+import { limitWords } from '../harness/analysis/knee-policy.ts';
 
 /** measured ÷ theoretical as a whole percentage; null when either is unknown. */
 export function pctOf(measured: number | null | undefined, theory: number | null | undefined): number | null {
@@ -81,7 +82,8 @@ export function kneeSentence(r: KneeRow): string {
   const held = r.steps.filter((s) => s.ok).length;
   const cap = r.stepCapSeconds ? ` (up to ${fmtNum(r.stepCapSeconds)} s while unsettled)` : '';
   const trail = `${r.steps.length} step${r.steps.length === 1 ? '' : 's'} of ${fmtNum(r.stepSeconds)} s${cap} (${held} held), ended because ${stoppedByText(r.stoppedBy)}`;
-  return `${kneeTitlePart(r, true)}. Open-model arrivals, ${trail}.${r.error && r.state !== 'ok' ? ` ${r.error}.` : ''}`;
+  const limit = r.brokenBy && r.lowestBrokenRps != null ? ` At ${fmtRps(r.lowestBrokenRps)} ${limitWords(r.brokenBy)}${r.brokenBy.by === 'server' ? '' : ', so the knee is not the server\'s own'}.` : '';
+  return `${kneeTitlePart(r, true)}. Open-model arrivals, ${trail}.${limit}${r.error && r.state !== 'ok' ? ` ${r.error}.` : ''}`;
 }
 
 /** How far apart repeats landed: (max − min) ÷ median of one stage metric, in %. */

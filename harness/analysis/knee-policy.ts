@@ -1,4 +1,4 @@
-import type { KneeRow } from '../results/format.ts';
+import type { KneeRow, KneeStepLimit, KneeStepLoad } from '../results/format.ts';
 
 /** Bounds of the knee search; every field caps how long it can run. */
 export interface KneePolicy {
@@ -111,4 +111,55 @@ export function stepPlan(sloMs: number, p: KneePolicy = KNEE_POLICY, seconds?: n
 export function holdToCap(history: readonly KneeTry[], rate: number, p: KneePolicy = KNEE_POLICY): boolean {
   const { hi } = kneeBracket(history);
   return hi !== null && rate >= hi * (1 - p.nearShare);
+}
+
+/**
+ * When a step's load says which side limited it. A Node generator at ≥ 90 % of a core or with its
+ * event loop ≥ 90 % busy has no slack left to send and read on time (the same limit as
+ * analysis/generator-limit.ts); 1 % of the arrivals dropped because the generator reached them
+ * late is its own lag, not the server's answer. A server is at its limit at ≥ 90 % of the cores
+ * it can use (one per process). The machine's cores ≥ 90 % busy (generator, server, the kernel's
+ * loopback work and anything else running) with neither side at its own limit: the machine was full.
+ */
+export const LIMIT_SHARES = { genBusy: 0.9, lateDrops: 0.01, serverBusy: 0.9, machineBusy: 0.9, genSlack: 0.5 } as const;
+
+const pct0 = (x: number) => `${Math.round(x)}%`;
+
+/**
+ * Which side limited a step that did not hold (pure): the generator (saturated, or dropping
+ * arrivals it reached late), the server (its processes at their cores), the machine (its cores
+ * full with neither side at its own limit: the knee is the shared machine's, not the server's), the server
+ * again when the generator had clear slack (e.g. a server limited by its concurrency, not its
+ * CPU), or unclear. `scheduled`: the step's arrivals. The reason carries the numbers.
+ */
+export function stepLimit(load: KneeStepLoad, scheduled: number): KneeStepLimit {
+  const s = LIMIT_SHARES;
+  const gen = load.genCpuPct;
+  const elu = load.genElu;
+  const srv = load.serverCpuPct;
+  const genText = `generator CPU ${gen === null ? '–' : pct0(gen)} of a core, event loop ${elu === null ? '–' : pct0(elu * 100)} busy`;
+  const srvText = `server CPU ${srv === null ? '–' : pct0(srv)}${load.serverProcesses ? ` (${load.serverProcesses} process${load.serverProcesses === 1 ? '' : 'es'})` : ''}`;
+  const drops = `${load.droppedLate} arrivals dropped late by the generator, ${load.droppedAtCap} at the in-flight cap, worst launch lag ${Math.round(load.maxLagMs * 10) / 10} ms`;
+  const both = `${genText}; ${srvText}; ${drops}`;
+  if ((gen !== null && gen >= s.genBusy * 100) || (elu !== null && elu >= s.genBusy)) return { by: 'generator', reason: `the generator was saturated: ${both}` };
+  if (scheduled > 0 && load.droppedLate >= s.lateDrops * scheduled) return { by: 'generator', reason: `the generator fell behind its own schedule: ${both}` };
+  const serverCores = Math.min(load.serverProcesses ?? 1, load.cores);
+  if (srv !== null && srv >= s.serverBusy * serverCores * 100) return { by: 'server', reason: `the server used its ${serverCores === 1 ? 'core' : `${serverCores} cores`}: ${both}` };
+  const all = load.machineCpuPct;
+  if (all !== null && all >= s.machineBusy * load.cores * 100) {
+    const others = all - (gen ?? 0) - (srv ?? 0);
+    return { by: 'machine', reason: `the machine's ${load.cores} cores were ${pct0(all / load.cores)} busy (generator ${gen === null ? '–' : pct0(gen)} + server ${srv === null ? '–' : pct0(srv)} + the rest ${pct0(Math.max(0, others))} of ${load.cores * 100}%), neither side alone at its limit: ${both}` };
+  }
+  if (gen !== null && gen < s.genSlack * 100 && (elu === null || elu < s.genSlack) && load.droppedLate === 0) return { by: 'server', reason: `the generator had slack: ${both}` };
+  return { by: 'unclear', reason: both };
+}
+
+/** The terminal's and report's words for a limit: "the generator, not the server, was the limit". */
+export function limitWords(l: KneeStepLimit): string {
+  switch (l.by) {
+    case 'generator': return 'the generator, not the server, was the limit';
+    case 'machine': return 'the shared machine (generator and server together), not the server alone, was the limit';
+    case 'server': return 'the server was the limit';
+    default: return 'unclear whether the generator or the server was the limit';
+  }
 }

@@ -1,5 +1,6 @@
 import type { CapacityRow, KneeRow, KneeStep } from '../results/format.ts';
 import { formatMs } from '../analysis/verdict.ts';
+import { limitWords } from '../analysis/knee-policy.ts';
 import { alignColumns } from './table.ts';
 
 const rps = (n: number | null) => (n === null ? '—' : n.toFixed(1));
@@ -23,7 +24,11 @@ const bracket = (r: KneeRow): string => {
 };
 
 const stepLine = (s: KneeStep): string =>
-  `    ${s.ok ? '✓' : '✗'} ${rps(s.rate).padStart(6)} req/s${s.seconds !== undefined ? ` ${String(s.seconds).padStart(2)} s` : ''}: ${s.evidence?.state === 'unsettled' ? 'unsettled at its cap: ' : ''}${s.evidence?.reason ?? `p95 ${formatMs(s.p95)}, served ${rps(s.achievedRps)} req/s`}`;
+  `    ${s.ok ? '✓' : '✗'} ${rps(s.rate).padStart(6)} req/s${s.seconds !== undefined ? ` ${String(s.seconds).padStart(2)} s` : ''}: ${s.evidence?.state === 'unsettled' ? 'unsettled at its cap: ' : ''}${s.evidence?.reason ?? `p95 ${formatMs(s.p95)}, served ${rps(s.achievedRps)} req/s`}${s.limit ? `\n        ${limitWords(s.limit)}: ${s.limit.reason}` : ''}`;
+
+/** "fastify-hello: at ≥ 25000.0 req/s the generator, not the server, was the limit" (the bracket's upper end). */
+const brokenByLine = (r: KneeRow): string[] =>
+  (r.brokenBy && r.lowestBrokenRps != null ? [`  ${r.name}: at ≥ ${rps(r.lowestBrokenRps)} req/s ${limitWords(r.brokenBy)}${r.brokenBy.by === 'server' ? '' : ': the knee is not the server\'s own'}`] : []);
 
 /**
  * Knee mode's table: per target the bracket (highest steady rate – lowest that was not), the
@@ -36,5 +41,6 @@ export function formatKnee(rows: readonly KneeRow[]): string {
     rps(r.maxSustainableRps), rps(r.theoreticalRps), ratio(r.maxSustainableRps, r.theoreticalRps), formatMs(r.sloMs), String(r.steps.length), r.stoppedBy,
   ]);
   const trails = rows.flatMap((r) => [`  ${r.name}:${r.error ? ` ${r.error}` : ''}${r.steps.length ? '' : ' (no steps)'}`, ...r.steps.map(stepLine)]);
-  return [alignColumns([head, ...body]), '', 'steps (✓ steady / ✗ broken or unsettled), in the order run:', ...trails].join('\n');
+  const limits = rows.flatMap(brokenByLine);
+  return [alignColumns([head, ...body]), '', 'steps (✓ steady / ✗ broken or unsettled), in the order run:', ...trails, ...(limits.length ? ['', 'what limited the lowest rate that broke:', ...limits] : [])].join('\n');
 }

@@ -1,3 +1,4 @@
+import { cpus } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { request } from 'undici';
@@ -7,11 +8,13 @@ import { writeJsonAtomic } from '../results/atomic.ts';
 import { blast, CAPACITY_DEFAULTS, theoreticalRps } from './capacity.ts';
 import { driveOpen } from '../drive/open.ts';
 import { warmUp } from '../drive/warmup.ts';
-import { holdToCap, KNEE_POLICY, kneeBracket, nextKneeRate, probedPolicy, stepPlan, type KneePolicy, type StepPlan } from '../analysis/knee-policy.ts';
+import { holdToCap, KNEE_POLICY, kneeBracket, limitWords, nextKneeRate, probedPolicy, stepLimit, stepPlan, type KneePolicy, type StepPlan } from '../analysis/knee-policy.ts';
 import { judgeSteady, type LoadSecond, type SteadyEvidence } from '../analysis/steady-state.ts';
 import { errorText, notMeasured, targetInfo, withTarget, type ModeOptions, type TargetInfo } from './with-target.ts';
 import { Recorder } from '../record/recorder.ts';
-import type { IntervalRow, KneeRow, KneeStep } from '../results/format.ts';
+import type { IntervalRow, KneeRow, KneeStep, KneeStepLoad } from '../results/format.ts';
+import { readTree } from '../record/saturation/tree.ts';
+import { round1, round2, treeCpuPct } from '../record/saturation/compute.ts';
 import { stageWindows } from '../analysis/schedule.ts';
 import type { StartedTarget } from '../spawn/start-target.ts';
 import type { FoundTarget } from '../input/discover.ts';
@@ -43,21 +46,27 @@ export interface KneeOptions extends ModeOptions {
   probeSeconds?: number;
 }
 
+/** A started target as the search sees it: its pid (for its CPU) when the lab started it. */
+type Started = Pick<StartedTarget, 'url' | 'exited'> & Partial<Pick<StartedTarget, 'pid'>>;
+
 /** What the search needs from the outside world; tests replace it to run without servers or waiting. */
 export interface KneeIo {
-  withTarget<T>(o: ModeOptions, t: FoundTarget, fn: (started: Pick<StartedTarget, 'url' | 'exited'>, info: TargetInfo) => Promise<T>): Promise<T>;
+  withTarget<T>(o: ModeOptions, t: FoundTarget, fn: (started: Started, info: TargetInfo) => Promise<T>): Promise<T>;
   warmUp(origin: string, timeoutMs: number, signal: AbortSignal): Promise<void>;
   /**
    * Offer `rate` req/s for up to `seconds`; `stop(rows)` is asked after every second and ends
    * the step early when true. Returns the seconds measured and the step's whole p95.
    */
-  holdRate(a: { origin: string; rate: number; seconds: number; timeoutMs: number; seed: number; signal: AbortSignal; stop(rows: readonly IntervalRow[]): boolean }): Promise<{ rows: IntervalRow[]; p95: number | null; dropped: number }>;
+  holdRate(a: { origin: string; pid?: number; rate: number; seconds: number; timeoutMs: number; seed: number; signal: AbortSignal; stop(rows: readonly IntervalRow[]): boolean }): Promise<HeldRate>;
   settle(origin: string, signal: AbortSignal): Promise<void>;
   /** Closed-loop max req/s over `seconds` (the probe); null when nothing was answered. */
   probe(origin: string, seconds: number, signal: AbortSignal): Promise<number | null>;
   /** Milliseconds, for the per-target time cap. */
   now(): number;
 }
+
+/** What holding one rate gave: the seconds, the step's p95 and drops, and (real runs) each side's load and the arrivals scheduled. */
+export interface HeldRate { rows: IntervalRow[]; p95: number | null; dropped: number; load?: KneeStepLoad; scheduled?: number }
 
 /**
  * A request slower than a few SLOs already failed the step; waiting 10 s for it would only
@@ -69,7 +78,17 @@ function stepProfile(rate: number, seconds: number, timeoutMs: number): OpenProf
   return openProfileSchema.parse({ name: 'knee-step', model: 'open', stages: [{ at: 0, rate }], duration: seconds, timeoutMs, warmupSeconds: 0 });
 }
 
-/** One rate through the open driver; an early stop aborts it (in-flight requests are then dropped unrecorded). */
+/** Busy CPU time of the whole machine so far (ms, all cores: everything but idle and iowait). */
+const machineCpuMs = () => cpus().reduce((n, c) => n + c.times.user + c.times.nice + c.times.sys + c.times.irq, 0);
+
+/** The target's process tree now, or null when it cannot be read (best effort, as saturation sampling). */
+const treeNow = (pid: number | undefined) => (pid === undefined ? Promise.resolve(null) : readTree(pid).catch(() => null));
+
+/**
+ * One rate through the open driver; an early stop aborts it (in-flight requests are then dropped
+ * unrecorded). Around it, the generator's (this process's) CPU and event-loop use and the
+ * target's CPU, so a broken step can say which side was the limit (stepLimit).
+ */
 const holdRate: KneeIo['holdRate'] = async (a) => {
   const profile = stepProfile(a.rate, a.seconds, a.timeoutMs);
   const enough = new AbortController();
@@ -78,9 +97,28 @@ const holdRate: KneeIo['holdRate'] = async (a) => {
     windows: stageWindows(profile), duration: a.seconds, expectedIntervalUs: null, latencyBasis: 'intended',
     onInterval: (row) => { seen.push(row); if (!enough.signal.aborted && a.stop(seen)) enough.abort(); },
   });
+  const tree0 = await treeNow(a.pid);
+  const machine0 = machineCpuMs();
+  const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
+  const elu0 = performance.eventLoopUtilization();
   const drive = await driveOpen({ origin: a.origin, profile, recorder, signal: AbortSignal.any([a.signal, enough.signal]), seed: a.seed });
+  const elu = performance.eventLoopUtilization(elu0).utilization;
+  const cpu = process.cpuUsage(cpu0);
+  const wallMs = performance.now() - t0;
+  const machineMs = machineCpuMs() - machine0;
+  const tree1 = await treeNow(a.pid);
   const { rows, stages } = enough.signal.aborted ? recorder.finish(seen.length) : recorder.finish();
-  return { rows, p95: stages[0]?.p95 ?? null, dropped: drive.dropped };
+  const load: KneeStepLoad = {
+    genCpuPct: wallMs > 0 ? round1(((cpu.user + cpu.system) / 1000 / wallMs) * 100) : null,
+    genElu: Number.isFinite(elu) ? round2(elu) : null,
+    serverCpuPct: tree0 && tree1 ? round1(treeCpuPct(tree0.cpu, tree1.cpu)) : null,
+    serverProcesses: tree1?.pids.length ?? null,
+    cores: cpus().length,
+    machineCpuPct: wallMs > 0 && machineMs >= 0 ? round1((machineMs / wallMs) * 100) : null,
+    droppedAtCap: drive.droppedAtCap, droppedLate: drive.droppedLate, maxLagMs: round1(drive.maxLagMs) ?? 0,
+  };
+  return { rows, p95: stages[0]?.p95 ?? null, dropped: drive.dropped, load, scheduled: drive.scheduled };
 };
 
 /**
@@ -132,9 +170,10 @@ export function stepDone(rows: readonly IntervalRow[], plan: StepPlan, sloMs: nu
 interface Search { o: KneeOptions; io: KneeIo; sloMs: number; plan: StepPlan; policy: KneePolicy; name: string }
 
 /** Hold one rate and judge it: held only when the steady-state rule finds it steady. */
-async function runStep(s: Search, origin: string, rate: number, toCap: boolean): Promise<KneeStep> {
-  const { rows, p95, dropped } = await s.io.holdRate({
-    origin, rate, seconds: s.plan.capSeconds, timeoutMs: stepTimeoutMs(s.sloMs), seed: s.o.seed, signal: s.o.signal,
+async function runStep(s: Search, started: Started, rate: number, toCap: boolean): Promise<KneeStep> {
+  const origin = started.url;
+  const { rows, p95, dropped, load, scheduled } = await s.io.holdRate({
+    origin, pid: started.pid, rate, seconds: s.plan.capSeconds, timeoutMs: stepTimeoutMs(s.sloMs), seed: s.o.seed, signal: s.o.signal,
     stop: (seen) => stepDone(seen, s.plan, s.sloMs, toCap),
   });
   const evidence = judgeSteady(rows.map(loadSecond), { sloMs: s.sloMs });
@@ -143,17 +182,19 @@ async function runStep(s: Search, origin: string, rate: number, toCap: boolean):
     rate, p95, achievedRps: Math.round((served / Math.max(1, rows.length)) * 10) / 10, dropped,
     errors: rows.reduce((n, r) => n + r.errorsTotal, 0), ok: evidence.state === 'steady',
     seconds: rows.length, p95PerSecond: rows.map((r) => r.p95), evidence,
+    ...(load ? { load } : {}),
+    ...(load && evidence.state !== 'steady' ? { limit: stepLimit(load, scheduled ?? rows.reduce((n, r) => n + r.users, 0)) } : {}),
   };
 }
 
 const stepLine = (name: string, st: KneeStep) =>
-  `  ${name}: ${st.rate} req/s for ${st.seconds} s → p95 ${formatMs(st.p95)}, served ${st.achievedRps} req/s: ${st.ok ? 'held' : st.evidence?.state === 'unsettled' ? 'not held, unsettled at its cap' : 'broke'} (${st.evidence?.reason})`;
+  `  ${name}: ${st.rate} req/s for ${st.seconds} s → p95 ${formatMs(st.p95)}, served ${st.achievedRps} req/s: ${st.ok ? 'held' : st.evidence?.state === 'unsettled' ? 'not held, unsettled at its cap' : 'broke'} (${st.evidence?.reason})${st.limit ? `; ${limitWords(st.limit)} — ${st.limit.reason}` : ''}`;
 
 /** The worst a step can take: its cap, the last request's timeout, and the settling after it. */
 const worstStepMs = (s: Search) => (s.plan.capSeconds * 1000) + stepTimeoutMs(s.sloMs) + SETTLE_CAP_MS;
 
 /** Steps chosen by the policy until it is done, the time cap is near, the target died or Ctrl-C. */
-async function search(s: Search, started: Pick<StartedTarget, 'url' | 'exited'>): Promise<{ steps: KneeStep[]; stoppedBy: KneeRow['stoppedBy']; probeRps?: number | null }> {
+async function search(s: Search, started: Started): Promise<{ steps: KneeStep[]; stoppedBy: KneeRow['stoppedBy']; probeRps?: number | null }> {
   const t0 = s.io.now();
   const steps: KneeStep[] = [];
   let died = false;
@@ -174,7 +215,7 @@ async function search(s: Search, started: Pick<StartedTarget, 'url' | 'exited'>)
     if (s.o.signal.aborted) return done('interrupted');
     if (died) return done('failed');
     if (s.io.now() - t0 + worstStepMs(s) > (s.o.targetCapSeconds ?? TARGET_CAP_S) * 1000) return done('time-cap');
-    const step = await runStep(s, started.url, decision.next, holdToCap(steps, decision.next, policy));
+    const step = await runStep(s, started, decision.next, holdToCap(steps, decision.next, policy));
     if (s.o.signal.aborted) return done('interrupted');
     steps.push(step);
     s.o.log?.(stepLine(s.name, step));
@@ -191,7 +232,9 @@ async function kneeOfTarget(o: KneeOptions, io: KneeIo, t: FoundTarget, base: Om
     const state = stoppedBy === 'interrupted' ? 'interrupted' : stoppedBy === 'failed' ? 'failed' : 'ok';
     const error = state === 'failed' ? 'target died during the search' : state === 'interrupted' ? 'interrupted' : null;
     const { lo, hi } = kneeBracket(steps);
-    return { ...base, ...(probeRps === undefined ? {} : { probeRps }), maxSustainableRps: lo, lowestBrokenRps: hi, stoppedBy, steps, state, error };
+    const brokenBy = steps.find((st) => !st.ok && st.rate === hi)?.limit;
+    if (brokenBy && hi !== null) o.log?.(`  ${base.name}: ≥ ${hi} req/s ${limitWords(brokenBy)}`);
+    return { ...base, ...(probeRps === undefined ? {} : { probeRps }), maxSustainableRps: lo, lowestBrokenRps: hi, ...(brokenBy ? { brokenBy } : {}), stoppedBy, steps, state, error };
   } catch (err) {
     const state = notMeasured(err, o.signal);
     return { ...base, maxSustainableRps: null, lowestBrokenRps: null, stoppedBy: state, steps: [], state, error: errorText(err) };

@@ -661,6 +661,36 @@ export interface KneeStep {
   p95PerSecond?: (number | null)[];
   /** Why the step held or broke (absent before the steady-state rule, when `ok` was p95 ≤ SLO and ≥ 90% served). */
   evidence?: SteadyEvidence;
+  /** What the generator and the server used during the step (absent in older knee.json). */
+  load?: KneeStepLoad;
+  /** A step that did not hold: whether the generator, the server or the shared machine was the limit (absent in older knee.json). */
+  limit?: KneeStepLimit;
+}
+
+/** One knee step's load on each side of the socket, over the whole step. */
+export interface KneeStepLoad {
+  /** The lab's process (the generator): CPU in % of one core, and its event loop's busy share (0–1). */
+  genCpuPct: number | null;
+  genElu: number | null;
+  /** The target's process tree: CPU in % of one core (summed over its processes), and how many processes it had. */
+  serverCpuPct: number | null;
+  serverProcesses: number | null;
+  /** Cores the machine offers the lab and the target together. */
+  cores: number;
+  /** The whole machine's CPU over the step in % of one core (all cores: up to cores × 100), others' work included; null when unread. */
+  machineCpuPct: number | null;
+  /** Arrivals dropped because the in-flight cap was full when they came due, and those the generator reached > 2 ms late. */
+  droppedAtCap: number;
+  droppedLate: number;
+  /** Worst launch lag behind schedule (ms). */
+  maxLagMs: number;
+}
+
+/** Which side limited a step that did not hold, and the numbers that say so. */
+export interface KneeStepLimit {
+  /** 'machine': neither side alone was at its limit, but together they used the cores up. */
+  by: 'generator' | 'server' | 'machine' | 'unclear';
+  reason: string;
 }
 
 /** knee.json: one row per target. */
@@ -685,6 +715,8 @@ export interface KneeRow {
   theoreticalRps: number | null;
   /** With --knee-probe: the closed-loop max req/s measured before the search, which aimed it (null: nothing answered). Absent without a probe. */
   probeRps?: number | null;
+  /** What limited the lowest rate that did not hold (that step's `limit`); absent when none broke or in older knee.json. */
+  brokenBy?: KneeStepLimit;
   steps: KneeStep[];
   state: TargetState;
   error: string | null;

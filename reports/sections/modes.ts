@@ -5,6 +5,7 @@ import { fmtMs, fmtNum, fmtRps, stageLabel } from '../format.ts';
 import { html, type Html } from '../html.ts';
 import type { RunData } from '../../harness/results/run-data.ts';
 import { kneeBrokeAt, kneeSentence, pctOf, stoppedByText } from '../modes.ts';
+import { limitWords } from '../../harness/analysis/knee-policy.ts';
 import { chartFigure, chartsIn } from './charts.ts';
 
 const swatch = (run: RunData, name: string): Html => html`<span class="swatch" style="background:${colorOf(run, name)}"></span>`;
@@ -60,6 +61,14 @@ ${rows.filter((r) => r.error).map((r) => html`<p class="error-line">${r.name}: $
 const pctText = (ratio: number | null | undefined) => (ratio === null || ratio === undefined ? '–' : `${fmtNum(Math.round(ratio * 1000) / 10)}%`);
 const signed = (n: number) => `${n > 0 ? '+' : ''}${fmtNum(n)}`;
 
+/** Generator and server CPU (and the machine's) over a step: who had slack. */
+const loadCell = (s: KneeStep): Html | string => {
+  const l = s.load;
+  if (!l) return '–';
+  const p = (x: number | null) => (x === null ? '–' : `${fmtNum(Math.round(x))}%`);
+  return html`gen ${p(l.genCpuPct)}${l.genElu === null ? '' : html` <span class="muted">(loop ${p(l.genElu * 100)})</span>`}<br>server ${p(l.serverCpuPct)}<br><span class="muted">machine ${p(l.machineCpuPct)} of ${fmtNum(l.cores * 100)}%${l.droppedLate ? ` · ${fmtNum(l.droppedLate)} dropped late` : ''}</span>`;
+};
+
 /** One step: what was offered and served, the backlog and latency trend, and the reason it held or broke. */
 function kneeStepRow(r: KneeRow, s: KneeStep, i: number): Html {
   const e = s.evidence;
@@ -67,7 +76,8 @@ function kneeStepRow(r: KneeRow, s: KneeStep, i: number): Html {
   const trend = e ? html`${e.p95FirstHalf === null ? '–' : fmtNum(e.p95FirstHalf)} → ${e.p95SecondHalf === null ? '–' : fmtNum(e.p95SecondHalf)}<br><span class="muted">${e.p95SlopeMsPerS === null ? '' : `${signed(e.p95SlopeMsPerS)} ms/s`}</span>` : '–';
   const outcome = s.ok ? 'held' : html`<span class="bad">${e?.state === 'unsettled' ? 'unsettled' : 'broke'}</span>`;
   return html`<tr${s.ok ? '' : html` class="degraded"`}><td>${i + 1}</td><td>${fmtNum(s.rate)}</td><td>${s.seconds === undefined ? '–' : fmtNum(s.seconds)}</td><td>${fmtNum(s.achievedRps)}</td><td>${pctText(e?.servedRatio)}</td>
-<td>${backlog}</td><td>${trend}</td><td${s.p95 === null || s.p95 > r.sloMs ? html` class="bad"` : ''}>${s.p95 === null ? 'no response' : fmtNum(s.p95)}</td><td>${fmtNum(s.errors)}</td><td>${fmtNum(s.dropped)}</td><td>${outcome}</td><td class="reason">${e?.reason ?? (s.ok ? 'p95 within the SLO, ≥ 90% served (rule before steady state)' : 'p95 past the SLO, errors, or < 90% served (rule before steady state)')}</td></tr>`;
+<td>${backlog}</td><td>${trend}</td><td${s.p95 === null || s.p95 > r.sloMs ? html` class="bad"` : ''}>${s.p95 === null ? 'no response' : fmtNum(s.p95)}</td><td>${fmtNum(s.errors)}</td><td>${fmtNum(s.dropped)}</td><td>${outcome}</td><td class="reason">${e?.reason ?? (s.ok ? 'p95 within the SLO, ≥ 90% served (rule before steady state)' : 'p95 past the SLO, errors, or < 90% served (rule before steady state)')}</td>
+<td>${loadCell(s)}</td><td class="reason">${s.limit ? html`${s.limit.by === 'server' ? limitWords(s.limit) : html`<span class="bad">${limitWords(s.limit)}</span>`}<br><span class="muted">${s.limit.reason}</span>` : '–'}</td></tr>`;
 }
 
 function kneeTable(run: RunData, r: KneeRow, index: number): Html {
@@ -84,8 +94,9 @@ function kneeTable(run: RunData, r: KneeRow, index: number): Html {
 <dl class="facts"><dt>knee bracket</dt><dd>${r.maxSustainableRps === null ? 'no rate was steady' : html`steady at ${fmtRps(r.maxSustainableRps)}`}${broke === null ? ', none broke' : html`, not at ${fmtRps(broke)}`}</dd>
 <dt>reported knee</dt><dd>${r.maxSustainableRps === null ? 'none' : fmtRps(r.maxSustainableRps)}${pct !== null ? ` (${pct}% of theoretical ${fmtRps(r.theoreticalRps)})` : ''}</dd>
 <dt>search ended</dt><dd>${r.stoppedBy}: ${stoppedByText(r.stoppedBy)}</dd>
+${r.brokenBy && broke !== null ? html`<dt>what broke it</dt><dd${r.brokenBy.by === 'server' ? '' : html` class="bad"`}>at ${fmtRps(broke)} ${limitWords(r.brokenBy)}<br><span class="muted">${r.brokenBy.reason}</span></dd>` : ''}
 <dt>p95 SLO, step length</dt><dd>${fmtMs(r.sloMs)}, ${fmtNum(r.stepSeconds)} s${r.stepCapSeconds ? ` (up to ${fmtNum(r.stepCapSeconds)} s while unsettled)` : ''} · concurrency ${fmtNum(r.concurrency)}, work ${r.work}</dd></dl>
-${r.steps.length ? html`<div class="scroll"><table class="modes"><thead><tr><th>step #</th><th>offered req/s</th><th>held s</th><th>served req/s</th><th title="served ÷ offered after the fill">served</th><th title="requests offered and not yet answered: first judged second → last; growth over the judged seconds and what noise allows">backlog</th><th title="median per-second p95 of the judged seconds' first → second half; slope">p95 trend ms</th><th>p95 ms</th><th>errors</th><th>dropped</th><th>held?</th><th>why</th></tr></thead>
+${r.steps.length ? html`<div class="scroll"><table class="modes"><thead><tr><th>step #</th><th>offered req/s</th><th>held s</th><th>served req/s</th><th title="served ÷ offered after the fill">served</th><th title="requests offered and not yet answered: first judged second → last; growth over the judged seconds and what noise allows">backlog</th><th title="median per-second p95 of the judged seconds' first → second half; slope">p95 trend ms</th><th>p95 ms</th><th>errors</th><th>dropped</th><th>held?</th><th>why</th><th title="CPU over the step in % of one core: the generator (the lab's process; its event loop's busy share), the server's process tree, and the whole machine">CPU</th><th title="for a step that did not hold: whether the generator, the server or the shared machine was the limit">limit</th></tr></thead>
 <tbody>${r.steps.map((s, i) => kneeStepRow(r, s, i))}</tbody></table></div>${chart}` : html`<p class="muted">No step ran.</p>`}`;
 }
 

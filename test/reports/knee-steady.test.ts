@@ -42,3 +42,27 @@ describe('report of a knee search judged by the steady-state rule', () => {
     expect(page).toContain('id="chart-knee-trace-0"');
   });
 });
+
+describe('report of a knee search whose steps carry each side\'s load', () => {
+  it('says per broken step, and for the bracket, whether the generator or the server was the limit', async () => {
+    const f = await tempFixtureRun({ modes: { knee: true } });
+    try {
+      const fake = fakeKneeServer(17);
+      const inner = fake.io.holdRate;
+      // SYNTHETIC loads: a generator saturated at every rate past capacity.
+      fake.io.holdRate = async (a) => ({
+        ...(await inner(a)), scheduled: a.rate * a.seconds,
+        load: { genCpuPct: a.rate > 17 ? 96 : 20, genElu: a.rate > 17 ? 0.94 : 0.2, serverCpuPct: 35, serverProcesses: 1, cores: 2, machineCpuPct: 140, droppedAtCap: 0, droppedLate: 0, maxLagMs: 1 },
+      });
+      const [r] = await runKnee({ targets: [fakeTarget('fastify-hello')], work: 'block', seed: 1, runDir: f.runDir, signal: new AbortController().signal }, fake.io);
+      expect(r!.brokenBy?.by).toBe('generator');
+      const page = await renderReport(f.runDir);
+      expect(page).toContain(`At ${r!.lowestBrokenRps} req/s the generator, not the server, was the limit, so the knee is not the server&#39;s own.`);
+      expect(page).toContain('<dt>what broke it</dt>');
+      expect(page).toContain('generator CPU 96% of a core, event loop 94% busy');
+      expect(page).toContain('gen 96%');
+    } finally {
+      await f.cleanup();
+    }
+  });
+});

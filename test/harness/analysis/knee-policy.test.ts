@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { holdToCap, KNEE_POLICY, kneeBracket, maxSustainable, nextKneeRate, probedPolicy, stepPlan, type KneeDecision, type KneePolicy, type KneeTry } from '../../../harness/analysis/knee-policy.ts';
+import { holdToCap, KNEE_POLICY, kneeBracket, limitWords, maxSustainable, nextKneeRate, probedPolicy, stepLimit, stepPlan, type KneeDecision, type KneePolicy, type KneeTry } from '../../../harness/analysis/knee-policy.ts';
+import type { KneeStepLoad } from '../../../harness/results/format.ts';
 
 /** Run the policy against a server whose true knee is `knee`: every rate ≤ knee holds. */
 function search(knee: number, policy: KneePolicy = KNEE_POLICY): { rates: number[]; end: KneeDecision; answer: number | null } {
@@ -109,5 +110,46 @@ describe('probedPolicy', () => {
   it('only widens the default bounds, and ignores a probe that measured nothing', () => {
     expect(probedPolicy(8)).toMatchObject({ startRps: KNEE_POLICY.startRps, maxRps: KNEE_POLICY.maxRps });
     for (const bad of [null, 0, -1, Number.NaN]) expect(probedPolicy(bad)).toBe(KNEE_POLICY);
+  });
+});
+
+describe('stepLimit: which side limited a step that did not hold', () => {
+  const load = (x: Partial<KneeStepLoad>): KneeStepLoad => ({ genCpuPct: 40, genElu: 0.4, serverCpuPct: 50, serverProcesses: 1, cores: 2, machineCpuPct: 100, droppedAtCap: 0, droppedLate: 0, maxLagMs: 1, ...x });
+
+  it('the generator, when its CPU or event loop was saturated, whatever the server did', () => {
+    expect(stepLimit(load({ genCpuPct: 95, serverCpuPct: 99 }), 100_000).by).toBe('generator');
+    const l = stepLimit(load({ genElu: 0.93 }), 100_000);
+    expect(l.by).toBe('generator');
+    expect(l.reason).toContain('event loop 93% busy');
+    expect(limitWords(l)).toBe('the generator, not the server, was the limit');
+  });
+
+  it('the generator, when ≥ 1 % of the arrivals were dropped because it reached them late', () => {
+    expect(stepLimit(load({ droppedLate: 1000 }), 100_000).by).toBe('generator');
+    // Under 1 %: not the generator's limit, but not clear slack either.
+    expect(stepLimit(load({ droppedLate: 999 }), 100_000).by).toBe('unclear');
+  });
+
+  it('the server, when its processes used their cores (one per process, at most the machine\'s)', () => {
+    expect(stepLimit(load({ serverCpuPct: 92, genCpuPct: 80, genElu: 0.7 }), 100_000).by).toBe('server');
+    // Four workers on two cores: at most 200 %, so 150 % is not yet the server's limit…
+    expect(stepLimit(load({ serverCpuPct: 150, serverProcesses: 4, genCpuPct: 20, genElu: 0.2 }), 100_000).by).toBe('server');
+    expect(stepLimit(load({ serverCpuPct: 150, serverProcesses: 4, genCpuPct: 20, genElu: 0.2 }), 100_000).reason).toContain('slack');
+    // …and 185 % is.
+    expect(stepLimit(load({ serverCpuPct: 185, serverProcesses: 4 }), 100_000).reason).toContain('its 2 cores');
+  });
+
+  it('the machine, when neither side was at its limit but together they filled the shared cores', () => {
+    const l = stepLimit(load({ genCpuPct: 75, genElu: 0.8, serverCpuPct: 85, machineCpuPct: 190 }), 100_000);
+    expect(l.by).toBe('machine');
+    expect(l.reason).toContain('cores were 95% busy (generator 75% + server 85% + the rest 30% of 200%)');
+    expect(stepLimit(load({ genCpuPct: 75, genElu: 0.8, serverCpuPct: 85, machineCpuPct: 170 }), 100_000).by).toBe('unclear');
+  });
+
+  it('the server when the generator had clear slack (a server limited by its concurrency, not its CPU); else unclear', () => {
+    expect(stepLimit(load({ genCpuPct: 3, genElu: 0.05, serverCpuPct: 4 }), 20).by).toBe('server');
+    expect(stepLimit(load({ genCpuPct: 70, genElu: 0.6, serverCpuPct: 60 }), 100_000).by).toBe('unclear');
+    // Nothing read: nothing claimed.
+    expect(stepLimit(load({ genCpuPct: null, genElu: null, serverCpuPct: null, machineCpuPct: null }), 100_000).by).toBe('unclear');
   });
 });

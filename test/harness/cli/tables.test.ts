@@ -113,4 +113,25 @@ describe('the mode tables', () => {
       '  slow:',
       '    ✗    4.0 req/s: p95 700 ms, served 3.0 req/s',    ].join('\n'));
   });
+
+  it('knee: a broken step says which side was the limit, and so does the bracket\'s upper end', () => {
+    const limit = { by: 'generator', reason: 'the generator was saturated: generator CPU 97% of a core' };
+    const knee = {
+      name: 'fastify-hello', concurrency: 1, work: 'block', sloMs: 500, stepSeconds: 8, maxSustainableRps: 20000, lowestBrokenRps: 25000, brokenBy: limit, stoppedBy: 'bracketed', theoreticalRps: null,
+      steps: [
+        { rate: 20000, ok: true, seconds: 8, evidence: { state: 'steady', reason: 'steady' } },
+        { rate: 25000, ok: false, seconds: 5, evidence: { state: 'broken', reason: 'backlog grew' }, limit },
+      ],
+      state: 'ok', error: null,
+    } as unknown as KneeRow;
+    const out = formatKnee([knee]).split('\n');
+    expect(out.slice(-6)).toEqual([
+      '    ✓ 20000.0 req/s  8 s: steady',
+      '    ✗ 25000.0 req/s  5 s: backlog grew',
+      '        the generator, not the server, was the limit: the generator was saturated: generator CPU 97% of a core',
+      '',
+      'what limited the lowest rate that broke:',
+      "  fastify-hello: at ≥ 25000.0 req/s the generator, not the server, was the limit: the knee is not the server's own",
+    ]);
+  });
 });

@@ -154,3 +154,32 @@ describe('stepDone near capacity (held to its cap)', () => {
     expect(stepDone(level, plan, 500, true)).toBe(false);
   });
 });
+
+describe('runKnee: which side limited the steps that broke', () => {
+  it('judges every step that did not hold from its load, names the side that broke the bracket, and says so in the log', async () => {
+    const fake = fakeServer(17);
+    const inner = fake.io.holdRate;
+    // SYNTHETIC loads: the generator saturates from 18 req/s on (as a fast target's would on 2 shared cores).
+    fake.io.holdRate = async (a) => ({
+      ...(await inner(a)),
+      scheduled: a.rate * a.seconds,
+      load: { genCpuPct: a.rate >= 18 ? 97 : 30, genElu: a.rate >= 18 ? 0.95 : 0.3, serverCpuPct: 60, serverProcesses: 1, cores: 2, machineCpuPct: 160, droppedAtCap: 0, droppedLate: 0, maxLagMs: 2 },
+    });
+    const lines: string[] = [];
+    const [r] = await runKnee(options({ log: (l: string) => lines.push(l) }), fake.io) as [KneeRow];
+    for (const s of r.steps) {
+      expect(s.load).toBeDefined();
+      if (s.ok) expect(s.limit).toBeUndefined();
+      else expect(s.limit!.by).toBe(s.rate >= 18 ? 'generator' : 'server');
+    }
+    const broke = r.steps.find((s) => s.rate === r.lowestBrokenRps)!;
+    expect(r.brokenBy).toEqual(broke.limit);
+    expect(lines.some((l) => l.includes(`≥ ${r.lowestBrokenRps} req/s`) && l.includes(broke.limit!.by === 'generator' ? 'the generator, not the server, was the limit' : 'the server was the limit'))).toBe(true);
+  });
+
+  it('claims nothing without a load (a run folder from before, or a fake without one)', async () => {
+    const [r] = await runKnee(options(), fakeServer(17).io) as [KneeRow];
+    expect(r).not.toHaveProperty('brokenBy');
+    expect(r.steps.every((s) => s.limit === undefined && s.load === undefined)).toBe(true);
+  });
+});
