@@ -116,7 +116,8 @@ export function generatorNote(run: RunData): string {
   const parts = run.targets.flatMap((t) => {
     const g = t.entry.generator;
     if (!g) return [];
-    const peaks = `peak CPU ${g.peakCpuPct === null ? '–' : `${fmtNum(g.peakCpuPct)}%`}, event-loop delay p99 ${fmtMs(g.peakEldP99Ms)}`;
+    const threads = g.threads ? ` over ${g.threads} generator threads (each judged on its own event loop and CPU: generators.json)` : '';
+    const peaks = `peak CPU ${g.peakCpuPct === null ? '–' : `${fmtNum(g.peakCpuPct)}%`}${threads}, event-loop delay p99 ${fmtMs(g.peakEldP99Ms)}`;
     return [`${t.entry.name}: ${peaks}${g.saturated ? ` — SATURATED${g.reason ? ` (${g.reason})` : ''}, latencies suspect` : ''}`];
   });
   return parts.length ? ` Load generator while driving each target: ${parts.join('; ')}.` : '';
