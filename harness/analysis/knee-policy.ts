@@ -140,7 +140,8 @@ export function stepLimit(load: KneeStepLoad, scheduled: number): KneeStepLimit 
   const genText = `generator CPU ${gen === null ? '–' : pct0(gen)} of a core, event loop ${elu === null ? '–' : pct0(elu * 100)} busy`;
   const srvText = `server CPU ${srv === null ? '–' : pct0(srv)}${load.serverProcesses ? ` (${load.serverProcesses} process${load.serverProcesses === 1 ? '' : 'es'})` : ''}`;
   const drops = `${load.droppedLate} arrivals dropped late by the generator, ${load.droppedAtCap} at the in-flight cap, worst launch lag ${Math.round(load.maxLagMs * 10) / 10} ms`;
-  const both = `${genText}; ${srvText}; ${drops}`;
+  const machineText = load.machineCpuPct === null ? '' : `; machine ${pct0(load.machineCpuPct)} of ${load.cores * 100}%`;
+  const both = `${genText}; ${srvText}${machineText}; ${drops}`;
   if ((gen !== null && gen >= s.genBusy * 100) || (elu !== null && elu >= s.genBusy)) return { by: 'generator', reason: `the generator was saturated: ${both}` };
   if (scheduled > 0 && load.droppedLate >= s.lateDrops * scheduled) return { by: 'generator', reason: `the generator fell behind its own schedule: ${both}` };
   const serverCores = Math.min(load.serverProcesses ?? 1, load.cores);
@@ -148,7 +149,7 @@ export function stepLimit(load: KneeStepLoad, scheduled: number): KneeStepLimit 
   const all = load.machineCpuPct;
   if (all !== null && all >= s.machineBusy * load.cores * 100) {
     const others = all - (gen ?? 0) - (srv ?? 0);
-    return { by: 'machine', reason: `the machine's ${load.cores} cores were ${pct0(all / load.cores)} busy (generator ${gen === null ? '–' : pct0(gen)} + server ${srv === null ? '–' : pct0(srv)} + the rest ${pct0(Math.max(0, others))} of ${load.cores * 100}%), neither side alone at its limit: ${both}` };
+    return { by: 'machine', reason: `the machine's ${load.cores} cores were ${pct0(all / load.cores)} busy (generator ${gen === null ? '–' : pct0(gen)} + server ${srv === null ? '–' : pct0(srv)} + the rest, the kernel's loopback work and other processes, ${pct0(Math.max(0, others))} of ${load.cores * 100}%), neither side alone at its limit: ${both}` };
   }
   if (gen !== null && gen < s.genSlack * 100 && (elu === null || elu < s.genSlack) && load.droppedLate === 0) return { by: 'server', reason: `the generator had slack: ${both}` };
   return { by: 'unclear', reason: both };

@@ -677,7 +677,7 @@ export interface KneeStepLoad {
   serverProcesses: number | null;
   /** Cores the machine offers the lab and the target together. */
   cores: number;
-  /** The whole machine's CPU over the step in % of one core (all cores: up to cores × 100), others' work included; null when unread. */
+  /** The whole machine's CPU over the step in % of one core (all cores: up to cores × 100): the kernel's network work and other processes included; null when unread (not Linux). */
   machineCpuPct: number | null;
   /** Arrivals dropped because the in-flight cap was full when they came due, and those the generator reached > 2 ms late. */
   droppedAtCap: number;

@@ -142,7 +142,7 @@ describe('stepLimit: which side limited a step that did not hold', () => {
   it('the machine, when neither side was at its limit but together they filled the shared cores', () => {
     const l = stepLimit(load({ genCpuPct: 75, genElu: 0.8, serverCpuPct: 85, machineCpuPct: 190 }), 100_000);
     expect(l.by).toBe('machine');
-    expect(l.reason).toContain('cores were 95% busy (generator 75% + server 85% + the rest 30% of 200%)');
+    expect(l.reason).toContain('cores were 95% busy (generator 75% + server 85% + the rest, the kernel\'s loopback work and other processes, 30% of 200%)');
     expect(stepLimit(load({ genCpuPct: 75, genElu: 0.8, serverCpuPct: 85, machineCpuPct: 170 }), 100_000).by).toBe('unclear');
   });
 
