@@ -1,6 +1,6 @@
 import type { CapacityRow, KneeRow, KneeStep, SpreadFile, SpreadStats } from '../harness/results/format.ts';
 import { fmtMs, fmtNum, fmtRps } from './format.ts';
-import { limitWords } from '../harness/analysis/knee-policy.ts';
+import { kneeOwnerWords, limitWords } from '../harness/analysis/knee-policy.ts';
 
 /** measured ÷ theoretical as a whole percentage; null when either is unknown. */
 export function pctOf(measured: number | null | undefined, theory: number | null | undefined): number | null {
@@ -82,7 +82,7 @@ export function kneeSentence(r: KneeRow): string {
   const held = r.steps.filter((s) => s.ok).length;
   const cap = r.stepCapSeconds ? ` (up to ${fmtNum(r.stepCapSeconds)} s while unsettled)` : '';
   const trail = `${r.steps.length} step${r.steps.length === 1 ? '' : 's'} of ${fmtNum(r.stepSeconds)} s${cap} (${held} held), ended because ${stoppedByText(r.stoppedBy)}`;
-  const limit = r.brokenBy && r.lowestBrokenRps != null ? ` At ${fmtRps(r.lowestBrokenRps)} ${limitWords(r.brokenBy)}${r.brokenBy.by === 'server' ? '' : ', so the knee is not the server\'s own'}.` : '';
+  const limit = r.brokenBy && r.lowestBrokenRps != null ? ` At ${fmtRps(r.lowestBrokenRps)} ${limitWords(r.brokenBy)}${kneeOwnerWords(r.brokenBy) ? `, so ${kneeOwnerWords(r.brokenBy)}` : ''}.` : '';
   return `${kneeTitlePart(r, true)}. Open-model arrivals, ${trail}.${limit}${r.error && r.state !== 'ok' ? ` ${r.error}.` : ''}`;
 }
 

@@ -155,6 +155,12 @@ export function stepLimit(load: KneeStepLoad, scheduled: number): KneeStepLimit 
   return { by: 'unclear', reason: both };
 }
 
+/** What a limit means for the knee: '' when it is the server's, else a clause saying it is not (or may not be). */
+export function kneeOwnerWords(l: KneeStepLimit): string {
+  if (l.by === 'server') return '';
+  return l.by === 'unclear' ? 'the knee may not be the server\'s own' : 'the knee is not the server\'s own';
+}
+
 /** The terminal's and report's words for a limit: "the generator, not the server, was the limit". */
 export function limitWords(l: KneeStepLimit): string {
   switch (l.by) {

@@ -1,6 +1,6 @@
 import type { CapacityRow, KneeRow, KneeStep } from '../results/format.ts';
 import { formatMs } from '../analysis/verdict.ts';
-import { limitWords } from '../analysis/knee-policy.ts';
+import { kneeOwnerWords, limitWords } from '../analysis/knee-policy.ts';
 import { alignColumns } from './table.ts';
 
 const rps = (n: number | null) => (n === null ? '—' : n.toFixed(1));
@@ -28,7 +28,7 @@ const stepLine = (s: KneeStep): string =>
 
 /** "fastify-hello: at ≥ 25000.0 req/s the generator, not the server, was the limit" (the bracket's upper end). */
 const brokenByLine = (r: KneeRow): string[] =>
-  (r.brokenBy && r.lowestBrokenRps != null ? [`  ${r.name}: at ≥ ${rps(r.lowestBrokenRps)} req/s ${limitWords(r.brokenBy)}${r.brokenBy.by === 'server' ? '' : ': the knee is not the server\'s own'}`] : []);
+  (r.brokenBy && r.lowestBrokenRps != null ? [`  ${r.name}: at ≥ ${rps(r.lowestBrokenRps)} req/s ${limitWords(r.brokenBy)}${kneeOwnerWords(r.brokenBy) ? `: ${kneeOwnerWords(r.brokenBy)}` : ''}`] : []);
 
 /**
  * Knee mode's table: per target the bracket (highest steady rate – lowest that was not), the

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { holdToCap, KNEE_POLICY, kneeBracket, limitWords, maxSustainable, nextKneeRate, probedPolicy, stepLimit, stepPlan, type KneeDecision, type KneePolicy, type KneeTry } from '../../../harness/analysis/knee-policy.ts';
+import { holdToCap, KNEE_POLICY, kneeBracket, kneeOwnerWords, limitWords, maxSustainable, nextKneeRate, probedPolicy, stepLimit, stepPlan, type KneeDecision, type KneePolicy, type KneeTry } from '../../../harness/analysis/knee-policy.ts';
 import type { KneeStepLoad } from '../../../harness/results/format.ts';
 
 /** Run the policy against a server whose true knee is `knee`: every rate ≤ knee holds. */
@@ -122,6 +122,9 @@ describe('stepLimit: which side limited a step that did not hold', () => {
     expect(l.by).toBe('generator');
     expect(l.reason).toContain('event loop 93% busy');
     expect(limitWords(l)).toBe('the generator, not the server, was the limit');
+    expect(kneeOwnerWords(l)).toBe('the knee is not the server\'s own');
+    expect(kneeOwnerWords({ by: 'unclear', reason: '' })).toBe('the knee may not be the server\'s own');
+    expect(kneeOwnerWords({ by: 'server', reason: '' })).toBe('');
   });
 
   it('the generator, when ≥ 1 % of the arrivals were dropped because it reached them late', () => {
