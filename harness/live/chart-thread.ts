@@ -2,6 +2,7 @@ import { Worker } from 'node:worker_threads';
 import type { LabEvents } from '../run/lab.ts';
 import type { IntervalRow, SaturationRow } from '../results/format.ts';
 import type { LiveProfile } from './state.ts';
+import type { BuiltChart } from './chart-delta.ts';
 
 /** What the lab's thread posts to the chart thread: each event once, as it happens (never the history). */
 export type ChartRequest =
@@ -12,22 +13,22 @@ export type ChartRequest =
   | { k: 'reload' }
   | { k: 'build'; id: number };
 
-interface ChartReply { id: number; json: string; ms: number }
+interface ChartReply { id: number; charts: BuiltChart[]; ms: number }
 
 export interface ChartThread {
   /** Feeds the thread; add to the run's events. */
   events: LabEvents;
   /** Re-read the run folder (in the thread) before the next build. */
   reload(): void;
-  /** The charts of the run so far, as the JSON of StatusMessage['charts'], and the thread's time building them. */
-  build(): Promise<{ json: string; ms: number }>;
+  /** The charts of the run so far, each as the JSON of a LiveChart, and the thread's time building them. */
+  build(): Promise<{ charts: BuiltChart[]; ms: number }>;
   close(): Promise<void>;
 }
 
 /**
  * The live charts are built in a worker thread (chart-worker.ts): a build takes up to ~100 ms on
  * long runs, which on the lab's own thread would stall the load generator. This thread only posts
- * each event (one row) and receives the charts as one JSON string.
+ * each event (one row) and receives the charts as JSON strings, one per chart.
  */
 export function startChartThread(o: { runDir: string; profile: LiveProfile }): ChartThread {
   // A worker thread does not get the lab's tsx loader: its .mjs entry registers one.

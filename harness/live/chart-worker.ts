@@ -30,8 +30,8 @@ port.on('message', (m: ChartRequest) => {
       // Events posted before this request are already in the state; the reads they started land first.
       void reading.then(() => {
         const t0 = performance.now();
-        const json = JSON.stringify(state.status().charts);
-        port.postMessage({ id: m.id, json, ms: performance.now() - t0 });
+        const charts = state.status().charts.map((c) => ({ id: c.id, json: JSON.stringify(c) }));
+        port.postMessage({ id: m.id, charts, ms: performance.now() - t0 });
       });
       break;
     }

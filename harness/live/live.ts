@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { LabEvents } from '../run/lab.ts';
 import { loadRun } from '../results/load.ts';
+import { ChartDelta } from './chart-delta.ts';
 import { startChartThread } from './chart-thread.ts';
 import { statusFrame } from './messages.ts';
 import { startLiveServer } from './server.ts';
@@ -42,11 +43,12 @@ export async function startLive(o: LiveOptions): Promise<Live> {
     reading = reading.then(() => loadRun(o.runDir).then((run) => state.setBase(run, finished), () => {}));
     return reading;
   };
-  let chartsJson = '[]';
+  // Each page gets a chart again only once it changed: the figures come every second, the charts per build.
+  const charts = new ChartDelta();
   const server = await startLiveServer({
     runDir: o.runDir, port: o.port, onStop: o.onStop,
-    frame: () => statusFrame(state.status({ charts: false }), chartsJson),
-    buildCharts: () => thread.build().then((r) => { chartsJson = r.json; state.version++; return r.ms; }),
+    frame: (sent) => statusFrame(state.status({ charts: false }), charts.unsent(sent)),
+    buildCharts: () => thread.build().then((r) => { if (charts.update(r.charts)) state.version++; return r.ms; }),
     version: () => state.version,
   });
   const close = async () => { await server.close(); await thread.close(); };

@@ -5,6 +5,7 @@ import { hostAllowed, newToken, originAllowed, pathToken, tokenMatches } from '.
 import { LIVE_CSS, LIVE_JS, PAGE_CSP, livePage } from './page.ts';
 import { sseFrame, type EndMessage } from './messages.ts';
 import { runFile } from './files.ts';
+import type { SentCharts } from './chart-delta.ts';
 
 export interface LiveServerOptions {
   runDir: string;
@@ -12,8 +13,11 @@ export interface LiveServerOptions {
   port: number;
   /** The Stop button: end the run as Ctrl-C does. */
   onStop(): void;
-  /** The current picture as an SSE frame, with the charts last built: cheap, sent once a second. */
-  frame(): string;
+  /**
+   * The current picture as an SSE frame for one page: the figures, and the charts last built that
+   * this page has not been sent yet (`sent` is its own record, updated). Cheap, sent once a second.
+   */
+  frame(sent: SentCharts): string;
   /**
    * Build the charts anew (off this thread: see chart-thread.ts); resolves with the build's time
    * once frame() carries them.
@@ -60,7 +64,8 @@ const ASSET_TYPES = { js: 'text/javascript; charset=utf-8', css: 'text/css; char
 export async function startLiveServer(o: LiveServerOptions): Promise<LiveServer> {
   const token = newToken();
   const app: FastifyInstance = Fastify({ logger: false, forceCloseConnections: true, return503OnClosing: true });
-  const streams = new Set<ServerResponse>();
+  /** Each open event stream, with the charts it has been sent. */
+  const streams = new Map<ServerResponse, SentCharts>();
   const idleWaiters: (() => void)[] = [];
   let port = 0;
   let ended: EndMessage | null = null;
@@ -86,7 +91,7 @@ export async function startLiveServer(o: LiveServerOptions): Promise<LiveServer>
       building = null;
       if (ending || streams.size === 0) return;
       sentVersion = o.version();
-      send(o.frame());
+      sendFrames();
     });
     return building;
   };
@@ -96,7 +101,10 @@ export async function startLiveServer(o: LiveServerOptions): Promise<LiveServer>
     if (streams.size === 0) idleWaiters.splice(0).forEach((f) => f());
   };
   const send = (frame: string) => {
-    for (const res of streams) res.write(frame);
+    for (const res of streams.keys()) res.write(frame);
+  };
+  const sendFrames = () => {
+    for (const [res, sent] of streams) res.write(o.frame(sent));
   };
 
   app.addHook('onRequest', async (req, reply) => {
@@ -125,9 +133,10 @@ export async function startLiveServer(o: LiveServerOptions): Promise<LiveServer>
     reply.hijack();
     const res = reply.raw;
     res.writeHead(200, { ...(reply.getHeaders() as Record<string, string>), 'Content-Type': 'text/event-stream; charset=utf-8', Connection: 'keep-alive' });
-    streams.add(res);
+    const sent: SentCharts = new Map();
+    streams.set(res, sent);
     req.raw.on('close', () => dropStream(res));
-    res.write(o.frame());
+    res.write(o.frame(sent));
     if (ended) res.write(sseFrame(ended));
     else if (!ending) void rebuild();
   });
@@ -156,7 +165,7 @@ export async function startLiveServer(o: LiveServerOptions): Promise<LiveServer>
     if (v === sentVersion) return;
     // Charts due: one frame once they are built, so the figures and the charts agree.
     if (Date.now() >= chartsDueAt) void rebuild();
-    else { sentVersion = v; send(o.frame()); }
+    else { sentVersion = v; sendFrames(); }
   }, TICK_MS);
   tick.unref();
 
@@ -171,13 +180,13 @@ export async function startLiveServer(o: LiveServerOptions): Promise<LiveServer>
       await building;
       await o.buildCharts().catch(() => {});
       ended = m;
-      send(o.frame());
+      sendFrames();
       send(sseFrame(m));
     },
     idle: () => (streams.size === 0 ? Promise.resolve() : new Promise<void>((resolve) => idleWaiters.push(resolve))),
     close: () => (closing ??= (async () => {
       clearInterval(tick);
-      for (const res of streams) res.end();
+      for (const res of streams.keys()) res.end();
       streams.clear();
       idleWaiters.splice(0).forEach((f) => f());
       await app.close();

@@ -108,7 +108,8 @@ describe.skipIf(SKIP)('the live page (--ui) in headless Chromium, during a real 
 
       // The first target's first stage, then its second: the stage label changes and the chart gains points.
       await page.waitForFunction(() => /stage 1\/2/.test(document.getElementById('stage')!.textContent ?? ''), null, { timeout: 30_000 });
-      await page.waitForFunction(() => Number(document.getElementById('chart-latency')?.getAttribute('data-renders') ?? 0) > 0, null, { timeout: 10_000 });
+      // A line drawn, not only a render: the chart may first be drawn before the target's first second (stage marks, no line yet).
+      await page.waitForFunction(() => Array.from(document.querySelectorAll('#chart-latency svg .mark-line path')).some((p) => /[ML]/.test(p.getAttribute('d') ?? '')), null, { timeout: 10_000 });
       const points1 = await attr(page, '#chart-latency', 'data-points');
       const drawn1 = await latencyVertices(page);
       await page.waitForFunction(() => /stage 2\/2/.test(document.getElementById('stage')!.textContent ?? ''), null, { timeout: 15_000 });
