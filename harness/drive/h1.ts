@@ -104,7 +104,7 @@ export class H1Pool {
     let b = this.bytes.get(key);
     if (!b) {
       // No body is ever sent; POST and PUT say so, as undici does. HTTP/1.1 is keep-alive unless
-      // told otherwise: no `connection: keep-alive` header for the server to parse (as autocannon).
+      // told otherwise: no `connection: keep-alive` header for the server to parse (autocannon sends one).
       const length = method === 'POST' || method === 'PUT' ? 'content-length: 0\r\n' : '';
       b = Buffer.from(`${method} ${path} HTTP/1.1\r\nhost: ${this.hostHeader}\r\n${close ? 'connection: close\r\n' : ''}${length}\r\n`, 'latin1');
       this.bytes.set(key, b);
