@@ -343,14 +343,21 @@ class Conn {
       const c = buf[line]! | 0x20;
       if (c === 0x63 /* c */ || c === 0x74 /* t */) {
         const colon = buf.indexOf(0x3a, line);
+        // Names compared byte by byte: no string per header line, only per value read.
         if (colon > 0 && colon < stop) {
-          const name = buf.toString('latin1', line, colon).toLowerCase();
-          if (name === 'content-length') length = Number(buf.toString('latin1', colon + 1, stop).trim());
-          else if (name === 'transfer-encoding') chunked = /chunked\s*$/i.test(buf.toString('latin1', colon + 1, stop));
-          else if (name === 'connection') {
-            const v = buf.toString('latin1', colon + 1, stop).toLowerCase();
-            if (v.includes('close')) close = true;
-            else if (v.includes('keep-alive')) close = false;
+          if (bytesAre(buf, line, colon, 'content-length')) length = Number(buf.toString('latin1', colon + 1, stop).trim());
+          else if (bytesAre(buf, line, colon, 'transfer-encoding')) chunked = /chunked\s*$/i.test(buf.toString('latin1', colon + 1, stop));
+          else if (bytesAre(buf, line, colon, 'connection')) {
+            let from = colon + 1;
+            let to = stop;
+            while (from < to && (buf[from] === 0x20 || buf[from] === 0x09)) from++;
+            while (to > from && (buf[to - 1] === 0x20 || buf[to - 1] === 0x09)) to--;
+            if (bytesAre(buf, from, to, 'keep-alive')) close = false;
+            else {
+              const v = buf.toString('latin1', from, to).toLowerCase();
+              if (v.includes('close')) close = true;
+              else if (v.includes('keep-alive')) close = false;
+            }
           }
         }
       }
@@ -390,6 +397,13 @@ class Conn {
     this.pool.release(this);
     return reuse;
   }
+}
+
+/** buf[from, to) is `lower` (lower-case ASCII), in any case. In a header name, only letters and `-` compare equal. */
+function bytesAre(buf: Buffer, from: number, to: number, lower: string): boolean {
+  if (to - from !== lower.length) return false;
+  for (let i = 0; i < lower.length; i++) if ((buf[from + i]! | 0x20) !== lower.charCodeAt(i)) return false;
+  return true;
 }
 
 const digit = (c: number): number => (c >= 0x30 && c <= 0x39 ? c - 0x30 : NaN);

@@ -83,6 +83,14 @@ describe('H1Pool reads each way HTTP/1.1 frames a body', () => {
     expect(conns()).toBe(2);
   });
 
+  it('header names and the keep-alive token in any case: an HTTP/1.0 keep-alive answer keeps its connection', async () => {
+    const { origin, conns } = await raw(() => ['HTTP/1.0 200 OK\r\nCONNECTION: \tKeep-Alive \r\ncontent-LENGTH: 2\r\n\r\nok']);
+    const { send } = pool(origin);
+    expect(await send()).toBe(200);
+    expect(await send()).toBe(200);
+    expect(conns()).toBe(1);
+  });
+
   it('Connection: close from the server: the next request opens a new connection', async () => {
     const { origin, conns } = await raw(() => ['HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\n\r\nok', 'END']);
     const { send } = pool(origin);
