@@ -53,11 +53,16 @@ export interface PeakLoad {
 /**
  * The highest load the run offered. Open model: the highest scheduled arrival rate of a stage.
  * Closed model: offered load depends on the server, so take the highest stage throughput any
- * target measured — a server that kept up served all that was offered.
+ * target measured — a server that kept up served all that was offered. Only targets with a known
+ * concurrency count when there are any: users who wait 0.75 s between answers offer a server
+ * that answers at once (fastify-hello, unbounded) 53 req/s but one that works 55 ms 49 req/s, so
+ * the no-work target's throughput would overstate what the working servers were offered.
  */
 export function peakOfferedLoad(run: RunData): PeakLoad | null {
   let best: PeakLoad | null = null;
-  for (const t of run.targets) {
+  const bounded = run.targets.filter((t) => knownConcurrency(t.entry.concurrency));
+  const measured = run.profile.model === 'open' || bounded.length === 0 ? run.targets : bounded;
+  for (const t of measured) {
     for (const s of t.stages) {
       const rps = run.profile.model === 'open' ? s.users : s.rps;
       if (Number.isFinite(rps) && (!best || rps > best.rps)) {

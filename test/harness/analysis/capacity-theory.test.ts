@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { theoreticalRps as labTheory } from '../../../harness/modes/capacity.ts';
-import { theoreticalRps, theoryRule } from '../../../harness/analysis/capacity-theory.ts';
+import { peakOfferedLoad, theoreticalRps, theoryRule } from '../../../harness/analysis/capacity-theory.ts';
+import type { RunData } from '../../../harness/results/run-data.ts';
 import { formatCapacity, formatKnee } from '../../../harness/cli/mode-tables.ts';
 import type { CapacityRow, KneeRow } from '../../../harness/results/format.ts';
 
@@ -73,5 +74,26 @@ describe('mode tables', () => {
     expect(text).toContain('    ✗   17.5 req/s  6 s: backlog grew by 12 requests (noise allows 3)');
     const unsettled = formatKnee([{ ...knee, steps: [{ ...knee.steps[1]!, seconds: 20, evidence: { ...evidence, state: 'unsettled' } }] }]);
     expect(unsettled).toContain('    ✗   17.5 req/s 20 s: unsettled at its cap: backlog grew by 12 requests (noise allows 3)');
+  });
+});
+
+describe('peakOfferedLoad: what the run offered at its peak', () => {
+  // Only the fields peakOfferedLoad reads; the rest of RunData does not matter to it.
+  const run = (model: 'closed' | 'open', targets: [string, number, number[]][]) => ({
+    profile: { model },
+    targets: targets.map(([name, concurrency, rps]) => ({ entry: { name, concurrency }, stages: rps.map((r, index) => ({ index, rps: r, users: r })) })),
+  }) as unknown as RunData;
+
+  it('closed: the highest stage throughput among targets with a known concurrency, not a no-work target that answers at once', () => {
+    const r = run('closed', [['express-dev', 1, [6.3, 17.5]], ['fastify-hello', Infinity, [6.9, 52.9]], ['worker-pool', 4, [6.5, 49]]]);
+    expect(peakOfferedLoad(r)).toEqual({ rps: 49, target: 'worker-pool', stage: 1, source: 'measured' });
+  });
+
+  it('closed: every target when none has a known concurrency (a --url server)', () => {
+    expect(peakOfferedLoad(run('closed', [['url', 0, [10, 30]]]))).toEqual({ rps: 30, target: 'url', stage: 1, source: 'measured' });
+  });
+
+  it('open: the highest scheduled rate, whatever the targets', () => {
+    expect(peakOfferedLoad(run('open', [['fastify-hello', Infinity, [10, 45]], ['express-dev', 1, [10, 20]]]))).toEqual({ rps: 45, target: null, stage: 1, source: 'scheduled' });
   });
 });
