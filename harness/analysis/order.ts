@@ -127,6 +127,14 @@ export class OrderTally {
     this.maxOvertakers = Math.max(this.maxOvertakers, overtakenBy);
   }
 
+  /** Adds another tally (another generator thread's, its own send order): counts add, the worst overtaking is the larger. */
+  merge(o: Pick<OrderTally, 'requests' | 'overtaken' | 'inversions' | 'maxOvertakers'>): void {
+    this.requests += o.requests;
+    this.overtaken += o.overtaken;
+    this.inversions += o.inversions;
+    this.maxOvertakers = Math.max(this.maxOvertakers, o.maxOvertakers);
+  }
+
   stats(overtakenWait: WaitSummary, inOrderWait: WaitSummary): OrderStats | null {
     if (this.requests === 0) return null;
     const overtakenPct = Math.round((this.overtaken / this.requests) * 1000) / 10;

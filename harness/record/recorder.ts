@@ -41,6 +41,10 @@ export interface ServedState {
   stages: { index: number; perUser: [user: number, count: number][]; order: { tally: Pick<OrderTally, 'requests' | 'overtaken' | 'inversions' | 'maxOvertakers'>; overtaken: Histogram; inOrder: Histogram; first: Histogram } | null }[];
 }
 
+/** A stage's send order against answer order: the tally and the waits of the overtaken, the in-turn and users' first requests. */
+interface OrderAcc { tally: OrderTally; overtaken: Histogram; inOrder: Histogram; first: Histogram }
+const newOrderAcc = (): OrderAcc => ({ tally: new OrderTally(), overtaken: newLatencyHistogram(), inOrder: newLatencyHistogram(), first: newLatencyHistogram() });
+
 interface StageAcc {
   window: StageWindow;
   raw: Histogram;
@@ -99,9 +103,9 @@ export class Recorder {
   /** The stage served() last counted in, and its entries in perUser and order: one lookup per stage, not per response. */
   private lastServed: StageWindow | null = null;
   private lastCounts = new Map<number, number>();
-  private lastOrder: { tally: OrderTally; overtaken: Histogram; inOrder: Histogram; first: Histogram } | null = null;
+  private lastOrder: OrderAcc | null = null;
   /** Stage index → send order against answer order in its steady part, and the waits of the overtaken and of the rest. */
-  private readonly order = new Map<number, { tally: OrderTally; overtaken: Histogram; inOrder: Histogram; first: Histogram }>();
+  private readonly order = new Map<number, OrderAcc>();
   private readonly hlog = new hdr.HistogramLogWriter((s) => this.hlogLines.push(s));
   /** Open model: requests launched and not yet answered, and when that count last changed (s). */
   private inFlight = 0;
@@ -159,7 +163,7 @@ export class Recorder {
     let o = this.lastOrder;
     if (!o) {
       const index = this.lastServed!.index;
-      o = this.order.get(index) ?? { tally: new OrderTally(), overtaken: newLatencyHistogram(), inOrder: newLatencyHistogram(), first: newLatencyHistogram() };
+      o = this.order.get(index) ?? newOrderAcc();
       this.order.set(index, this.lastOrder = o);
     }
     o.tally.add(order.overtakers);
@@ -352,11 +356,8 @@ export class Recorder {
       this.perUser.set(s.index, counts);
       if (!s.order) continue;
       let o = this.order.get(s.index);
-      if (!o) this.order.set(s.index, o = { tally: new OrderTally(), overtaken: newLatencyHistogram(), inOrder: newLatencyHistogram(), first: newLatencyHistogram() });
-      o.tally.requests += s.order.tally.requests;
-      o.tally.overtaken += s.order.tally.overtaken;
-      o.tally.inversions += s.order.tally.inversions;
-      o.tally.maxOvertakers = Math.max(o.tally.maxOvertakers, s.order.tally.maxOvertakers);
+      if (!o) this.order.set(s.index, o = newOrderAcc());
+      o.tally.merge(s.order.tally);
       o.overtaken.add(s.order.overtaken);
       o.inOrder.add(s.order.inOrder);
       o.first.add(s.order.first);
