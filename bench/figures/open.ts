@@ -1,5 +1,5 @@
 import { MAX_RATE } from '../../profiles/lib/define.ts';
-import { medianInFlight } from '../../harness/drive/open.ts';
+import { medianInFlight } from '../../harness/analysis/in-flight.ts';
 import { startFixture } from '../lib/fixture.ts';
 import type { FigureOptions, FigureRun } from '../lib/figure.ts';
 import { mergeSlices } from '../lib/merge.ts';

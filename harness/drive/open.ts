@@ -257,20 +257,6 @@ function atLevel(run: OpenRun, nowMs: number): void {
   run.levelSince = nowMs;
 }
 
-/**
- * The in-flight level the drive spent half its time at or below (from OpenDriveStats.inFlightLevels):
- * the level a typical request met, where a mean (Little's law) is pulled up by a stall's pile-up.
- */
-export function medianInFlight(levels: readonly number[]): number {
-  const total = levels.reduce((n, s) => n + s, 0);
-  let seen = 0;
-  for (let k = 0; k < levels.length; k++) {
-    seen += levels[k]!;
-    if (seen >= total / 2) return k;
-  }
-  return 0;
-}
-
 /** Arrivals scheduled in [from, to) per second, to 0.1 req/s: what that span offered. */
 export function meanScheduledRate(profile: OpenProfile, from: number, to: number): number {
   const end = Math.min(to, profile.duration);

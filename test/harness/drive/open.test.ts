@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ArrivalQueue, MAX_DUE_PER_TURN } from '../../../harness/drive/arrivals.ts';
-import { meanScheduledRate, medianInFlight } from '../../../harness/drive/open.ts';
+import { meanScheduledRate } from '../../../harness/drive/open.ts';
+import { medianInFlight } from '../../../harness/analysis/in-flight.ts';
 import { MAX_RATE, openProfileSchema, type RateStage } from '../../../profiles/lib/define.ts';
 import { arrivalSchedule, expectedArrivals } from '../../../harness/analysis/schedule.ts';
 import { verdict } from '../../../harness/analysis/verdict.ts';
@@ -8,13 +9,20 @@ import { verdict } from '../../../harness/analysis/verdict.ts';
 const round = (xs: number[]) => xs.map((x) => Math.round(x * 1e6) / 1e6);
 const constant10: RateStage[] = [{ at: 0, rate: 10 }];
 const queue = (stages: RateStage[], duration: number) => new ArrivalQueue(arrivalSchedule(stages, duration));
+/** One wake-up with `free` in-flight slots, as arrays: what it launched and what it dropped. */
+function due(q: ArrivalQueue, now: number, free: number): { launch: number[]; dropped: number[] } {
+  const out = { launch: [] as number[], dropped: [] as number[] };
+  let left = free;
+  q.take(now, () => left > 0, (at) => { out.launch.push(at); left--; }, (at) => out.dropped.push(at));
+  return out;
+}
 
 describe('ArrivalQueue: what one wake-up launches and drops', () => {
   it('launches every arrival due by now, and none later', () => {
     const q = queue(constant10, 2);
     expect(q.next).toBeCloseTo(0.05, 9);
-    expect(q.due(0.04, 100)).toEqual({ launch: [], dropped: [] });
-    const first = q.due(0.5, 100);
+    expect(due(q, 0.04, 100)).toEqual({ launch: [], dropped: [] });
+    const first = due(q, 0.5, 100);
     expect(round(first.launch)).toEqual([0.05, 0.15, 0.25, 0.35, 0.45]);
     expect(first.dropped).toEqual([]);
     expect(q.next).toBeCloseTo(0.55, 9);
@@ -22,16 +30,16 @@ describe('ArrivalQueue: what one wake-up launches and drops', () => {
 
   it('drops the arrivals beyond the free in-flight slots, keeping their intended times', () => {
     const q = queue(constant10, 2);
-    q.due(0.5, 100);
-    const r = q.due(1, 2);
+    due(q, 0.5, 100);
+    const r = due(q, 1, 2);
     expect(round(r.launch)).toEqual([0.55, 0.65]);
     expect(round(r.dropped)).toEqual([0.75, 0.85, 0.95]);
-    expect(round(q.due(1.2, 0).dropped)).toEqual([1.05, 1.15]);
+    expect(round(due(q, 1.2, 0).dropped)).toEqual([1.05, 1.15]);
   });
 
   it('takes a bounded batch per wake-up, so a huge backlog costs bounded memory and time per turn', () => {
     const q = queue([{ at: 0, rate: MAX_RATE }], 3600);
-    const first = q.due(3600, 10);
+    const first = due(q, 3600, 10);
     expect(first.launch).toHaveLength(10);
     expect(first.dropped).toHaveLength(MAX_DUE_PER_TURN - 10);
     expect(q.next).toBeCloseTo((MAX_DUE_PER_TURN + 0.5) / MAX_RATE, 9);
@@ -44,16 +52,16 @@ describe('ArrivalQueue: what one wake-up launches and drops', () => {
 
   it('launches a late wake-up’s whole backlog in one burst: lateness alone drops nothing', () => {
     const q = queue(constant10, 2);
-    const r = q.due(1.5, Infinity);
+    const r = due(q, 1.5, Infinity);
     expect(r.launch).toHaveLength(15);
     expect(r.dropped).toEqual([]);
   });
 
   it('is spent after the last arrival', () => {
     const q = queue(constant10, 1);
-    expect(q.due(5, Infinity).launch).toHaveLength(10);
+    expect(due(q, 5, Infinity).launch).toHaveLength(10);
     expect(q.next).toBeNull();
-    expect(q.due(6, Infinity)).toEqual({ launch: [], dropped: [] });
+    expect(due(q, 6, Infinity)).toEqual({ launch: [], dropped: [] });
   });
 
   it('follows a ramp second by second when woken every 10 ms (10 → 30 req/s over 2 s)', () => {
@@ -61,7 +69,7 @@ describe('ArrivalQueue: what one wake-up launches and drops', () => {
     const q = queue(ramp, 4);
     const perSecond = [0, 0, 0, 0];
     for (let tick = 1; tick <= 400; tick++) {
-      for (const t of q.due(tick / 100, Infinity).launch) perSecond[Math.floor(t)]!++;
+      for (const t of due(q, tick / 100, Infinity).launch) perSecond[Math.floor(t)]!++;
     }
     // ∫rate over each second: 10, 10, then 10→20 (15) and 20→30 (25).
     expect(perSecond).toEqual([10, 10, 15, 25]);
@@ -74,7 +82,7 @@ describe('ArrivalQueue: what one wake-up launches and drops', () => {
     let launched = 0;
     let dropped = 0;
     for (let tick = 1; tick <= 20; tick++) {
-      const r = q.due(tick / 10, 3);
+      const r = due(q, tick / 10, 3);
       launched += r.launch.length;
       dropped += r.dropped.length;
     }
@@ -117,16 +125,16 @@ describe('ArrivalQueue.take: the driver\'s allocation-free path', () => {
     expect(q.next).toBeCloseTo(0.55, 9);
   });
 
-  it('takes what `due` takes, in the same order, at most `limit` a call', () => {
-    const a = queue([{ at: 0, rate: MAX_RATE }], 10);
+  it('takes the schedule in order, at most `limit` a call', () => {
+    const schedule = arrivalSchedule([{ at: 0, rate: MAX_RATE }], 10);
+    const expected = Array.from({ length: MAX_DUE_PER_TURN + 1 }, () => schedule.next().value as number);
     const b = queue([{ at: 0, rate: MAX_RATE }], 10);
-    const viaDue = a.due(1, 7);
     const launched: number[] = [];
     const dropped: number[] = [];
     expect(b.take(1, () => launched.length < 7, (at) => launched.push(at), (at) => dropped.push(at))).toBe(MAX_DUE_PER_TURN);
-    expect(launched).toEqual(viaDue.launch);
-    expect(dropped).toEqual(viaDue.dropped);
-    expect(b.next).toBe(a.next);
+    expect(launched).toEqual(expected.slice(0, 7));
+    expect(dropped).toEqual(expected.slice(7, MAX_DUE_PER_TURN));
+    expect(b.next).toBe(expected[MAX_DUE_PER_TURN]);
   });
 });
 
