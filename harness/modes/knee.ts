@@ -1,5 +1,4 @@
 import { cpus } from 'node:os';
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { request } from 'undici';
@@ -15,7 +14,9 @@ import { errorText, notMeasured, targetInfo, withTarget, type ModeOptions, type 
 import { Recorder } from '../record/recorder.ts';
 import type { IntervalRow, KneeRow, KneeStep, KneeStepLoad } from '../results/format.ts';
 import { readTree } from '../record/saturation/tree.ts';
-import { round1, round2, treeCpuPct } from '../record/saturation/compute.ts';
+import { cpuPct, round1, round2, treeCpuPct } from '../record/saturation/compute.ts';
+import { selfCpu } from '../record/saturation/generator.ts';
+import { machineTicks } from '../record/saturation/machine.ts';
 import { stageWindows } from '../analysis/schedule.ts';
 import type { StartedTarget } from '../spawn/start-target.ts';
 import type { FoundTarget } from '../input/discover.ts';
@@ -79,22 +80,6 @@ function stepProfile(rate: number, seconds: number, timeoutMs: number): OpenProf
   return openProfileSchema.parse({ name: 'knee-step', model: 'open', stages: [{ at: 0, rate }], duration: seconds, timeoutMs, warmupSeconds: 0 });
 }
 
-/**
- * The machine's CPU counters so far (/proc/stat's first line, in ticks): busy and total. Busy is
- * everything but idle and iowait — softirq included, where loopback TCP spends ~35 % of a core at
- * 30,000 req/s and which neither process's CPU counts. Null off Linux.
- */
-function machineTicks(): { busy: number; total: number } | null {
-  try {
-    const f = readFileSync('/proc/stat', 'latin1').slice(0, 200).split('\n')[0]!.trim().split(/\s+/).slice(1, 9).map(Number);
-    if (f.length < 5 || f.some((x) => !Number.isFinite(x))) return null;
-    const total = f.reduce((n, x) => n + x, 0);
-    return { busy: total - f[3]! - f[4]!, total };
-  } catch {
-    return null;
-  }
-}
-
 /** The target's process tree now, or null when it cannot be read (best effort, as saturation sampling). */
 const treeNow = (pid: number | undefined) => (pid === undefined ? Promise.resolve(null) : readTree(pid).catch(() => null));
 
@@ -113,18 +98,16 @@ const holdRate: KneeIo['holdRate'] = async (a) => {
   });
   const tree0 = await treeNow(a.pid);
   const machine0 = machineTicks();
-  const t0 = performance.now();
-  const cpu0 = process.cpuUsage();
+  const gen0 = selfCpu();
   const elu0 = performance.eventLoopUtilization();
   const drive = await driveOpen({ origin: a.origin, profile, recorder, signal: AbortSignal.any([a.signal, enough.signal]), seed: a.seed });
   const elu = performance.eventLoopUtilization(elu0).utilization;
-  const cpu = process.cpuUsage(cpu0);
-  const wallMs = performance.now() - t0;
+  const genCpuPct = cpuPct(gen0, selfCpu());
   const machine1 = machineTicks();
   const tree1 = await treeNow(a.pid);
   const { rows, stages } = enough.signal.aborted ? recorder.finish(seen.length) : recorder.finish();
   const load: KneeStepLoad = {
-    genCpuPct: wallMs > 0 ? round1(((cpu.user + cpu.system) / 1000 / wallMs) * 100) : null,
+    genCpuPct: round1(genCpuPct),
     genElu: Number.isFinite(elu) ? round2(elu) : null,
     serverCpuPct: tree0 && tree1 ? round1(treeCpuPct(tree0.cpu, tree1.cpu)) : null,
     serverProcesses: tree1?.pids.length ?? null,

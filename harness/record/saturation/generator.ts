@@ -1,5 +1,5 @@
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
-import { cpuPct } from './compute.ts';
+import { cpuPct, type CpuReading } from './compute.ts';
 
 const ELD_RESOLUTION_MS = 10;
 
@@ -11,10 +11,10 @@ export interface SelfProbe { read(): SelfReading; close(): void }
 export function selfProbe(): SelfProbe {
   const eld: IntervalHistogram = monitorEventLoopDelay({ resolution: ELD_RESOLUTION_MS });
   eld.enable();
-  let prev = { cpuMs: cpuMs(), atMs: performance.now() };
+  let prev = selfCpu();
   return {
     read() {
-      const next = { cpuMs: cpuMs(), atMs: performance.now() };
+      const next = selfCpu();
       const pct = cpuPct(prev, next);
       prev = next;
       const p99 = eld.count > 0 ? loopDelayMs(eld.percentile(99)) : null;
@@ -34,9 +34,10 @@ function rssBytes(): number | null {
   }
 }
 
-function cpuMs(): number {
+/** This process's CPU time so far and when it was read, for cpuPct. */
+export function selfCpu(): CpuReading {
   const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
+  return { cpuMs: (u.user + u.system) / 1000, atMs: performance.now() };
 }
 
 /** Node 20's histogram records each whole timer interval (idle ≈ the resolution); the delay is what lies beyond it. */
