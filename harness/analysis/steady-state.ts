@@ -39,6 +39,18 @@ export interface SteadyRule {
    */
   levelShare: number;
   /**
+   * ... and the arrivals of one stall of this many ms at the offered rate. A pause of the server,
+   * the generator or the machine leaves τ × rate requests queued, and when it falls at a second's
+   * edge the backlog shows them there: at 20,000 req/s, 3 ms of arrivals are 60 requests, a
+   * count fixed in requests would call that growth. On this 2-core machine the open driver's worst
+   * launch lag per knee step runs 4–14 ms (2026-11-29); least squares over a judged window of
+   * 4 seconds weighs a pile-up in its last second 1.2×, so 14 ms there reads as ≈ 17: 20 ms
+   * covers it. Slow targets keep their floor in requests (20 ms at 17 req/s is 0.3 requests),
+   * and a real overload ε grows the backlog by ε × rate every second: 2 % at 50,000 req/s is
+   * 1,000 requests a second against an allowance of 1,000 in all. @default 20
+   */
+  stallMs: number;
+  /**
    * Share by which the offered figures themselves may be off, added to the backlog's allowance:
    * 0 for an open model's schedule (exact); a closed model's offered load is an estimate. @default 0
    */
@@ -54,7 +66,7 @@ export interface SteadyRule {
 }
 
 export const STEADY_RULE: SteadyRule = {
-  fillShare: 0.25, servedTolerance: 0.02, noiseRequests: 3, levelShare: 0.5, offeredUncertainty: 0, riseFloorMs: 60, riseShare: 0.2, maxFailShare: 0.01, clearlyFactor: 3,
+  fillShare: 0.25, servedTolerance: 0.02, noiseRequests: 3, levelShare: 0.5, stallMs: 20, offeredUncertainty: 0, riseFloorMs: 60, riseShare: 0.2, maxFailShare: 0.01, clearlyFactor: 3,
 };
 
 /**
@@ -102,6 +114,14 @@ function p95Slope(p95s: readonly (number | null)[]): number | null {
   return den === 0 ? null : sum(pts.map((q) => (q.x - mx) * (q.p - my))) / den;
 }
 
+/**
+ * Backlog movement that is noise for a queue at `level` requests under `rate` req/s: the
+ * largest of the floor in requests, the share of the level, and one stall's arrivals.
+ */
+export function backlogNoise(rule: SteadyRule, level: number, rate: number): number {
+  return Math.max(rule.noiseRequests, rule.levelShare * level, (rule.stallMs / 1000) * rate);
+}
+
 /** The figures of a judgement, before it is made. */
 export function steadyEvidence(series: readonly LoadSecond[], rule: SteadyRule = STEADY_RULE): Omit<SteadyEvidence, 'state' | 'reason' | 'decidedBy'> {
   const backlog = backlogOf(series);
@@ -120,13 +140,20 @@ export function steadyEvidence(series: readonly LoadSecond[], rule: SteadyRule =
     backlog: backlog.map((b) => round(b)),
     judgedFrom,
     backlogGrowth: round(growth),
-    backlogAllowance: round(Math.max(rule.noiseRequests, rule.levelShare * (median(backlog.slice(judgedFrom, judgedFrom + half)) ?? 0)) + rule.offeredUncertainty * offered),
+    backlogAllowance: round(backlogNoise(rule, median(backlog.slice(judgedFrom, judgedFrom + half)) ?? 0, offered / Math.max(1, window.length)) + rule.offeredUncertainty * offered),
     p95FirstHalf: first === null ? null : round(first),
     p95SecondHalf: second === null ? null : round(second),
     p95SlopeMsPerS: s === null ? null : round(s),
     servedRatio: offered > 0 ? round(sum(window.map((x) => x.served)) / offered, 3) : null,
     failShare: offeredAll > 0 ? round(sum(series.map((x) => x.failed)) / offeredAll, 4) : 0,
   };
+}
+
+/** ", one 20-ms stall's arrivals" when that is what set the backlog's allowance (`offered`: the judged window's). */
+function stallWords(rule: SteadyRule, e: ReturnType<typeof steadyEvidence>, offered: number, seconds: number): string {
+  const stall = (rule.stallMs / 1000) * (offered / seconds);
+  const noise = e.backlogAllowance - rule.offeredUncertainty * offered;
+  return stall > rule.noiseRequests && Math.abs(stall - noise) < 0.1 ? `, one ${rule.stallMs}-ms stall's arrivals` : '';
 }
 
 /**
@@ -162,7 +189,7 @@ export function judgeSteady(series: readonly LoadSecond[], opts: { sloMs?: numbe
   const offeredJudged = Math.max(1, sum(judged.map((x) => x.offered)));
   const shortAllowance = (e.backlogAllowance + rule.servedTolerance * offeredJudged) / offeredJudged;
   const signs = [
-    { by: 'backlog' as const, over: e.backlogGrowth / e.backlogAllowance, text: `backlog grew by ${e.backlogGrowth} requests (noise allows ${e.backlogAllowance})` },
+    { by: 'backlog' as const, over: e.backlogGrowth / e.backlogAllowance, text: `backlog grew by ${e.backlogGrowth} requests (noise allows ${e.backlogAllowance}${stallWords(rule, e, offeredJudged, judged.length)})` },
     { by: 'served' as const, over: shortfall / shortAllowance, text: `served ${round((e.servedRatio ?? 0) * 100)}% of offered (noise allows ${round((1 - shortAllowance) * 100)}%)` },
     { by: 'latency-trend' as const, over: rise / riseAllowance, text: `p95 rose ${round(rise, 0)} ms across the step (${e.p95FirstHalf} → ${e.p95SecondHalf} ms, ${e.p95SlopeMsPerS} ms/s; noise allows ${round(riseAllowance, 0)})` },
   ].sort((a, b) => b.over - a.over);

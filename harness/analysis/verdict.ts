@@ -1,5 +1,5 @@
 import type { IntervalRow, StageStats } from '../results/format.ts';
-import { judgeSteady, STEADY_RULE, type LoadSecond } from './steady-state.ts';
+import { backlogNoise, judgeSteady, STEADY_RULE, type LoadSecond } from './steady-state.ts';
 
 export type VerdictStage = Pick<StageStats, 'index' | 'users' | 'p95' | 'errorPct' | 'requests'> & Partial<Pick<StageStats, 'rps' | 'mean' | 'offered'>> & {
   /** The stage's steady part, one row per second: with it the stage is judged by the steady-state rule. */
@@ -103,7 +103,7 @@ export function notSustained(s: VerdictStage, opts: VerdictOptions): string | nu
   }
   const seconds = Math.max(1, s.requests / Math.max(load, 1e-9));
   const uncertainty = (opts.unit ?? 'users') === 'users' ? CLOSED_OFFERED_UNCERTAINTY : 0;
-  const allowed = (STEADY_RULE.noiseRequests + (STEADY_RULE.servedTolerance + uncertainty) * load * seconds) / (load * seconds);
+  const allowed = (backlogNoise(STEADY_RULE, 0, load) + (STEADY_RULE.servedTolerance + uncertainty) * load * seconds) / (load * seconds);
   return s.rps < load * (1 - allowed) ? `served ${num(s.rps)} of ${num(load)} req/s (noise allows ${num(100 * (1 - allowed))}%)` : null;
 }
 

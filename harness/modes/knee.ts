@@ -2,13 +2,14 @@ import { cpus } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { request } from 'undici';
-import { openProfileSchema, type OpenProfile } from '../../profiles/lib/define.ts';
+import { MAX_CONNECTIONS, openProfileSchema, type OpenProfile } from '../../profiles/lib/define.ts';
 import { SERVICE_MAX_MS } from '../../targets/lib/prng.ts';
 import { writeJsonAtomic } from '../results/atomic.ts';
 import { blast, CAPACITY_DEFAULTS, theoreticalRps } from './capacity.ts';
 import { driveOpen } from '../drive/open.ts';
 import { warmUp } from '../drive/warmup.ts';
-import { holdToCap, KNEE_POLICY, kneeBracket, limitWords, nextKneeRate, probedPolicy, stepLimit, stepPlan, type KneePolicy, type StepPlan } from '../analysis/knee-policy.ts';
+import { holdToCap, KNEE_POLICY, kneeBracket, limitWords, nextKneeRate, probedPolicy, stepInFlight, stepLimit, stepPlan, type KneePolicy, type StepPlan } from '../analysis/knee-policy.ts';
+import { LAB_OWN_FDS, openFileLimit } from '../drive/fd-limit.ts';
 import { judgeSteady, type LoadSecond, type SteadyEvidence } from '../analysis/steady-state.ts';
 import { errorText, notMeasured, targetInfo, withTarget, type ModeOptions, type TargetInfo } from './with-target.ts';
 import { Recorder } from '../record/recorder.ts';
@@ -76,8 +77,12 @@ export interface HeldRate { rows: IntervalRow[]; p95: number | null; dropped: nu
  */
 const stepTimeoutMs = (sloMs: number) => Math.min(10_000, Math.max(2000, 4 * sloMs));
 
+/** Connections a step may open: the open-file limit less the lab's own descriptors and the settle probe's. */
+const connectionBudget = () => Math.min(MAX_CONNECTIONS, (openFileLimit()?.soft ?? Infinity) - LAB_OWN_FDS - 2);
+
 function stepProfile(rate: number, seconds: number, timeoutMs: number): OpenProfile {
-  return openProfileSchema.parse({ name: 'knee-step', model: 'open', stages: [{ at: 0, rate }], duration: seconds, timeoutMs, warmupSeconds: 0 });
+  const maxInFlight = stepInFlight(rate, connectionBudget());
+  return openProfileSchema.parse({ name: 'knee-step', model: 'open', stages: [{ at: 0, rate }], duration: seconds, timeoutMs, warmupSeconds: 0, maxInFlight });
 }
 
 /** The target's process tree now, or null when it cannot be read (best effort, as saturation sampling). */

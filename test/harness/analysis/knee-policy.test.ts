@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { holdToCap, KNEE_POLICY, kneeBracket, kneeOwnerWords, limitWords, maxSustainable, nextKneeRate, probedPolicy, stepLimit, stepPlan, type KneeDecision, type KneePolicy, type KneeTry } from '../../../harness/analysis/knee-policy.ts';
+import { holdToCap, KNEE_POLICY, kneeBracket, kneeOwnerWords, limitWords, maxSustainable, nextKneeRate, probedPolicy, STEP_IN_FLIGHT_S, stepInFlight, stepLimit, stepPlan, type KneeDecision, type KneePolicy, type KneeTry } from '../../../harness/analysis/knee-policy.ts';
 import type { KneeStepLoad } from '../../../harness/results/format.ts';
 
 /** Run the policy against a server whose true knee is `knee`: every rate ≤ knee holds. */
@@ -75,6 +75,17 @@ describe('stepPlan', () => {
     expect(stepPlan(50).seconds).toBe(KNEE_POLICY.minStepSeconds);
     expect(stepPlan(5000).seconds).toBe(KNEE_POLICY.maxStepSeconds);
     expect(stepPlan(500, KNEE_POLICY, 4)).toEqual({ seconds: 4, capSeconds: 8 });
+  });
+});
+
+describe('stepInFlight', () => {
+  it('holds 50 ms of a fast step\'s arrivals, keeps 256 for slow ones, and stays within the connection budget', () => {
+    expect(STEP_IN_FLIGHT_S).toBe(0.05);
+    expect(stepInFlight(17)).toBe(256);
+    expect(stepInFlight(21_344)).toBe(1068);
+    expect(stepInFlight(113_836)).toBe(5692);
+    expect(stepInFlight(113_836, 4000)).toBe(4000);
+    expect(stepInFlight(17, 100)).toBe(100);
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backlogOf, judgeSteady, median, slope, steadyEvidence, type LoadSecond } from '../../../harness/analysis/steady-state.ts';
+import { backlogNoise, backlogOf, judgeSteady, median, slope, STEADY_RULE, steadyEvidence, type LoadSecond } from '../../../harness/analysis/steady-state.ts';
 import { mulberry32 } from '../../../targets/lib/prng.ts';
 
 /** `n` seconds of `offered` req/s, with `served`, `p95` and failures given per second. */
@@ -107,6 +107,60 @@ describe('judgeSteady on series measured on this machine (2026-11-28, open model
     // Even with an SLO loose enough not to decide it, the growth and the trend do.
     expect(judgeSteady(express182, { sloMs: 5000 }).state).not.toBe('steady');
     expect(judgeSteady(pool727, { sloMs: 5000 }).state).not.toBe('steady');
+  });
+});
+
+describe('judgeSteady at a fast target\'s rates: a stall is noise, an overload is not', () => {
+  /** `n` seconds at `rate`, served in full, with `pile` requests left unserved at the end of second `at` (and served the next second, if any). */
+  const pileUp = (n: number, rate: number, at: number, pile: number) =>
+    series(n, rate, (i) => rate - (i === at ? pile : 0) + (i === at + 1 ? pile : 0), () => 0.3);
+  /** `n` seconds offered `rate` to a server that serves `capacity`; the queue sits in the generator (no drops). */
+  const over = (n: number, rate: number, capacity: number) => series(n, rate, () => capacity, () => 0.5);
+
+  it('the floor in time: one 20-ms stall\'s arrivals, so a slow target keeps its floor of 3 requests', () => {
+    expect(backlogNoise(STEADY_RULE, 0, 21_344)).toBeCloseTo(426.9, 1);
+    expect(backlogNoise(STEADY_RULE, 0, 17)).toBe(3);
+    expect(backlogNoise(STEADY_RULE, 0, 70)).toBe(3);
+    expect(backlogNoise(STEADY_RULE, 100, 70)).toBe(50);
+    expect(steadyEvidence(series(16, 17.5, () => 17.5, () => 300)).backlogAllowance).toBe(3);
+  });
+
+  it('a steady 21k req/s with a 3-ms pile-up (64 requests) holds, wherever the pile-up falls', () => {
+    for (const n of [5, 6, 8, 16]) {
+      for (let at = 0; at < n; at++) {
+        const e = judgeSteady(pileUp(n, 21_344, at, 64), { sloMs: 500 });
+        expect(e.state, `${n} s, pile-up in second ${at}: ${e.reason}`).toBe('steady');
+      }
+    }
+    // Before the floor in time (3 requests or half the level), the pile-up at the end broke a 6-s step.
+    const old = { ...STEADY_RULE, stallMs: 0 };
+    expect(judgeSteady(pileUp(6, 21_344, 5, 64), { sloMs: 500, rule: old }).state).toBe('broken');
+  });
+
+  it('a 14-ms stall (the worst launch lag measured) in the last second of a short step still holds', () => {
+    expect(judgeSteady(pileUp(5, 21_344, 4, Math.round(0.014 * 21_344)), { sloMs: 500 }).state).toBe('steady');
+    expect(judgeSteady(pileUp(6, 50_000, 5, 700), { sloMs: 500 }).state).toBe('steady');
+    // A pile-up of 28 ms is past it, and the reason names the floor that applied.
+    expect(judgeSteady(pileUp(6, 21_344, 5, 600), { sloMs: 500 })).toMatchObject({ state: 'unsettled', reason: expect.stringMatching(/noise allows 426.9, one 20-ms stall's arrivals\)$/) });
+  });
+
+  it('2–5 % above capacity at 50k req/s is never steady, and broken at 3 % in a 5-s check and at 2 % by the 16-s cap', () => {
+    // (2 % over an 8-s step is unsettled: the growing queue's own level widens the allowance; a
+    // step near the lowest broken rate is held to its cap, where it breaks.)
+    for (const share of [0.02, 0.03, 0.05]) {
+      const capacity = 50_000 / (1 + share);
+      for (const n of [5, 8, 16]) {
+        const e = judgeSteady(over(n, 50_000, capacity), { sloMs: 500 });
+        expect(e.state, `${share * 100}% over, ${n} s: ${e.reason}`).not.toBe('steady');
+        if (n >= 16 || share >= 0.03) expect(e.state, `${share * 100}% over, ${n} s`).toBe('broken');
+        expect(e.decidedBy).toBe('backlog');
+      }
+    }
+  });
+
+  it('an overload the in-flight cap turns into drops breaks on failures (2 % of 50k req/s dropped)', () => {
+    const s = series(8, 50_000, () => 49_000, () => 0.5, () => 1000);
+    expect(judgeSteady(s, { sloMs: 500 })).toMatchObject({ state: 'broken', decidedBy: 'failures' });
   });
 });
 
