@@ -59,7 +59,7 @@ export interface SteadyRule {
   riseFloorMs: number;
   /** ... and the same as a share of the first half's p95 ("clearly above": 20% and 60 ms). @default 0.2 */
   riseShare: number;
-  /** Share of failed requests above which a load is broken outright. @default 0.01 */
+  /** Share of failed requests (and dropped arrivals) over the judged window above which a load is broken outright. @default 0.01 */
   maxFailShare: number;
   /** Growth past this many times the allowance is "clearly broken" (the step may stop early). @default 3 */
   clearlyFactor: number;
@@ -135,7 +135,6 @@ export function steadyEvidence(series: readonly LoadSecond[], rule: SteadyRule =
   const first = median(present(p95s.slice(0, half)));
   const second = median(present(p95s.slice(window.length - half)));
   const s = p95Slope(p95s);
-  const offeredAll = sum(series.map((x) => x.offered));
   return {
     backlog: backlog.map((b) => round(b)),
     judgedFrom,
@@ -145,7 +144,10 @@ export function steadyEvidence(series: readonly LoadSecond[], rule: SteadyRule =
     p95SecondHalf: second === null ? null : round(second),
     p95SlopeMsPerS: s === null ? null : round(s),
     servedRatio: offered > 0 ? round(sum(window.map((x) => x.served)) / offered, 3) : null,
-    failShare: offeredAll > 0 ? round(sum(series.map((x) => x.failed)) / offeredAll, 4) : 0,
+    // Over the judged seconds, as the other signs: a step's first second also holds the open
+    // driver's cold start (its connections opening; at 22,000 req/s a fifth of that second's
+    // arrivals were dropped, none after it), which says nothing about the rate being sustained.
+    failShare: offered > 0 ? round(sum(window.map((x) => x.failed)) / offered, 4) : 0,
   };
 }
 

@@ -640,7 +640,7 @@ export interface SteadyEvidence {
   p95SlopeMsPerS: number | null;
   /** Successful responses ÷ offered requests over the judged seconds. */
   servedRatio: number | null;
-  /** Failed and dropped ÷ offered, over all seconds. */
+  /** Failed and dropped ÷ offered, over the judged seconds (over all seconds before 2026-11-29). */
   failShare: number;
 }
 

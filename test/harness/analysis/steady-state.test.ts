@@ -164,6 +164,24 @@ describe('judgeSteady at a fast target\'s rates: a stall is noise, an overload i
   });
 });
 
+describe('judgeSteady on a fast target measured on this machine (2026-11-29, fastify-hello, open model)', () => {
+  // 22,400 req/s held 12 s through the knee's holdRate: [served, dropped, p95 ms] per second. The
+  // first second is the driver's cold start (4,672 arrivals dropped, 2,041 at the in-flight cap,
+  // 2,631 late), then nothing is dropped and served keeps pace.
+  const fastify22400 = fromRows(22_400, [[17725, 4672, 139.52], [22401, 0, 5.69], [22400, 0, 1.84], [22399, 0, 0.71], [22400, 0, 0.51], [22399, 0, 1.78], [22402, 0, 10.34], [22375, 0, 5.39], [22406, 0, 1.81], [22418, 0, 0.87], [22400, 0, 1.16], [22401, 0, 0.35]]);
+
+  it('a cold start\'s drops in the unjudged first second do not break a rate that is steady after it', () => {
+    for (const n of [5, 8, 12]) {
+      const e = judgeSteady(fastify22400.slice(0, n), { sloMs: 500 });
+      expect(e.failShare).toBe(0);
+      expect(e.state, `${n} s: ${e.reason}`).toBe('steady');
+    }
+    // The same drops inside the judged window are 1.7 % of an 8-s step's judged arrivals: broken.
+    const late = [...fastify22400.slice(1, 4), fastify22400[0]!, ...fastify22400.slice(4, 8)];
+    expect(judgeSteady(late, { sloMs: 500 })).toMatchObject({ state: 'broken', decidedBy: 'failures' });
+  });
+});
+
 describe('steadyEvidence', () => {
   it('writes no -0 (JSON would read it back as 0)', () => {
     const e = steadyEvidence(series(8, 10, () => 10, (i) => 100 - 0.001 * i));
