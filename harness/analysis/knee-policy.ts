@@ -36,11 +36,14 @@ export const PROBE_SHARES = { start: 0.25, max: 2 } as const;
  * autocannon at full speed): start at a quarter of it, so two doublings reach it and a third
  * passes it, and let doubling go to twice it, where an open model must break. Both only ever
  * widen the default bounds (a slow target keeps them), so the bracket fits in `maxSteps`.
+ * Neither goes past `ceilingRps`, the most an open profile may schedule (MAX_RATE): a target
+ * that holds it ends the search at 'max-rate' instead of failing on a step it cannot ask for.
  * A missing or non-positive probe leaves the policy as it is.
  */
-export function probedPolicy(probeRps: number | null, p: KneePolicy = KNEE_POLICY): KneePolicy {
+export function probedPolicy(probeRps: number | null, p: KneePolicy = KNEE_POLICY, ceilingRps = Infinity): KneePolicy {
   if (probeRps === null || !Number.isFinite(probeRps) || probeRps <= 0) return p;
-  return { ...p, startRps: Math.max(p.startRps, round1(probeRps * PROBE_SHARES.start)), maxRps: Math.max(p.maxRps, round1(probeRps * PROBE_SHARES.max)) };
+  const within = (rps: number) => Math.min(ceilingRps, rps);
+  return { ...p, startRps: within(Math.max(p.startRps, round1(probeRps * PROBE_SHARES.start))), maxRps: within(Math.max(p.maxRps, round1(probeRps * PROBE_SHARES.max))) };
 }
 
 export interface KneeTry { rate: number; ok: boolean }

@@ -2,7 +2,7 @@ import { cpus } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { request } from 'undici';
-import { MAX_CONNECTIONS, openProfileSchema, type OpenProfile } from '../../profiles/lib/define.ts';
+import { MAX_CONNECTIONS, MAX_RATE, openProfileSchema, type OpenProfile } from '../../profiles/lib/define.ts';
 import { SERVICE_MAX_MS } from '../../targets/lib/prng.ts';
 import { writeJsonAtomic } from '../results/atomic.ts';
 import { blast, CAPACITY_DEFAULTS, theoreticalRps } from './capacity.ts';
@@ -207,7 +207,7 @@ async function search(s: Search, started: Started): Promise<{ steps: KneeStep[];
   let probeRps: number | null | undefined;
   if (s.o.probeSeconds !== undefined && !s.o.signal.aborted) {
     probeRps = await s.io.probe(started.url, s.o.probeSeconds, s.o.signal);
-    policy = probedPolicy(probeRps, s.policy);
+    policy = probedPolicy(probeRps, s.policy, MAX_RATE);
     s.o.log?.(`  ${s.name}: probe ${probeRps ?? 'nothing answered'} req/s (closed loop, ${CAPACITY_DEFAULTS.connections} connections, ${s.o.probeSeconds} s) → search from ${policy.startRps} up to ${policy.maxRps} req/s`);
     await s.io.settle(started.url, s.o.signal);
   }

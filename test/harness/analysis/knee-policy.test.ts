@@ -122,6 +122,15 @@ describe('probedPolicy', () => {
     expect(probedPolicy(8)).toMatchObject({ startRps: KNEE_POLICY.startRps, maxRps: KNEE_POLICY.maxRps });
     for (const bad of [null, 0, -1, Number.NaN]) expect(probedPolicy(bad)).toBe(KNEE_POLICY);
   });
+
+  it('stays within the most an open profile may schedule, and a target that holds it ends at max-rate', () => {
+    const p = probedPolicy(53_612.6, KNEE_POLICY, 50_000);
+    expect(p).toMatchObject({ startRps: 13_403.2, maxRps: 50_000 });
+    expect(probedPolicy(250_000, KNEE_POLICY, 50_000)).toMatchObject({ startRps: 50_000, maxRps: 50_000 });
+    const r = search(Infinity, p);
+    expect(r.rates).toEqual([13_403.2, 26_806.4, 50_000]);
+    expect(r.end).toEqual({ done: 'max-rate' });
+  });
 });
 
 describe('stepLimit: which side limited a step that did not hold', () => {
