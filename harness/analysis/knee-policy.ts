@@ -109,13 +109,16 @@ export function stepPlan(sloMs: number, p: KneePolicy = KNEE_POLICY, seconds?: n
 
 /**
  * How much a knee step may have in flight, in seconds of its arrivals. The open driver drops an
- * arrival that finds the cap full and the rule counts it as failed (over 1 % breaks a step): a
- * stall of the machine must not fill it. The longest launch lags measured on this 2-core machine
- * are 4–14 ms (2026-11-29), and 256 in flight (an open profile's default) is 12 ms of arrivals at
- * 21,000 req/s: 919 arrivals of a 6-s step were dropped there. 50 ms holds three such stalls,
- * and a queue that long is already 2.5 stalls of backlog the steady-state rule sees. @default 0.05
+ * arrival that finds the cap full and the rule counts it as failed (over 1 % breaks a step), so a
+ * cap a machine stall fills calls noise a failure: with 256 (12 ms of arrivals at 21,000 req/s)
+ * and then 50 ms of arrivals, fastify-hello steps at 17,600–22,400 req/s on this shared 2-core
+ * machine broke on 1.2–1.5 % drops after one stall of 50–70 ms (that second's p95 45–70 ms, the
+ * others steady). Unbounded is no better: with one SLO of arrivals (12,000 at 24,000 req/s) a
+ * stall's backlog opened thousands of connections at once, the generator lagged 150–680 ms and
+ * a rate that had been steady for 3 s collapsed (2026-11-29). 100 ms holds the stalls measured
+ * with room to spare and keeps the client population a real one's size. @default 0.1
  */
-export const STEP_IN_FLIGHT_S = 0.05;
+export const STEP_IN_FLIGHT_S = 0.1;
 /** An open profile's default cap, kept as the floor for slow rates. */
 const DEFAULT_IN_FLIGHT = 256;
 
@@ -140,7 +143,8 @@ export function holdToCap(history: readonly KneeTry[], rate: number, p: KneePoli
  * When a step's load says which side limited it. A Node generator at ≥ 90 % of a core or with its
  * event loop ≥ 90 % busy has no slack left to send and read on time (the same limit as
  * analysis/generator-limit.ts); 1 % of the arrivals dropped because the generator reached them
- * late is its own lag, not the server's answer. A server is at its limit at ≥ 90 % of the cores
+ * late is its own lag, not the server's answer (unless the machine was full: then it was kept from
+ * the CPU, and the machine is the limit). A server is at its limit at ≥ 90 % of the cores
  * it can use (one per process). The machine's cores ≥ 90 % busy (generator, server, the kernel's
  * loopback work and anything else running) with neither side at its own limit: the machine was full.
  */
@@ -166,11 +170,14 @@ export function stepLimit(load: KneeStepLoad, scheduled: number): KneeStepLimit 
   const machineText = load.machineCpuPct === null ? '' : `; machine ${pct0(load.machineCpuPct)} of ${load.cores * 100}%`;
   const both = `${genText}; ${srvText}${machineText}; ${drops}`;
   if ((gen !== null && gen >= s.genBusy * 100) || (elu !== null && elu >= s.genBusy)) return { by: 'generator', reason: `the generator was saturated: ${both}` };
-  if (scheduled > 0 && load.droppedLate >= s.lateDrops * scheduled) return { by: 'generator', reason: `the generator fell behind its own schedule: ${both}` };
+  // A generator short of its own limit that still reached arrivals late was kept from the CPU:
+  // when the machine's cores were full, that is the machine's limit, not the generator's.
+  const all = load.machineCpuPct;
+  const machineFull = all !== null && all >= s.machineBusy * load.cores * 100;
+  if (!machineFull && scheduled > 0 && load.droppedLate >= s.lateDrops * scheduled) return { by: 'generator', reason: `the generator fell behind its own schedule: ${both}` };
   const serverCores = Math.min(load.serverProcesses ?? 1, load.cores);
   if (srv !== null && srv >= s.serverBusy * serverCores * 100) return { by: 'server', reason: `the server used its ${serverCores === 1 ? 'core' : `${serverCores} cores`}: ${both}` };
-  const all = load.machineCpuPct;
-  if (all !== null && all >= s.machineBusy * load.cores * 100) {
+  if (machineFull) {
     const others = all - (gen ?? 0) - (srv ?? 0);
     return { by: 'machine', reason: `the machine's ${load.cores} cores were ${pct0(all / load.cores)} busy (generator ${gen === null ? '–' : pct0(gen)} + server ${srv === null ? '–' : pct0(srv)} + the rest, the kernel's loopback work and other processes, ${pct0(Math.max(0, others))} of ${load.cores * 100}%), neither side alone at its limit: ${both}` };
   }
