@@ -45,6 +45,29 @@ export function usersAt(stages: readonly UserStage[], t: number): number {
   return count;
 }
 
+/**
+ * The first moment after `t` at which `usersAt` may change (a ramp's next user, the next
+ * stage), or null once it never changes again. The closed driver sleeps until then, at most
+ * its control tick, so a ramp's users start on time rather than on the next tick.
+ */
+export function nextUserChange(stages: readonly UserStage[], t: number): number | null {
+  let count = 0;
+  for (let i = 0; i < stages.length; i++) {
+    const stage = stages[i]!;
+    if (t < stage.at) return stage.at;
+    const next = stages[i + 1];
+    if (next && next.at <= t) {
+      count = rampTo(count, stage, next.at - stage.at);
+      continue;
+    }
+    const moved = Math.floor((t - stage.at) * stage.spawnRate + EPS);
+    const ramping = Math.abs(stage.users - count) > moved;
+    const change = Math.min(ramping ? stage.at + (moved + 1) / stage.spawnRate : Infinity, next ? next.at : Infinity);
+    return change === Infinity ? null : change;
+  }
+  return null;
+}
+
 interface Segment { at: number; end: number; from: number; to: number }
 
 function segment(stages: readonly RateStage[], duration: number, i: number): Segment {

@@ -3,14 +3,17 @@ import { performance } from 'node:perf_hooks';
 import type { ClosedProfile } from '../../profiles/lib/define.ts';
 import { mulberry32 } from '../../targets/lib/prng.ts';
 import type { Recorder } from '../record/recorder.ts';
-import { taskPicker, usersAt, waitSeconds } from '../analysis/schedule.ts';
+import { nextUserChange, taskPicker, usersAt, waitSeconds } from '../analysis/schedule.ts';
 import { SendOrder } from '../analysis/order.ts';
 import { classifyError } from './classify.ts';
 import { driveControl, type DriveControl } from './control.ts';
 import { connections, type HttpClient } from './connections.ts';
 import type { Sender } from './http.ts';
 
-/** How often the user count is brought in line with the schedule. */
+/**
+ * How often the user count is brought in line with the schedule and the in-flight level
+ * sampled; during a ramp the loop also wakes when the next user is due.
+ */
 const CONTROL_TICK_MS = 100;
 /**
  * After a connection-level error a user pauses at least this long: with no think time,
@@ -74,21 +77,32 @@ export async function driveClosed(o: DriveClosedOptions): Promise<void> {
   }
 }
 
-/** The control loop: every tick, start or stop users to match the schedule, until the profile's end. */
+/**
+ * The control loop: start or stop users to match the schedule, until the profile's end. It wakes
+ * every tick and, during a ramp, when the next user is due: on ticks alone a stage's first users
+ * (due within a millisecond at a high spawn rate) would wait for the second tick, a tenth of a
+ * second with no load at all.
+ */
 async function followSchedule(run: ClosedRun, users: VirtualUser[]): Promise<void> {
   const { o, control } = run;
   let lastTick = -1;
+  let lastSample = -Infinity;
   while (!control.halt.aborted) {
     const t = run.now();
     if (t >= o.profile.duration) break;
     setUserCount(run, users, usersAt(o.profile.stages, t));
-    o.recorder.users(t, users.length, control.running);
+    // The in-flight level is sampled once a tick, so a ramp's extra wake-ups do not weigh it.
+    const sample = (t - lastSample) * 1000 >= CONTROL_TICK_MS - 1;
+    if (sample) lastSample = t;
+    o.recorder.users(t, users.length, sample ? control.running : undefined);
     if (Math.floor(t) !== lastTick) {
       lastTick = Math.floor(t);
       o.onTick?.(t);
     }
     const untilEnd = (o.profile.duration - t) * 1000;
-    await sleep(Math.min(CONTROL_TICK_MS, Math.max(1, untilEnd)), undefined, { signal: control.halt }).catch(() => {});
+    const change = nextUserChange(o.profile.stages, t);
+    const untilChange = change === null ? Infinity : (change - t) * 1000;
+    await sleep(Math.max(1, Math.min(CONTROL_TICK_MS, untilChange, untilEnd)), undefined, { signal: control.halt }).catch(() => {});
   }
 }
 

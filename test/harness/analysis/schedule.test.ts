@@ -4,7 +4,7 @@ import { mulberry32 } from '../../../targets/lib/prng.ts';
 import launchProfile from '../../../profiles/launch.ts';
 import {
   arrivalSchedule, expectedArrivals, meanWaitSeconds, pickTask, profileTotals, rateAt,
-  stageIndexAt, stageWindows, usersAt, waitSeconds,
+  nextUserChange, stageIndexAt, stageWindows, usersAt, waitSeconds,
 } from '../../../harness/analysis/schedule.ts';
 
 // The shipped launch profile itself, not a copy: if it changes, these expectations must be revisited.
@@ -43,6 +43,39 @@ describe('usersAt', () => {
     expect(at(down, [3.5, 4, 4.5, 5, 6, 9])).toEqual([3, 4, 4, 3, 2, 2]);
     const up: UserStage[] = [{ at: 0, users: 100, spawnRate: 2 }, { at: 3, users: 10, spawnRate: 2 }];
     expect(at(up, [3, 4, 5, 8])).toEqual([6, 8, 10, 10]);
+  });
+});
+
+describe('nextUserChange', () => {
+  it('is the moment the next user of a ramp is due, so a fast ramp starts within a millisecond', () => {
+    const fast: UserStage[] = [{ at: 0, users: 2, spawnRate: 2000 }];
+    expect(nextUserChange(fast, 0)).toBeCloseTo(0.0005, 9);
+    expect(nextUserChange(fast, 0.0005)).toBeCloseTo(0.001, 9);
+    expect(nextUserChange(fast, 0.001)).toBeNull();
+  });
+
+  it('agrees with usersAt: the count is the same until the change and different at it', () => {
+    const stages: UserStage[] = [{ at: 1, users: 5, spawnRate: 3 }, { at: 2.5, users: 1, spawnRate: 4 }, { at: 4, users: 6, spawnRate: 2 }];
+    let t = 0;
+    const seen: number[] = [];
+    for (let guard = 0; guard < 100; guard++) {
+      const next = nextUserChange(stages, t);
+      if (next === null) break;
+      expect(next).toBeGreaterThan(t);
+      // Unchanged just before the change (a stage's start itself may change nothing yet).
+      expect(usersAt(stages, next - 1e-6)).toBe(usersAt(stages, t));
+      seen.push(usersAt(stages, next));
+      t = next;
+    }
+    expect(nextUserChange(stages, t)).toBeNull();
+    expect(usersAt(stages, t)).toBe(6);
+    // Every whole user of the ramps is visited one at a time: up to 4, down to 1, up to 6.
+    expect(seen.filter((n, i) => n !== (i ? seen[i - 1] : 0))).toEqual([1, 2, 3, 4, 3, 2, 1, 2, 3, 4, 5, 6]);
+  });
+
+  it('is null for a schedule with nothing left to change', () => {
+    expect(nextUserChange([], 0)).toBeNull();
+    expect(nextUserChange([{ at: 0, users: 3, spawnRate: 1 }], 10)).toBeNull();
   });
 });
 
