@@ -1,5 +1,6 @@
 import { MAX_RATE } from '../../profiles/lib/define.ts';
 import { medianInFlight } from '../../harness/analysis/in-flight.ts';
+import { LATE_DROP_MS, MAX_WAIT_MS } from '../../harness/drive/open.ts';
 import { startFixture } from '../lib/fixture.ts';
 import type { FigureOptions, FigureRun } from '../lib/figure.ts';
 import { mergeSlices } from '../lib/merge.ts';
@@ -10,11 +11,13 @@ import { median, pct, round2, takeTurns, type Side } from './efficiency.ts';
 /** autocannon's connections: the rate the open driver is asked for is a share of what they reach. */
 const CONNECTIONS = 10;
 /**
- * The open driver's in-flight cap: room for ~3 ms of arrivals at 35,000 req/s. At 10 (its
- * mean level) an open model drops by queueing alone at 90 % utilisation; a cap is a safety limit
- * (k6's maxVUs), not the level measured. The level is what the run measures.
+ * The open driver's in-flight cap. An arrival that finds every slot busy waits for one (up to the
+ * driver's MAX_WAIT_MS, 20 ms), so a stall no longer needs a wide cap to drop nothing: measured
+ * at 60,000 req/s, a cap of 20 served 99.4–99.8 % of the schedule, while 40 and 100 let the
+ * backlog behind a stall keep every slot busy, and with ≥ 40 in flight the generator served only
+ * 31,000–55,000 req/s (bench/README.md). A cap is a safety limit (k6's maxVUs), not the level measured.
  */
-const IN_FLIGHT_CAP = 100;
+const IN_FLIGHT_CAP = 20;
 const SECONDS = 10;
 const WARMUP_S = 2;
 const PROBE_S = 3;
@@ -27,8 +30,9 @@ const GOAL_CPU = 1.2;
  * The open model at a rate near the trivial target's capacity. autocannon (10 connections)
  * measures that capacity first, on a warmed-up server; the open driver is then asked for 0.9×
  * of it, with up to IN_FLIGHT_CAP requests in flight, in alternating turns with autocannon.
- * Its drops are split: arrivals it reached more than 2 ms late (the generator's own lag) and
- * arrivals that found the cap full. Then, in a second series of turns, it alternates with the
+ * An arrival that finds every slot busy waits for one (counted as `waited`, its wait in its
+ * latency); after 20 ms it is dropped: by its own lag if the generator first reached it more than
+ * 2 ms late, past the wait, else at the cap. Then, in a second series of turns, it alternates with the
  * closed driver at the in-flight level the first series spent half its time at or below (its
  * median; the mean, Little's rate × mean latency, is pulled up by the pile-up behind any stall):
  * the same concurrency, so their p50s compare the request paths, not the queueing.
@@ -81,19 +85,20 @@ export async function openModel(o: FigureOptions): Promise<FigureRun> {
     figure: 'open',
     title: `Open model near capacity: trivial target, ${RATE_SHARE}× autocannon's rate (${CONNECTIONS} connections), cap ${IN_FLIGHT_CAP} in flight, ${seconds} s each in alternating turns, twice`,
     rows,
-    summary: `lab open served ${open.rps} of ${asked} req/s asked (${share ?? '–'}× autocannon's ${ac.rps} in the same turns), dropped ${open.dropped}: ${late} by its own lag (goal 0), ${open.droppedAtCap ?? '–'} at the cap; p50 ${besideClosed.latency.p50} vs closed at its median in-flight level (${users} users) ${closed.latency.p50} ms (Δ ${p50Diff ?? '–'}, goal ≤ ${P50_SLACK_MS}); ${cpu ?? '–'}× autocannon's CPU/req (goal ≤ ${GOAL_CPU}×)`,
+    summary: `lab open served ${open.rps} of ${asked} req/s asked (${share ?? '–'}× autocannon's ${ac.rps} in the same turns), dropped ${open.dropped}: ${late} by its own lag (goal 0), ${open.droppedAtCap ?? '–'} at the cap (${open.waited ?? '–'} waited for a slot, ≤ ${open.maxWaitMs ?? '–'} ms); p50 ${besideClosed.latency.p50} vs closed at its median in-flight level (${users} users) ${closed.latency.p50} ms (Δ ${p50Diff ?? '–'}, goal ≤ ${P50_SLACK_MS}); ${cpu ?? '–'}× autocannon's CPU/req (goal ≤ ${GOAL_CPU}×)`,
     met: checks.every(Boolean),
     notes: [
       `asked: ${RATE_SHARE}× autocannon's previous turn (the first: a ${PROBE_S}-s probe on the warmed-up server, ${probeRps} req/s), at most ${MAX_RATE}; beside closed, ${RATE_SHARE}× autocannon's median turn = ${phase2Rate}; met when ≥ 98 % of what was asked was served`,
       `beside autocannon: asked ${Math.round((besideAc.scheduled ?? 0) / Math.max(1e-9, besideAc.seconds))}, served ${besideAc.rps} req/s, CPU ${besideAc.cpuUsPerRequest} µs/req; beside closed: served ${besideClosed.rps} req/s, CPU ${besideClosed.cpuUsPerRequest} µs/req`,
       `in-flight level: ≤ ${users} half the time beside autocannon (mean ${besideAc.meanInFlight ?? '–'}, pulled up by the pile-up behind stalls; ${besideClosed.meanInFlight ?? '–'} beside closed); the closed row ran at ${users} users, in turns with the second open series (its p50 ${besideClosed.latency.p50} ms is the one compared)`,
-      `drops: "its own lag" = reached > 2 ms after its intended time (the generator was behind; answers it had not read may have freed a slot); "at the cap" = all ${IN_FLIGHT_CAP} slots taken when it came due (the server or the machine stalled ≥ ${Math.round((IN_FLIGHT_CAP / Math.max(1, asked)) * 1e4) / 10} ms)`,
-      `open driver's worst launch lag behind schedule: ${open.maxLagMs ?? '–'} ms (counted in its latency)`,
+      `an arrival that finds all ${IN_FLIGHT_CAP} slots busy waits for one, first come first sent, its wait counted in its latency (${open.waited ?? '–'} did, the longest ${open.maxWaitMs ?? '–'} ms); after ${MAX_WAIT_MS} ms it is dropped: "its own lag" = the generator first reached it > ${LATE_DROP_MS} ms after its time, past the wait (answers it had not read may have freed a slot); "at the cap" = it had seen it wait while the server held every slot`,
+      `open driver's worst launch lag behind schedule, a wait for a slot it saw busy not counted: ${open.maxLagMs ?? '–'} ms (counted in its latency)`,
       `server CPU: lab open ${pct(vsAc[0]!)} / ${pct(vsClosed[0]!)}, autocannon ${pct(vsAc[1]!)}, lab closed ${pct(vsClosed[1]!)}`,
     ],
     extra: {
       rate: asked, probeRps, share, p50DiffMs: p50Diff, cpuRatio: cpu, maxLagMs: open.maxLagMs ?? null, inFlightCap: IN_FLIGHT_CAP,
       meanInFlight: besideAc.meanInFlight ?? null, medianInFlight: users, closedUsers: users, droppedLate: late, droppedAtCap: open.droppedAtCap ?? null,
+      waited: open.waited ?? null, maxWaitMs: open.maxWaitMs ?? null, maxWaitAllowedMs: MAX_WAIT_MS,
     },
   };
 }

@@ -28,6 +28,7 @@ export function mergeSlices(slices: SideResult[]): SideResult {
     rss: [],
     ...(lags.length > 0 ? { maxLagMs: Math.max(...lags) } : {}),
     ...(slices.every((r) => r.droppedLate !== undefined) ? { droppedAtCap: sum((r) => r.droppedAtCap ?? 0), droppedLate: sum((r) => r.droppedLate ?? 0), scheduled: sum((r) => r.scheduled ?? 0) } : {}),
+    ...(slices.every((r) => r.waited !== undefined) ? { waited: sum((r) => r.waited ?? 0), maxWaitMs: Math.max(...slices.map((r) => r.maxWaitMs ?? 0)) } : {}),
     // Time-weighted over the slices, as each slice's own mean is over its seconds.
     ...(slices.every((r) => r.inFlightLevels) ? { inFlightLevels: slices.reduce<number[]>((acc, r) => r.inFlightLevels!.map((x, k) => x + (acc[k] ?? 0)), []) } : {}),
     ...(slices.every((r) => r.meanInFlight !== undefined) && seconds > 0 ? { meanInFlight: Math.round((sum((r) => r.meanInFlight! * r.seconds) / seconds) * 100) / 100 } : {}),

@@ -20,7 +20,7 @@ export interface SideResult {
   /** Completed requests, successes and errors. */
   requests: number;
   errors: number;
-  /** Open model: arrivals turned away at the in-flight cap. */
+  /** Open model: arrivals never sent (every in-flight slot busy for 20 ms past their time). */
   dropped: number;
   seconds: number;
   /** Successful responses per second. */
@@ -32,11 +32,14 @@ export interface SideResult {
   rss: RssSample[];
   /** Open model: worst lateness of a launch behind its intended time. */
   maxLagMs?: number;
-  /** Open model: `dropped`, split into arrivals that found the cap full and those the generator reached > 2 ms late (its own lag). */
+  /** Open model: `dropped`, split into arrivals the generator saw wait for a slot in vain (the cap's) and those it first reached > 2 ms late, past the wait (its own lag). */
   droppedAtCap?: number;
   /** Open model: arrivals the schedule held (launched + dropped). */
   scheduled?: number;
   droppedLate?: number;
+  /** Open model: arrivals that waited for a free slot and were then sent, and the worst such wait (ms, in their latency). */
+  waited?: number;
+  maxWaitMs?: number;
   /** Open model: mean requests in flight over the run (time-weighted; Little's law: rate × mean latency). */
   meanInFlight?: number;
   /** Open model: seconds spent with k requests in flight, at index k (slices add up; see medianInFlight). */

@@ -22,21 +22,32 @@ export class ArrivalQueue {
   }
 
   /**
-   * Arrivals due by `now`, at most `limit` of them, oldest first: each goes to `launch` while
-   * `hasRoom()` (asked afresh each time, as launches fill the slots), else to `drop`. A late
-   * wake-up launches its backlog in a burst rather than skipping it, as wrk2 and k6 do; only the
-   * in-flight cap turns an arrival away, never the generator's own lateness. Callbacks, not
-   * arrays: the driver runs this on every answer at high rates. Returns how many were taken.
+   * Arrivals due by `now`, at most `limit` of them, oldest first. Each goes to `launch` while
+   * `hasRoom()` (asked afresh each time, as launches fill the slots). One that finds no room goes
+   * to `drop` if its time is before `dropBefore`; otherwise it **waits** (stays the next arrival,
+   * and so does everything after it: first come, first sent) until a later call finds a slot or
+   * lets it be dropped. `dropBefore = now` drops every due arrival that finds no room (k6's rule);
+   * `-Infinity` never drops (an answer's callback: answers not read yet may free slots). A late
+   * wake-up launches its backlog in a burst rather than skipping it, as wrk2 and k6 do. Callbacks,
+   * not arrays: the driver runs this on every answer at high rates. Returns how many were taken
+   * (launched or dropped; the waiting ones are not taken).
    */
-  take(now: number, hasRoom: () => boolean, launch: (at: number) => void, drop: (at: number) => void, limit = MAX_DUE_PER_TURN): number {
+  take(now: number, hasRoom: () => boolean, launch: (at: number) => void, drop: (at: number) => void, dropBefore = Infinity, limit = MAX_DUE_PER_TURN): number {
     let taken = 0;
     while (!this.head.done && this.head.value <= now && taken < limit) {
       const at = this.head.value;
+      const room = hasRoom();
+      if (!room && at >= dropBefore) break;
       this.head = this.times.next();
       taken++;
-      if (hasRoom()) launch(at);
+      if (room) launch(at);
       else drop(at);
     }
     return taken;
+  }
+
+  /** Is the next arrival due by `now` (and so, after a take that left it, waiting for a slot)? */
+  dueBy(now: number): boolean {
+    return !this.head.done && this.head.value <= now;
   }
 }

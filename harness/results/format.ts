@@ -266,19 +266,28 @@ export interface TargetEntry {
 
 /** The open driver's own figures for one target. */
 export interface OpenDriveInfo {
-  /** Arrivals the schedule held, launched, and turned away at `maxInFlight`. */
+  /** Arrivals the schedule held, launched, and never sent (every `maxInFlight` slot busy for 20 ms past their time). */
   scheduled: number;
   launched: number;
   dropped: number;
   /**
-   * `dropped`, split: found the cap full when they came due, or reached more than 2 ms late by
-   * the generator itself (its own lag, not the server's). Absent in older runs.
+   * `dropped`, split: the generator had seen them waiting for a slot (the server held every slot),
+   * or first reached them more than 2 ms late, past the wait (its own lag, not the server's).
+   * Absent in older runs.
    */
   droppedAtCap?: number;
   droppedLate?: number;
   /**
-   * Worst lateness (ms) of a launch behind its intended send time (timer lag, a busy event loop).
-   * Latency is timed from the intended time, so up to this much of any latency is the generator's.
+   * Arrivals that found every slot busy and waited for one (up to 20 ms), then were sent, and the
+   * worst such wait (ms; in their latency, timed from the intended time). Absent in older runs
+   * (which dropped such arrivals at once).
+   */
+  waited?: number;
+  maxWaitMs?: number;
+  /**
+   * Worst lateness (ms) of a launch behind its intended send time (timer lag, a busy event loop),
+   * not counting a wait for a slot the generator had seen busy (that is in maxWaitMs). Latency is
+   * timed from the intended time, so up to this much of any latency is the generator's.
    */
   maxLagMs: number;
 }

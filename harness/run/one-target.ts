@@ -171,8 +171,8 @@ async function driveAndStop(o: LabOptions, target: FoundTarget | ExternalTarget,
       const d = await driveThreads({ origin: started.url, profile, seed: o.seed, signal, generators: o.generators!, recorder, ...recorderSpec(o, correction), onStart: (ms) => { w.profileStart = ms; startSampler(ms); } });
       threads = { file: d.file, error: d.error };
       if (d.open) {
-        const { scheduled, launched, dropped, droppedAtCap, droppedLate, maxLagMs } = d.open;
-        entry.openDrive = { scheduled, launched, dropped, droppedAtCap, droppedLate, maxLagMs: Math.round(maxLagMs * 100) / 100 };
+        const { scheduled, launched, dropped, droppedAtCap, droppedLate, waited, maxWaitMs, maxLagMs } = d.open;
+        entry.openDrive = { scheduled, launched, dropped, droppedAtCap, droppedLate, waited, maxWaitMs: Math.round(maxWaitMs * 100) / 100, maxLagMs: Math.round(maxLagMs * 100) / 100 };
       }
       reached = d.reached;
     } else {
@@ -181,8 +181,8 @@ async function driveAndStop(o: LabOptions, target: FoundTarget | ExternalTarget,
       const onTick = (t: number) => recorder.advance(t);
       if (profile.model === 'closed') await driveClosed({ origin: started.url, profile, recorder, seed: o.seed, signal, onTick });
       else {
-        const { scheduled, launched, dropped, droppedAtCap, droppedLate, maxLagMs } = await driveOpen({ origin: started.url, profile, recorder, seed: o.seed, signal, onTick });
-        entry.openDrive = { scheduled, launched, dropped, droppedAtCap, droppedLate, maxLagMs: Math.round(maxLagMs * 100) / 100 };
+        const { scheduled, launched, dropped, droppedAtCap, droppedLate, waited, maxWaitMs, maxLagMs } = await driveOpen({ origin: started.url, profile, recorder, seed: o.seed, signal, onTick });
+        entry.openDrive = { scheduled, launched, dropped, droppedAtCap, droppedLate, waited, maxWaitMs: Math.round(maxWaitMs * 100) / 100, maxLagMs: Math.round(maxLagMs * 100) / 100 };
       }
       reached = w.profileStart === 0 ? 0 : (Date.now() - w.profileStart) / 1000;
     }

@@ -8,7 +8,7 @@ export const MAX_DURATION_S = 3600;
  * not the server, would set the pace. The schedule is a generator and each wake-up handles a
  * bounded batch, so memory stays flat and signals are served whatever the rate.
  */
-export const MAX_RATE = 50_000;
+export const MAX_RATE = 100_000;
 /**
  * Most virtual users (closed) or requests in flight (open): each is a connection to one
  * host:port, and Linux hands out 28,232 ephemeral ports per destination by default.

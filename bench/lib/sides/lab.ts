@@ -79,6 +79,8 @@ function summarize(tool: string, r: RecorderResult, m: { cpuMs: number; seconds:
       droppedAtCap: open.droppedAtCap,
       scheduled: open.scheduled,
       droppedLate: open.droppedLate,
+      waited: open.waited,
+      maxWaitMs: round(open.maxWaitMs, 1),
       // The recorder's per-second mean in flight (launch to answer), averaged over the run's seconds.
       inFlightLevels: open.inFlightLevels.map((x) => round(x, 4)),
       meanInFlight: r.rows.length > 0 ? round(r.rows.reduce((n, row) => n + (row.inFlight ?? 0), 0) / r.rows.length, 2) : 0,

@@ -130,7 +130,8 @@ function sumOpen(threads: readonly Thread[]): OpenDriveStats | null {
   const sum = (f: (x: OpenDriveStats) => number) => s.reduce((a, x) => a + f(x), 0);
   return {
     scheduled: sum((x) => x.scheduled), launched: sum((x) => x.launched), dropped: sum((x) => x.dropped),
-    droppedAtCap: sum((x) => x.droppedAtCap), droppedLate: sum((x) => x.droppedLate), maxLagMs: Math.max(...s.map((x) => x.maxLagMs)),
+    droppedAtCap: sum((x) => x.droppedAtCap), droppedLate: sum((x) => x.droppedLate),
+    waited: sum((x) => x.waited), maxWaitMs: Math.max(...s.map((x) => x.maxWaitMs)), maxLagMs: Math.max(...s.map((x) => x.maxLagMs)),
     // Each thread's time at each of its own levels, added up: a thread's level, not the lab's.
     inFlightLevels: Array.from({ length: Math.max(...s.map((x) => x.inFlightLevels.length)) }, (_, k) => sum((x) => x.inFlightLevels[k] ?? 0)),
   };

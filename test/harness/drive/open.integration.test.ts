@@ -7,7 +7,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { execa } from 'execa';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { MAX_RATE, openProfileSchema, type OpenProfileInput } from '../../../profiles/lib/define.ts';
-import { driveOpen } from '../../../harness/drive/open.ts';
+import { driveOpen, MAX_WAIT_MS } from '../../../harness/drive/open.ts';
 import { Recorder } from '../../../harness/record/recorder.ts';
 import type { RunManifest, StageStats, Summary } from '../../../harness/results/format.ts';
 import { stageWindows } from '../../../harness/analysis/schedule.ts';
@@ -103,6 +103,40 @@ describe('driveOpen: whose fault a drop was', () => {
     expect(stats.droppedLate).toBeGreaterThanOrEqual(30);
     expect(stats.droppedLate).toBeLessThan(100);
     expect(stats.droppedAtCap).toBeGreaterThan(90);
+  });
+});
+
+describe('driveOpen: an arrival that finds every slot busy waits for one', () => {
+  it(`a server hiccup shorter than MAX_WAIT_MS (${MAX_WAIT_MS} ms) costs latency, not drops`, async () => {
+    let first = 0;
+    // Two slots; arrivals 10 ms apart; answers take 2 ms, but 25 ms for requests received in a
+    // 40-ms stretch: two of its arrivals find both slots busy and wait ~5 ms for one.
+    const origin = await serve((now) => {
+      first ||= now;
+      const t = now - first;
+      return t >= 500 && t < 540 ? 25 : 2;
+    });
+    const { stats, result } = await drive(origin, { stages: [{ at: 0, rate: 100 }], duration: 1.5, maxInFlight: 2, timeoutMs: 3000 });
+    expect(stats.launched + stats.dropped).toBe(150);
+    // Dropped at the cap before they could wait; one may still be on this noisy machine.
+    expect(stats.dropped).toBeLessThanOrEqual(1);
+    expect(stats.waited).toBeGreaterThanOrEqual(2);
+    expect(stats.maxWaitMs).toBeGreaterThan(0);
+    expect(stats.maxWaitMs).toBeLessThan(MAX_WAIT_MS);
+    // The wait is in the latency, timed from the intended time: 25 ms of service plus the wait.
+    expect(result.stages[0]!.max!).toBeGreaterThan(25);
+  });
+
+  it(`drops what waited longer than MAX_WAIT_MS, as the cap's, and sends nothing later than that plus the loop's wake-up`, async () => {
+    // One slot, answers after 50 ms, 100 arrivals a second: 1 in 5 can be sent, the rest wait and are dropped.
+    const origin = await serve(() => 50);
+    const { stats } = await drive(origin, { stages: [{ at: 0, rate: 100 }], duration: 2, maxInFlight: 1, timeoutMs: 3000 });
+    expect(stats.launched + stats.dropped).toBe(200);
+    expect(stats.launched).toBeGreaterThanOrEqual(25);
+    expect(stats.launched).toBeLessThanOrEqual(60);
+    expect(stats.droppedAtCap).toBeGreaterThanOrEqual(stats.dropped * 0.9);
+    expect(stats.waited).toBeGreaterThan(stats.launched * 0.5);
+    expect(stats.maxWaitMs).toBeLessThan(MAX_WAIT_MS + 30);
   });
 });
 

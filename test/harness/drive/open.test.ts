@@ -151,3 +151,70 @@ describe('medianInFlight: the level a drive spent half its time at or below', ()
     expect(medianInFlight([])).toBe(0);
   });
 });
+
+describe('ArrivalQueue.take: an arrival that finds every slot busy waits for one, first come first sent', () => {
+  /** One look with `free` slots, dropping only arrivals due before `dropBefore`. */
+  function look(q: ArrivalQueue, now: number, free: number, dropBefore: number) {
+    const out = { launch: [] as number[], dropped: [] as number[], taken: 0 };
+    let left = free;
+    out.taken = q.take(now, () => left > 0, (at) => { out.launch.push(at); left--; }, (at) => out.dropped.push(at), dropBefore);
+    return { launch: round(out.launch), dropped: round(out.dropped), taken: out.taken };
+  }
+
+  it('never drops when told so (an answer\'s callback): what finds no room stays due, in order', () => {
+    const q = queue(constant10, 2);
+    expect(look(q, 0.5, 2, -Infinity)).toEqual({ launch: [0.05, 0.15], dropped: [], taken: 2 });
+    expect(q.dueBy(0.5)).toBe(true);
+    expect(q.next).toBeCloseTo(0.25, 9);
+    // The next answer frees one slot: the oldest waiting arrival goes first.
+    expect(look(q, 0.52, 1, -Infinity)).toEqual({ launch: [0.25], dropped: [], taken: 1 });
+    expect(look(q, 0.53, 0, -Infinity)).toEqual({ launch: [], dropped: [], taken: 0 });
+    expect(q.next).toBeCloseTo(0.35, 9);
+  });
+
+  it('drops only the waiting arrivals older than the bound, and keeps the younger ones waiting', () => {
+    const q = queue(constant10, 2);
+    // At 0.5 s with no room, a 0.2-s bound: 0.05, 0.15 and 0.25 waited longer; 0.35 and 0.45 wait on.
+    expect(look(q, 0.5, 0, 0.3)).toEqual({ launch: [], dropped: [0.05, 0.15, 0.25], taken: 3 });
+    expect(q.next).toBeCloseTo(0.35, 9);
+    expect(q.dueBy(0.5)).toBe(true);
+    // A slot frees: the oldest waiting one is sent; the one behind it still waits.
+    expect(look(q, 0.51, 1, 0.31)).toEqual({ launch: [0.35], dropped: [], taken: 1 });
+    expect(q.next).toBeCloseTo(0.45, 9);
+  });
+
+  it('launches before it drops: a waiting arrival past the bound is still sent if a slot is free', () => {
+    const q = queue(constant10, 2);
+    expect(look(q, 0.5, 1, 0.3)).toEqual({ launch: [0.05], dropped: [0.15, 0.25], taken: 3 });
+  });
+
+  it('with the bound at `now` (the default), drops every due arrival that finds no room, as before', () => {
+    const a = queue(constant10, 2);
+    const b = queue(constant10, 2);
+    expect(look(a, 1, 2, 1)).toEqual(look(b, 1, 2, Infinity));
+    expect(a.next).toBe(b.next);
+    expect(a.dueBy(1)).toBe(false);
+  });
+
+  it('under a sustained overload (3 slots free per 0.1 s, 5 arrivals due), the backlog is bounded by the wait bound, not by memory', () => {
+    const q = queue([{ at: 0, rate: 50 }], 20);
+    let launched = 0;
+    let dropped = 0;
+    let maxWait = 0;
+    for (let tick = 1; tick <= 200; tick++) {
+      const now = tick / 10;
+      const r = look(q, now, 3, now - 0.5);
+      launched += r.launch.length;
+      dropped += r.dropped.length;
+      for (const at of r.launch) maxWait = Math.max(maxWait, now - at);
+      // Whatever is still due has waited at most the bound.
+      if (q.dueBy(now)) expect(now - q.next!).toBeLessThanOrEqual(0.5 + 1e-9);
+    }
+    expect(launched).toBe(600);
+    // Nothing is lost: what still waits at the end is there to take.
+    expect(launched + dropped + look(q, 20, Infinity, -Infinity).taken).toBe(1000);
+    // A launch comes before a drop, so a wait lasts at most the bound plus the time between two looks.
+    expect(maxWait).toBeLessThanOrEqual(0.6 + 1e-9);
+    expect(maxWait).toBeGreaterThan(0.4);
+  });
+});
