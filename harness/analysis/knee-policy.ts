@@ -109,7 +109,7 @@ export function stepPlan(sloMs: number, p: KneePolicy = KNEE_POLICY, seconds?: n
 
 /**
  * How much a knee step may have in flight, in seconds of its arrivals. The open driver drops an
- * arrival that finds the cap full and the rule counts it as failed (over 1 % breaks a step), so a
+ * arrival that finds the cap full (then for 20 ms) and the rule counts it as failed (over 1 % breaks a step), so a
  * cap a machine stall fills calls noise a failure: with 256 (12 ms of arrivals at 21,000 req/s)
  * and then 50 ms of arrivals, fastify-hello steps at 17,600–22,400 req/s on this shared 2-core
  * machine broke on 1.2–1.5 % drops after one stall of 50–70 ms (that second's p95 45–70 ms, the
