@@ -13,9 +13,9 @@ const CONNECTIONS = 10;
 /**
  * The open driver's in-flight cap. An arrival that finds every slot busy waits for one (up to the
  * driver's MAX_WAIT_MS, 20 ms), so a stall no longer needs a wide cap to drop nothing: measured
- * at 60,000 req/s, a cap of 20 served 99.4–99.8 % of the schedule, while 40 and 100 let the
- * backlog behind a stall keep every slot busy, and with ≥ 40 in flight the generator served only
- * 31,000–55,000 req/s (bench/README.md). A cap is a safety limit (k6's maxVUs), not the level measured.
+ * at 60,000 req/s, a cap of 20 served 99.4–99.8 % of the schedule, 40 and 100 less in runs one
+ * after the other on a shared machine (bench/README.md), and a stall's backlog then holds at most
+ * 20 connections busy. A cap is a safety limit (k6's maxVUs), not the level measured.
  */
 const IN_FLIGHT_CAP = 20;
 const SECONDS = 10;
