@@ -10,7 +10,7 @@ import { driveOpen } from '../drive/open.ts';
 import { warmUp } from '../drive/warmup.ts';
 import { holdToCap, KNEE_POLICY, kneeBracket, limitWords, nextKneeRate, probedPolicy, stepInFlight, stepLimit, stepPlan, type KneePolicy, type StepPlan } from '../analysis/knee-policy.ts';
 import { LAB_OWN_FDS, openFileLimit } from '../drive/fd-limit.ts';
-import { judgeSteady, type LoadSecond, type SteadyEvidence } from '../analysis/steady-state.ts';
+import { judgeSteady, STEADY_RULE, type LoadSecond, type SteadyEvidence } from '../analysis/steady-state.ts';
 import { errorText, notMeasured, targetInfo, withTarget, type ModeOptions, type TargetInfo } from './with-target.ts';
 import { Recorder } from '../record/recorder.ts';
 import type { IntervalRow, KneeRow, KneeStep, KneeStepLoad } from '../results/format.ts';
@@ -154,6 +154,14 @@ export const REAL_IO: KneeIo = {
 export const loadSecond = (r: IntervalRow): LoadSecond => ({ offered: r.users, served: r.rps, failed: r.errorsTotal + r.dropped, p95: r.p95 });
 
 /**
+ * Failures stop a step early only while they go on: an overload keeps dropping at the in-flight
+ * cap every second, while a fast step's cold start (its connections opening) can spill into the
+ * second judged first at 5 s and be over (fastify-hello, 20,121 req/s, 2026-11-29: p95 184 and
+ * 160 ms, 5,008 dropped, then 6, 6 and 2 ms). Held on, the step is judged without it.
+ */
+const stillFailing = (r: IntervalRow) => { const s = loadSecond(r); return s.failed > STEADY_RULE.maxFailShare * s.offered; };
+
+/**
  * When a step may end: broken at two checks in a row (one second's hiccup on a shared machine
  * is not a verdict) once it has a few seconds; steady at its planned length. Near capacity
  * (`toCap`, see holdToCap) a step is judged on its whole cap: it ends early only on what is
@@ -166,7 +174,7 @@ export function stepDone(rows: readonly IntervalRow[], plan: StepPlan, sloMs: nu
   const judge = (k: number) => judgeSteady(rows.slice(0, k).map(loadSecond), { sloMs });
   const now = judge(n);
   const clear = (e: SteadyEvidence) => e.state === 'broken' && (!toCap || e.decidedBy === 'slo' || e.decidedBy === 'failures');
-  if (n >= EARLY_BREAK_AFTER_S && clear(now) && clear(judge(n - 1))) return true;
+  if (n >= EARLY_BREAK_AFTER_S && clear(now) && clear(judge(n - 1)) && (now.decidedBy !== 'failures' || stillFailing(rows[n - 1]!))) return true;
   return !toCap && n === plan.seconds && now.state === 'steady';
 }
 

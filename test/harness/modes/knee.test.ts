@@ -155,6 +155,20 @@ describe('stepDone near capacity (held to its cap)', () => {
   });
 });
 
+describe('stepDone on failures', () => {
+  const plan = { seconds: 8, capSeconds: 16 };
+  const failing = (r: ReturnType<typeof row>, failed: number) => ({ ...r, dropped: failed });
+  it('ends early while arrivals keep being dropped, not once a start-up burst of drops is over', () => {
+    // 2 % dropped every second: an overload at the in-flight cap.
+    const overload = Array.from({ length: 5 }, (_, t) => failing(row(t, 20_000, 19_600, 50), 400));
+    expect(stepDone(overload, plan, 500, true)).toBe(true);
+    // Measured shape (20,121 req/s): drops in the first two seconds, none after.
+    const coldStart = Array.from({ length: 5 }, (_, t) => failing(row(t, 20_000, t < 2 ? 17_500 : 20_000, t < 2 ? 170 : 5), t < 2 ? 2500 : 0));
+    expect(stepDone(coldStart, plan, 500, true)).toBe(false);
+    expect(stepDone(coldStart, plan, 500)).toBe(false);
+  });
+});
+
 describe('runKnee: which side limited the steps that broke', () => {
   it('judges every step that did not hold from its load, names the side that broke the bracket, and says so in the log', async () => {
     const fake = fakeServer(17);
