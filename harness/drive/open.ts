@@ -36,7 +36,7 @@ export const LATE_DROP_MS = 2;
  * busy behind the first stall, p50 1.7–2.1 s. 20 ms is also the launch lag above which the
  * validity check calls a run suspect.
  */
-export const MAX_WAIT_MS = 20;
+export const MAX_WAIT_MS = 100;
 
 export interface DriveOpenOptions {
   origin: string;
