@@ -12,8 +12,8 @@ import { median, pct, round2, takeTurns, type Side } from './efficiency.ts';
 const CONNECTIONS = 10;
 /**
  * The open driver's in-flight cap. An arrival that finds every slot busy waits for one (up to the
- * driver's MAX_WAIT_MS, 20 ms), so a stall no longer needs a wide cap to drop nothing: measured
- * at 60,000 req/s, a cap of 20 served 99.4–99.8 % of the schedule, 40 and 100 less in runs one
+ * driver's MAX_WAIT_MS, 100 ms), so a stall no longer needs a wide cap to drop nothing: measured
+ * at 60,000 req/s with a 20-ms wait, a cap of 20 served 99.4–99.8 % of the schedule, 40 and 100 less in runs one
  * after the other on a shared machine (bench/README.md), and a stall's backlog then holds at most
  * 20 connections busy. A cap is a safety limit (k6's maxVUs), not the level measured.
  */
@@ -31,7 +31,7 @@ const GOAL_CPU = 1.2;
  * measures that capacity first, on a warmed-up server; the open driver is then asked for 0.9×
  * of it, with up to IN_FLIGHT_CAP requests in flight, in alternating turns with autocannon.
  * An arrival that finds every slot busy waits for one (counted as `waited`, its wait in its
- * latency); after 20 ms it is dropped: by its own lag if the generator first reached it more than
+ * latency); after 100 ms it is dropped: by its own lag if the generator first reached it more than
  * 2 ms late, past the wait, else at the cap. Then, in a second series of turns, it alternates with the
  * closed driver at the in-flight level the first series spent half its time at or below (its
  * median; the mean, Little's rate × mean latency, is pulled up by the pile-up behind any stall):

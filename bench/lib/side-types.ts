@@ -20,7 +20,7 @@ export interface SideResult {
   /** Completed requests, successes and errors. */
   requests: number;
   errors: number;
-  /** Open model: arrivals never sent (every in-flight slot busy for 20 ms past their time). */
+  /** Open model: arrivals never sent (every in-flight slot busy for 100 ms past their time). */
   dropped: number;
   seconds: number;
   /** Successful responses per second. */

@@ -266,7 +266,7 @@ export interface TargetEntry {
 
 /** The open driver's own figures for one target. */
 export interface OpenDriveInfo {
-  /** Arrivals the schedule held, launched, and never sent (every `maxInFlight` slot busy for 20 ms past their time). */
+  /** Arrivals the schedule held, launched, and never sent (every `maxInFlight` slot busy for 100 ms past their time, MAX_WAIT_MS). */
   scheduled: number;
   launched: number;
   dropped: number;
@@ -278,7 +278,7 @@ export interface OpenDriveInfo {
   droppedAtCap?: number;
   droppedLate?: number;
   /**
-   * Arrivals that found every slot busy and waited for one (up to 20 ms), then were sent, and the
+   * Arrivals that found every slot busy and waited for one (up to 100 ms), then were sent, and the
    * worst such wait (ms; in their latency, timed from the intended time). Absent in older runs
    * (which dropped such arrivals at once).
    */

@@ -153,7 +153,7 @@ export const openProfileSchema = z.object({
   /**
    * Requests outstanding at the server at once. An arrival that finds them all busy waits for one
    * (first come, first sent; its wait counts in its latency, timed from its intended time) and is
-   * dropped and counted if none frees within 20 ms of its time.
+   * dropped and counted if none frees within 100 ms of its time (harness/drive/open.ts MAX_WAIT_MS).
    */
   maxInFlight: z.number().int().positive().max(MAX_CONNECTIONS).default(256),
 }).strict().superRefine((p, ctx) => {
