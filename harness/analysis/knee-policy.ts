@@ -109,14 +109,15 @@ export function stepPlan(sloMs: number, p: KneePolicy = KNEE_POLICY, seconds?: n
 
 /**
  * How much a knee step may have in flight, in seconds of its arrivals. The open driver drops an
- * arrival that finds the cap full (then for 20 ms) and the rule counts it as failed (over 1 % breaks a step), so a
+ * arrival that finds the cap full for MAX_WAIT_MS and the rule counts it as failed (over 1 % breaks a step), so a
  * cap a machine stall fills calls noise a failure: with 256 (12 ms of arrivals at 21,000 req/s)
  * and then 50 ms of arrivals, fastify-hello steps at 17,600–22,400 req/s on this shared 2-core
  * machine broke on 1.2–1.5 % drops after one stall of 50–70 ms (that second's p95 45–70 ms, the
  * others steady). Unbounded is no better: with one SLO of arrivals (12,000 at 24,000 req/s) a
  * stall's backlog opened thousands of connections at once, the generator lagged 150–680 ms and
  * a rate that had been steady for 3 s collapsed (2026-11-29). 100 ms holds the stalls measured
- * with room to spare and keeps the client population a real one's size. @default 0.1
+ * with room to spare and keeps the client population a real one's size (measured while the wait
+ * was 20 ms). @default 0.1
  */
 export const STEP_IN_FLIGHT_S = 0.1;
 /** An open profile's default cap, kept as the floor for slow rates. */

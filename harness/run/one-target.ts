@@ -8,7 +8,7 @@ import { attachExternal, isExternal, type AttachedTarget, type ExternalTarget } 
 import { startFoundTarget } from '../spawn/start-found.ts';
 import { prepareLaunch, type Launch } from '../input/requires.ts';
 import { driveClosed } from '../drive/closed.ts';
-import { driveOpen, meanScheduledRate } from '../drive/open.ts';
+import { driveOpen, meanScheduledRate, type OpenDriveStats } from '../drive/open.ts';
 import { warmUp } from '../drive/warmup.ts';
 import { Recorder, type RecorderResult } from '../record/recorder.ts';
 import { startSaturation, writeSaturation, type SaturationSampler } from '../record/saturation/sampler.ts';
@@ -171,8 +171,7 @@ async function driveAndStop(o: LabOptions, target: FoundTarget | ExternalTarget,
       const d = await driveThreads({ origin: started.url, profile, seed: o.seed, signal, generators: o.generators!, recorder, ...recorderSpec(o, correction), onStart: (ms) => { w.profileStart = ms; startSampler(ms); } });
       threads = { file: d.file, error: d.error };
       if (d.open) {
-        const { scheduled, launched, dropped, droppedAtCap, droppedLate, waited, maxWaitMs, maxLagMs } = d.open;
-        entry.openDrive = { scheduled, launched, dropped, droppedAtCap, droppedLate, waited, maxWaitMs: Math.round(maxWaitMs * 100) / 100, maxLagMs: Math.round(maxLagMs * 100) / 100 };
+        entry.openDrive = openDriveEntry(d.open);
       }
       reached = d.reached;
     } else {
@@ -181,8 +180,7 @@ async function driveAndStop(o: LabOptions, target: FoundTarget | ExternalTarget,
       const onTick = (t: number) => recorder.advance(t);
       if (profile.model === 'closed') await driveClosed({ origin: started.url, profile, recorder, seed: o.seed, signal, onTick });
       else {
-        const { scheduled, launched, dropped, droppedAtCap, droppedLate, waited, maxWaitMs, maxLagMs } = await driveOpen({ origin: started.url, profile, recorder, seed: o.seed, signal, onTick });
-        entry.openDrive = { scheduled, launched, dropped, droppedAtCap, droppedLate, waited, maxWaitMs: Math.round(maxWaitMs * 100) / 100, maxLagMs: Math.round(maxLagMs * 100) / 100 };
+        entry.openDrive = openDriveEntry(await driveOpen({ origin: started.url, profile, recorder, seed: o.seed, signal, onTick }));
       }
       reached = w.profileStart === 0 ? 0 : (Date.now() - w.profileStart) / 1000;
     }
@@ -229,4 +227,10 @@ function settle(failures: FailuresFile, result: RecorderResult, r: { name: strin
 
 function emptyResult(profile: Profile): RecorderResult {
   return new Recorder({ windows: stageWindows(profile), duration: 0, expectedIntervalUs: null }).finish();
+}
+
+/** What the run folder keeps of an open drive (one generator or several added up), lags to 0.01 ms. */
+function openDriveEntry(d: OpenDriveStats): NonNullable<TargetEntry['openDrive']> {
+  const { scheduled, launched, dropped, droppedAtCap, droppedLate, waited, maxWaitMs, maxLagMs } = d;
+  return { scheduled, launched, dropped, droppedAtCap, droppedLate, waited, maxWaitMs: Math.round(maxWaitMs * 100) / 100, maxLagMs: Math.round(maxLagMs * 100) / 100 };
 }
