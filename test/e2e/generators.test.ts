@@ -32,7 +32,12 @@ describe('--generators 2 against a real target (fastify-hello)', () => {
     // Users 0 and 2 in thread 1, user 1 in thread 2: about twice the requests.
     expect(r.threads.threads[0]!.requests).toBeGreaterThan(r.threads.threads[1]!.requests);
     expect(r.threads.threads.every((t) => t.rows.length >= 2 && t.rows.every((x) => x.elu === null || (x.elu >= 0 && x.elu <= 1)))).toBe(true);
-    expect(decodeHistogram(r.hist.run).totalCount).toBe(r.rows.reduce((n, x) => n + x.rps, 0));
+    // Responses answered after the profile's end keep their latency but not their throughput
+    // (recorder.ok): at most one per user, each of the 3 having one request in flight at most.
+    // A response merged twice across the threads would overshoot by far more.
+    const drained = decodeHistogram(r.hist.run).totalCount - r.rows.reduce((n, x) => n + x.rps, 0);
+    expect(drained).toBeGreaterThanOrEqual(0);
+    expect(drained).toBeLessThanOrEqual(3);
     expect(r.stages[0]!.fairness!.perUser!.counts!).toHaveLength(3);
     expect(r.stages[0]!.fairness!.perUser!.counts!.every((c) => c > 0)).toBe(true);
     expect(r.manifest.driver).toBe('lab, 2 generator threads');
