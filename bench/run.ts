@@ -9,6 +9,7 @@ import { omission } from './figures/omission.ts';
 import { openModel } from './figures/open.ts';
 import { FIGURES, type FigureName, type FigureOptions, type FigureRun } from './lib/figure.ts';
 import { formatFigure, formatHeader } from './lib/format.ts';
+import { cannotPin, setPinning } from './lib/pin.ts';
 
 const USAGE = `Usage: npm run bench -- [options]
 
@@ -17,6 +18,7 @@ const USAGE = `Usage: npm run bench -- [options]
   --seconds N     measured seconds per generator, every figure (default: 10, 10, 10, 15, 90)
   --long          memory figure runs ${MEMORY_LONG_SECONDS / 60} minutes
   --repeat N      run each figure N times, sides in alternating order (default: 1, at most 5)
+  --pin           target on the last CPU, every generator on CPU 0 (taskset; needs ≥ 2 CPUs)
   --help          this text`;
 
 const RUNNERS: Record<FigureName, (o: FigureOptions) => Promise<FigureRun>> = { efficiency, open: openModel, accuracy, omission, memory };
@@ -31,7 +33,7 @@ function parse(argv: string[]) {
   try {
     ({ values } = parseArgs({
       args: argv, strict: true, allowPositionals: false,
-      options: { only: { type: 'string' }, seconds: { type: 'string' }, long: { type: 'boolean' }, connections: { type: 'string' }, repeat: { type: 'string' }, help: { type: 'boolean' } },
+      options: { only: { type: 'string' }, seconds: { type: 'string' }, long: { type: 'boolean' }, connections: { type: 'string' }, repeat: { type: 'string' }, pin: { type: 'boolean' }, help: { type: 'boolean' } },
     }));
   } catch (err) {
     throw new BadInput(`${err instanceof Error ? err.message.split('\n')[0] : String(err)} (see --help)`);
@@ -51,7 +53,11 @@ function parse(argv: string[]) {
     if (!Number.isInteger(n) || n < 1 || n > 1000) throw new BadInput(`--connections: expected whole numbers from 1 to 1000, got "${c}"`);
     return n;
   });
+  const pin = values.pin ?? false;
+  const why = pin ? cannotPin() : null;
+  if (why) throw new BadInput(`--pin: ${why}`);
   return {
+    pin,
     connections,
     help: values.help ?? false,
     only: only as FigureName[],
@@ -67,9 +73,10 @@ async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return 0;
   }
+  setPinning(flags.pin);
   const info = await machineInfo();
   const machine = { date: new Date().toISOString(), ...info };
-  console.log(`${formatHeader(machine)}\n`);
+  console.log(`${formatHeader(machine)}${flags.pin ? '\npinned (--pin): each target on the last CPU, each generator on CPU 0' : ''}\n`);
   const log = (line: string) => process.stderr.write(`  … ${line}\n`);
   const runs: FigureRun[] = [];
   for (const name of flags.only) {
@@ -82,7 +89,7 @@ async function main(argv: string[]): Promise<number> {
     }
   }
   await mkdir(fileURLToPath(new URL('./results/', import.meta.url)), { recursive: true });
-  await writeFile(OUT, `${JSON.stringify({ machine, argv, runs }, null, 2)}\n`);
+  await writeFile(OUT, `${JSON.stringify({ machine: { ...machine, pinned: flags.pin }, argv, runs }, null, 2)}\n`);
   console.log('note: 2 shared cores, other work running: figures are noisy; compare runs (--repeat 2).');
   console.log(`saved: ${OUT}`);
   // Goals inform, they do not fail the command: on a shared machine a miss can be noise.

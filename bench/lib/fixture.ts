@@ -2,6 +2,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import pidusage from 'pidusage';
+import { pin } from './pin.ts';
 
 export type FixtureName = 'trivial' | 'delay' | 'stall';
 
@@ -33,6 +34,7 @@ export async function startFixture(name: FixtureName, env: Record<string, string
   const pid = child.pid;
   if (pid === undefined) throw new Error(`fixture ${name}: could not start ${process.execPath}`);
   live.add(pid);
+  pin(pid, 'target');
   const stop = async () => {
     child.kill('SIGTERM');
     await child;

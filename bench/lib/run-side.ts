@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
+import { pin } from './pin.ts';
 import type { SideResult, SideSpec } from './side-types.ts';
 
 const ENTRY = fileURLToPath(new URL('../side.ts', import.meta.url));
@@ -10,10 +11,12 @@ const nodeArgs = (spec: SideSpec, ...rest: string[]) => ['--import', 'tsx', ENTR
 
 /** Run one generator in a fresh child process; its CPU time is measured inside it. */
 export async function runSide(spec: SideSpec): Promise<SideResult> {
-  const r = await execa(process.execPath, nodeArgs(spec), {
+  const child = execa(process.execPath, nodeArgs(spec), {
     stdin: 'ignore', stderr: 'inherit', reject: false,
     timeout: (spec.warmupSeconds + spec.seconds + SLACK_S) * 1000,
   });
+  if (child.pid !== undefined) pin(child.pid, 'generator');
+  const r = await child;
   const last = r.stdout.trim().split('\n').pop() ?? '';
   if (r.exitCode !== 0 || !last.startsWith('{')) {
     throw new Error(`bench side ${spec.kind} failed (${r.timedOut ? 'timed out' : `exit ${r.exitCode ?? r.signal}`}): ${last.slice(0, 200)}`);
@@ -39,6 +42,7 @@ export async function startSide(spec: SideSpec, maxSeconds: number): Promise<Sid
     stdin: 'ignore', stdout: 'ignore', stderr: 'inherit', reject: false, ipc: true,
     timeout: (spec.warmupSeconds + maxSeconds + SLACK_S) * 1000,
   });
+  if (child.pid !== undefined) pin(child.pid, 'generator');
   const ask = async (msg: { seconds: number; rate?: number } | null): Promise<unknown> => {
     await child.sendMessage(msg);
     return msg === null ? null : child.getOneMessage();

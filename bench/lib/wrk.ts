@@ -1,6 +1,7 @@
 import { accessSync, constants } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
+import { pin } from './pin.ts';
 import type { SideResult } from './side-types.ts';
 
 export const WRK_MISSING = 'wrk not found on PATH: install it with `apt-get install -y wrk` (Debian/Ubuntu); this figure skips it';
@@ -27,9 +28,11 @@ export function parseWrkDuration(text: string | undefined): number | null {
 
 /** Plain wrk: closed loop, each connection sends its next request when the last one answered. */
 export async function runWrk(bin: string, origin: string, connections: number, seconds: number): Promise<SideResult> {
-  const r = await execa(bin, ['-t1', `-c${connections}`, `-d${seconds}s`, '--latency', `${origin}/`], {
+  const child = execa(bin, ['-t1', `-c${connections}`, `-d${seconds}s`, '--latency', `${origin}/`], {
     stdin: 'ignore', reject: false, timeout: (seconds + 30) * 1000,
   });
+  if (child.pid !== undefined) pin(child.pid, 'generator');
+  const r = await child;
   if (r.exitCode !== 0) throw new Error(`wrk failed (exit ${r.exitCode ?? r.signal}): ${String(r.stderr).slice(0, 200)}`);
   return parseWrk(String(r.stdout), connections);
 }
