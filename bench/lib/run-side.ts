@@ -9,9 +9,9 @@ const SLACK_S = 60;
 
 const nodeArgs = (spec: SideSpec, ...rest: string[]) => ['--import', 'tsx', ENTRY, JSON.stringify(spec), ...rest];
 
-/** Run one generator in a fresh child process; its CPU time is measured inside it. */
-export async function runSide(spec: SideSpec): Promise<SideResult> {
-  const child = execa(process.execPath, nodeArgs(spec), {
+/** Run one generator in a fresh child process; its CPU time is measured inside it. `nodeFlags`: e.g. `--cpu-prof`. */
+export async function runSide(spec: SideSpec, nodeFlags: readonly string[] = []): Promise<SideResult> {
+  const child = execa(process.execPath, [...nodeFlags, ...nodeArgs(spec)], {
     stdin: 'ignore', stderr: 'inherit', reject: false,
     timeout: (spec.warmupSeconds + spec.seconds + SLACK_S) * 1000,
   });
