@@ -1,6 +1,14 @@
 import net from 'node:net';
 import { performance } from 'node:perf_hooks';
-import type { Deadlines, Pending } from './deadlines.ts';
+import { Deadlines, type Pending } from './deadlines.ts';
+
+/**
+ * Handshakes (and their first requests) a preconnect keeps in flight at once: few enough that a
+ * burst never fills a server's accept queue (Node's default backlog is 511) nor queues behind a
+ * slow one-request-at-a-time server, enough to open thousands to a fast one in a few hundred ms
+ * (3,770 to fastify-hello in 0.4 s; docs/knee.md).
+ */
+export const PRECONNECT_BURST = 8;
 
 /**
  * The lab's own HTTP/1.1 client: one request at a time per keep-alive connection, the request
@@ -43,6 +51,37 @@ export class H1Pool {
       if (conn) conn.start(req);
       else this.waiting.push(req);
     });
+  }
+
+  /**
+   * Open up to `n` more connections before they are needed, each confirmed by one request
+   * (`method path`; its answer read for its framing only, as any other), at most `burst` at a
+   * time, starting new ones only for `withinMs`; resolves when those started have been answered
+   * (or failed, or hit `timeoutMs`), with how many are open and idle. A connection is only open
+   * once the server has answered on it: a server that handles one connection at a time (gunicorn's
+   * sync worker, Flask's one-thread server) would otherwise block on an idle one it accepted; if it
+   * closes after the answer, the connection is reopened on first use, as without preconnect.
+   */
+  async preconnect(n: number, method: string, path: string, withinMs: number, timeoutMs: number, burst = PRECONNECT_BURST): Promise<number> {
+    const deadlines = new Deadlines<Pending>();
+    const bytes = this.requestBytes(method, path, false);
+    const end = performance.now() + withinMs;
+    let started = 0;
+    // A server that closed a confirmed connection (no keep-alive) gains nothing from more.
+    let kept = true;
+    const one = () => new Promise<boolean>((done) => {
+      const conn = this.open();
+      const req = new H1Request(bytes, method === 'HEAD', false, timeoutMs, () => done(conn.connected), () => done(false), deadlines);
+      deadlines.add(req);
+      conn.start(req);
+    });
+    await Promise.all(Array.from({ length: Math.max(0, Math.min(burst, n)) }, async () => {
+      while (kept && started < n && this.conns.size < this.connections && performance.now() < end && !this.destroyed) {
+        started++;
+        kept = await one();
+      }
+    }));
+    return this.idle.filter((c) => c.connected).length;
   }
 
   /** Close every connection; requests still waiting or in flight fail. */
@@ -179,6 +218,11 @@ class Conn {
   private lineLength = 0;
 
   constructor(private readonly pool: H1Pool) {}
+
+  /** A socket is open (a closed one is reopened on the next start). */
+  get connected(): boolean {
+    return this.socket !== null;
+  }
 
   start(req: H1Request): void {
     this.req = req;

@@ -54,6 +54,11 @@ export interface DriveOpenOptions {
   client?: HttpClient;
   /** Intended send times to follow. @default the profile's whole schedule (`--generators` gives each thread its share) */
   arrivals?: Iterator<number>;
+  /**
+   * Connections opened beforehand (e.g. an H1Pool after `preconnect`, as a knee step does), at
+   * most `maxInFlight` of them; closed by the drive as its own. @default a new pool of `client`'s
+   */
+  pool?: Sender;
 }
 
 /** What the generator did, for callers that judge a run by more than its latencies (e.g. a knee search). */
@@ -136,8 +141,8 @@ interface OpenRun {
  */
 export async function driveOpen(o: DriveOpenOptions): Promise<OpenDriveStats> {
   const { profile } = o;
+  const pool = o.pool ?? connections(o.origin, profile.maxInFlight, profile.timeoutMs, o.client);
   const start = performance.now();
-  const pool = connections(o.origin, profile.maxInFlight, profile.timeoutMs, o.client);
   const control = driveControl({
     signal: o.signal,
     timeoutMs: profile.timeoutMs,

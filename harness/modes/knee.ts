@@ -8,6 +8,7 @@ import { writeJsonAtomic } from '../results/atomic.ts';
 import { blast, CAPACITY_DEFAULTS, theoreticalRps } from './capacity.ts';
 import { driveOpen } from '../drive/open.ts';
 import { warmUp } from '../drive/warmup.ts';
+import { H1Pool } from '../drive/h1.ts';
 import { holdToCap, KNEE_POLICY, kneeBracket, limitWords, nextKneeRate, probedPolicy, stepInFlight, stepLimit, stepPlan, type KneePolicy, type StepPlan } from '../analysis/knee-policy.ts';
 import { LAB_OWN_FDS, openFileLimit } from '../drive/fd-limit.ts';
 import { judgeSteady, STEADY_RULE, type LoadSecond, type SteadyEvidence } from '../analysis/steady-state.ts';
@@ -31,6 +32,13 @@ const WARMUP_SECONDS = 1;
 const SETTLE_CAP_MS = 15_000;
 /** "Promptly": the slowest possible service time plus slack; two in a row mean the queue is gone. */
 const CALM_MS = SERVICE_MAX_MS + 50;
+/**
+ * Longest a step spends opening its connections before its clock starts (H1Pool.preconnect).
+ * Opened lazily, as arrivals came, every fast step opened its whole in-flight cap in its first
+ * 200 ms (1,370 connections at 13,700 req/s, 3,770 at 37,700; fastify-hello, 2026-11-29) and
+ * that second's p95 was 150–370 ms against sub-ms after (docs/knee.md).
+ */
+const PRECONNECT_MS = 1000;
 /** A step that is clearly broken may stop once it has this many seconds of evidence. */
 const EARLY_BREAK_AFTER_S = 5;
 
@@ -95,6 +103,11 @@ const treeNow = (pid: number | undefined) => (pid === undefined ? Promise.resolv
  */
 const holdRate: KneeIo['holdRate'] = async (a) => {
   const profile = stepProfile(a.rate, a.seconds, a.timeoutMs);
+  // Connections first, before the step's clock and its CPU figures: the cap's worth, each
+  // confirmed by one unrecorded request (latency is still timed from each arrival's intended time).
+  const pool = new H1Pool(a.origin, profile.maxInFlight);
+  const task = profile.tasks[0]!;
+  await pool.preconnect(profile.maxInFlight, task.method, task.path, PRECONNECT_MS, a.timeoutMs);
   const enough = new AbortController();
   const seen: IntervalRow[] = [];
   const recorder = new Recorder({
@@ -105,7 +118,7 @@ const holdRate: KneeIo['holdRate'] = async (a) => {
   const machine0 = machineTicks();
   const gen0 = selfCpu();
   const elu0 = performance.eventLoopUtilization();
-  const drive = await driveOpen({ origin: a.origin, profile, recorder, signal: AbortSignal.any([a.signal, enough.signal]), seed: a.seed });
+  const drive = await driveOpen({ origin: a.origin, profile, recorder, signal: AbortSignal.any([a.signal, enough.signal]), seed: a.seed, pool });
   const elu = performance.eventLoopUtilization(elu0).utilization;
   const genCpuPct = cpuPct(gen0, selfCpu());
   const machine1 = machineTicks();

@@ -157,3 +157,56 @@ describe('H1Pool against node:http', () => {
     expect(inFlight.size).toBe(0);
   });
 });
+
+describe('H1Pool.preconnect: connections opened before they are needed', () => {
+  /** An HTTP server counting connections, requests and the most answered at once (each `delayMs`). */
+  async function counting(delayMs: number, close = false) {
+    const seen = { conns: 0, requests: 0, most: 0, now: 0 };
+    const server = createHttpServer((_req, res) => {
+      seen.requests++;
+      seen.most = Math.max(seen.most, ++seen.now);
+      setTimeout(() => { seen.now--; if (close) res.setHeader('connection', 'close'); res.end('ok'); }, delayMs);
+    });
+    server.on('connection', () => { seen.conns++; });
+    servers.push(server);
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    return { origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen };
+  }
+
+  it('opens n, each confirmed by one answer, at most `burst` at a time; a burst of n requests after it opens none', async () => {
+    const { origin, seen } = await counting(5);
+    const p = new H1Pool(origin, 20);
+    pools.push(p);
+    expect(await p.preconnect(20, 'GET', '/', 5000, 2000, 4)).toBe(20);
+    expect(seen).toMatchObject({ conns: 20, requests: 20 });
+    expect(seen.most).toBeLessThanOrEqual(4);
+    // Opened lazily (the old knee step), this burst opened all 20 connections on arrival.
+    const inFlight = new InFlight();
+    const statuses = await Promise.all(Array.from({ length: 20 }, () => inFlight.send(p, 'GET', '/', 2000)));
+    expect(statuses).toEqual(Array(20).fill(200));
+    expect(seen.conns).toBe(20);
+    expect(seen.requests).toBe(40);
+  });
+
+  it('never past the pool\'s own size, and no new connection after `withinMs`', async () => {
+    const { origin, seen } = await counting(50);
+    const p = new H1Pool(origin, 5);
+    pools.push(p);
+    expect(await p.preconnect(100, 'GET', '/', 5000, 2000, 2)).toBe(5);
+    expect(seen.conns).toBe(5);
+    const q = new H1Pool(origin, 100);
+    pools.push(q);
+    // Each answer takes ≥ 50 ms: two at a time for 120 ms start at most 3 each.
+    const open = await q.preconnect(100, 'GET', '/', 120, 2000, 2);
+    expect(open).toBeGreaterThanOrEqual(2);
+    expect(open).toBeLessThanOrEqual(6);
+  });
+
+  it('stops after the first answers when the server closes each connection (a one-connection-at-a-time server)', async () => {
+    const { origin, seen } = await counting(5, true);
+    const p = new H1Pool(origin, 50);
+    pools.push(p);
+    expect(await p.preconnect(50, 'GET', '/', 5000, 2000, 4)).toBe(0);
+    expect(seen.requests).toBeLessThanOrEqual(4);
+  });
+});
