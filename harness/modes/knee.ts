@@ -168,8 +168,8 @@ export const loadSecond = (r: IntervalRow): LoadSecond => ({ offered: r.users, s
 
 /**
  * Failures stop a step early only while they go on: an overload keeps dropping at the in-flight
- * cap every second, while a fast step's cold start (its connections opening) can spill into the
- * second judged first at 5 s and be over (fastify-hello, 20,121 req/s, 2026-11-29: p95 184 and
+ * cap every second, while a fast step's cold start (its connections opening, before PRECONNECT_MS
+ * opened them ahead of its clock) could spill into the second judged first at 5 s and be over (fastify-hello, 20,121 req/s, 2026-11-29: p95 184 and
  * 160 ms, 5,008 dropped, then 6, 6 and 2 ms). Held on, the step is judged without it.
  */
 const stillFailing = (r: IntervalRow) => { const s = loadSecond(r); return s.failed > STEADY_RULE.maxFailShare * s.offered; };
