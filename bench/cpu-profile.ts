@@ -5,6 +5,7 @@
  *
  *   npx tsx bench/cpu-profile.ts --closed 10 | --open 40000 --cap 20 | --autocannon 10 [--seconds 5] [--warmup 1] [--top 10]
  */
+import { rmSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -91,6 +92,10 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const dir = await mkdtemp(path.join(tmpdir(), 'loadlab-cpu-prof-'));
+  // Ctrl-C or a kill: exit through 'exit', where execa and the fixture stop their children, and the folder goes.
+  process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+  process.once('SIGINT', () => process.exit(130));
+  process.once('SIGTERM', () => process.exit(143));
   try {
     const fixture = await startFixture('trivial');
     let result: SideResult;
