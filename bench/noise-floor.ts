@@ -1,0 +1,55 @@
+/**
+ * The efficiency figure's noise floor: one generator against a second copy of itself, in the
+ * same alternating turns, on the same trivial target. Any turn ratio away from 1.0 here is the
+ * machine, not a generator; a goal on single turns (issue 12: every turn ≥ 0.9×) means something
+ * only where this stays inside it.
+ *
+ *   npx tsx bench/noise-floor.ts [--tool autocannon|lab] [--connections 1,10,50] [--seconds 10]
+ *
+ * `--seconds` is each copy's measured time, split into 5 turns as in `npm run bench`.
+ */
+import { parseArgs } from 'node:util';
+import { median, round2, takeTurns } from './figures/efficiency.ts';
+import { startFixture } from './lib/fixture.ts';
+import type { SideSpec } from './lib/side-types.ts';
+
+const WARMUP_S = 2;
+
+class BadInput extends Error {}
+
+function parse(argv: string[]) {
+  let values;
+  try {
+    ({ values } = parseArgs({ args: argv, strict: true, options: { tool: { type: 'string', default: 'autocannon' }, connections: { type: 'string', default: '1,10,50' }, seconds: { type: 'string', default: '10' } } }));
+  } catch (err) {
+    throw new BadInput(`${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
+  }
+  if (values.tool !== 'autocannon' && values.tool !== 'lab') throw new BadInput(`--tool: expected autocannon or lab, got "${values.tool}"`);
+  const counts = values.connections.split(',').map((c) => Number(c.trim()));
+  if (counts.some((n) => !Number.isInteger(n) || n < 1 || n > 1000)) throw new BadInput(`--connections: expected whole numbers from 1 to 1000, got "${values.connections}"`);
+  const seconds = Number(values.seconds);
+  if (!Number.isInteger(seconds) || seconds < 5 || seconds > 600) throw new BadInput(`--seconds: expected a whole number from 5 to 600, got "${values.seconds}"`);
+  return { tool: values.tool, counts, seconds };
+}
+
+async function main(): Promise<void> {
+  const { tool, counts, seconds } = parse(process.argv.slice(2));
+  const fx = await startFixture('trivial');
+  try {
+    for (const n of counts) {
+      const spec: SideSpec = tool === 'autocannon'
+        ? { kind: 'autocannon', origin: fx.origin, connections: n, seconds, warmupSeconds: WARMUP_S }
+        : { kind: 'lab-closed', origin: fx.origin, users: n, seconds, warmupSeconds: WARMUP_S };
+      const [a, b] = await takeTurns(fx, [spec, { ...spec }], seconds, { repeat: 0, log: () => {} });
+      const turns = a!.slices.map((s, i) => round2(s.rps / Math.max(1, b!.slices[i]!.rps)));
+      console.log(`${tool} against itself, ${n} connections, ${turns.length} turns of ${seconds / turns.length} s: median ${median(turns)}×, turns ${turns.join(', ')} (req/s ${a!.slices.map((s) => s.rps).join(' ')} | ${b!.slices.map((s) => s.rps).join(' ')})`);
+    }
+  } finally {
+    await fx.stop();
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(`noise-floor: ${err instanceof Error ? (err instanceof BadInput ? err.message : (err.stack ?? err.message)) : String(err)}`);
+  process.exit(err instanceof BadInput ? 2 : 1);
+});
