@@ -8,7 +8,7 @@
  */
 import { parseArgs } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { openProfileSchema } from '../profiles/lib/define.ts';
+import { MAX_RATE, openProfileSchema } from '../profiles/lib/define.ts';
 import { driveOpen } from '../harness/drive/open.ts';
 import { H1Pool } from '../harness/drive/h1.ts';
 import { warmUp } from '../harness/drive/warmup.ts';
@@ -16,14 +16,31 @@ import { Recorder } from '../harness/record/recorder.ts';
 import { stageWindows } from '../harness/analysis/schedule.ts';
 import { startFixture } from './lib/fixture.ts';
 
-const { values } = parseArgs({ options: { rate: { type: 'string', default: '20000' }, caps: { type: 'string', default: '0.05,0.1,0.2' }, stalls: { type: 'string', default: '120,180,250' } } });
-const rate = Number(values.rate);
-const list = (s: string) => s.split(',').map(Number);
+/** Bad input ends here with one line naming the flag, before any process is started. */
+function bad(message: string): never {
+  console.error(`knee-cap-stall: ${message}`);
+  process.exit(2);
+}
+const values = (() => {
+  try {
+    return parseArgs({ options: { rate: { type: 'string', default: '20000' }, caps: { type: 'string', default: '0.05,0.1,0.2' }, stalls: { type: 'string', default: '120,180,250' } } }).values;
+  } catch (err) {
+    return bad(err instanceof Error ? err.message.split('\n')[0]! : String(err));
+  }
+})();
+function numbers(flag: string, text: string, min: number, max: number): number[] {
+  const xs = text.split(',').map((x) => Number(x.trim()));
+  if (xs.some((x) => !Number.isFinite(x) || x < min || x > max)) bad(`--${flag}: expected numbers from ${min} to ${max}, comma-separated, got "${text}"`);
+  return xs;
+}
+const rate = numbers('rate', values.rate, 1, MAX_RATE)[0]!;
+const caps = numbers('caps', values.caps, 0.001, 10);
+const stalls = numbers('stalls', values.stalls, 0, 10_000);
 const fixture = await startFixture('trivial');
 try {
   await warmUp({ origin: fixture.origin, seconds: 1, timeoutMs: 2000, signal: new AbortController().signal });
-  for (const stallMs of list(values.stalls)) {
-    for (const capS of list(values.caps)) {
+  for (const stallMs of stalls) {
+    for (const capS of caps) {
       const profile = openProfileSchema.parse({ name: 'cap-stall', model: 'open', stages: [{ at: 0, rate }], duration: 2.5, timeoutMs: 2000, warmupSeconds: 0, maxInFlight: Math.ceil(rate * capS) });
       const recorder = new Recorder({ windows: stageWindows(profile), duration: 3, expectedIntervalUs: null, latencyBasis: 'intended' });
       const pool = new H1Pool(fixture.origin, profile.maxInFlight);
