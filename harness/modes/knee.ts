@@ -8,7 +8,7 @@ import { writeJsonAtomic } from '../results/atomic.ts';
 import { blast, CAPACITY_DEFAULTS, theoreticalRps } from './capacity.ts';
 import { driveOpen } from '../drive/open.ts';
 import { warmUp } from '../drive/warmup.ts';
-import { H1Pool } from '../drive/h1.ts';
+import { preconnectedPool } from '../drive/preconnect.ts';
 import { holdToCap, KNEE_POLICY, kneeBracket, limitWords, nextKneeRate, probedPolicy, stepInFlight, stepLimit, stepPlan, type KneePolicy, type StepPlan } from '../analysis/knee-policy.ts';
 import { LAB_OWN_FDS, openFileLimit } from '../drive/fd-limit.ts';
 import { judgeSteady, STEADY_RULE, type LoadSecond, type SteadyEvidence } from '../analysis/steady-state.ts';
@@ -32,13 +32,6 @@ const WARMUP_SECONDS = 1;
 const SETTLE_CAP_MS = 15_000;
 /** "Promptly": the slowest possible service time plus slack; two in a row mean the queue is gone. */
 const CALM_MS = SERVICE_MAX_MS + 50;
-/**
- * Longest a step spends opening its connections before its clock starts (H1Pool.preconnect).
- * Opened lazily, as arrivals came, every fast step opened its whole in-flight cap in its first
- * 200 ms (1,370 connections at 13,700 req/s, 3,770 at 37,700; fastify-hello, 2026-11-29) and
- * that second's p95 was 150–370 ms against sub-ms after (docs/knee.md).
- */
-const PRECONNECT_MS = 1000;
 /** A step that is clearly broken may stop once it has this many seconds of evidence. */
 const EARLY_BREAK_AFTER_S = 5;
 
@@ -105,9 +98,7 @@ const holdRate: KneeIo['holdRate'] = async (a) => {
   const profile = stepProfile(a.rate, a.seconds, a.timeoutMs);
   // Connections first, before the step's clock and its CPU figures: the cap's worth, each
   // confirmed by one unrecorded request (latency is still timed from each arrival's intended time).
-  const pool = new H1Pool(a.origin, profile.maxInFlight);
-  const task = profile.tasks[0]!;
-  await pool.preconnect(profile.maxInFlight, task.method, task.path, PRECONNECT_MS, a.timeoutMs);
+  const { pool } = await preconnectedPool({ origin: a.origin, maxInFlight: profile.maxInFlight, timeoutMs: a.timeoutMs, signal: a.signal });
   const enough = new AbortController();
   const seen: IntervalRow[] = [];
   const recorder = new Recorder({
@@ -168,7 +159,7 @@ export const loadSecond = (r: IntervalRow): LoadSecond => ({ offered: r.users, s
 
 /**
  * Failures stop a step early only while they go on: an overload keeps dropping at the in-flight
- * cap every second, while a fast step's cold start (its connections opening, before PRECONNECT_MS
+ * cap every second, while a fast step's cold start (its connections opening, before preconnectedPool
  * opened them ahead of its clock) could spill into the second judged first at 5 s and be over (fastify-hello, 20,121 req/s, 2026-11-29: p95 184 and
  * 160 ms, 5,008 dropped, then 6, 6 and 2 ms). Held on, the step is judged without it.
  */

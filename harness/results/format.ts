@@ -290,6 +290,12 @@ export interface OpenDriveInfo {
    * timed from the intended time, so up to this much of any latency is the generator's.
    */
   maxLagMs: number;
+  /**
+   * Connections opened and confirmed before the clock started (harness/drive/preconnect.ts), up
+   * to `maxInFlight`; absent with `--generators N` (each thread opens its own as arrivals come)
+   * and in older runs.
+   */
+  preconnected?: number;
 }
 
 /** One Locust worker's share of a run (its request log). */

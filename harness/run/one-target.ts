@@ -10,6 +10,7 @@ import { prepareLaunch, type Launch } from '../input/requires.ts';
 import { driveClosed } from '../drive/closed.ts';
 import { driveOpen, meanScheduledRate, type OpenDriveStats } from '../drive/open.ts';
 import { warmUp } from '../drive/warmup.ts';
+import { preconnectedPool } from '../drive/preconnect.ts';
 import { Recorder, type RecorderResult } from '../record/recorder.ts';
 import { startSaturation, writeSaturation, type SaturationSampler } from '../record/saturation/sampler.ts';
 import { writeTargetResults } from '../results/write.ts';
@@ -175,12 +176,15 @@ async function driveAndStop(o: LabOptions, target: FoundTarget | ExternalTarget,
       }
       reached = d.reached;
     } else {
+      // An open drive's connections open before its clock: opened as arrivals came, a fast
+      // target's first second measured the lab opening them (harness/drive/preconnect.ts).
+      const pre = profile.model === 'open' ? await preconnectedPool({ origin: started.url, maxInFlight: profile.maxInFlight, timeoutMs: profile.timeoutMs, signal }) : undefined;
       if (!signal.aborted) w.profileStart = Date.now();
       if (w.profileStart) startSampler(w.profileStart);
       const onTick = (t: number) => recorder.advance(t);
       if (profile.model === 'closed') await driveClosed({ origin: started.url, profile, recorder, seed: o.seed, signal, onTick });
       else {
-        entry.openDrive = openDriveEntry(await driveOpen({ origin: started.url, profile, recorder, seed: o.seed, signal, onTick }));
+        entry.openDrive = { ...openDriveEntry(await driveOpen({ origin: started.url, profile, recorder, seed: o.seed, signal, onTick, ...(pre ? { pool: pre.pool } : {}) })), ...(pre ? { preconnected: pre.open } : {}) };
       }
       reached = w.profileStart === 0 ? 0 : (Date.now() - w.profileStart) / 1000;
     }
