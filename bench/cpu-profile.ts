@@ -12,6 +12,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { MAX_CONNECTIONS, MAX_RATE } from '../profiles/lib/define.ts';
 import { formatSummary, mainThreadProfile, summarizeProfile, type CpuProfile } from './lib/cpu-profile-summary.ts';
+import { BadInput, badFlags, runMain, wholeNumber } from './lib/args.ts';
 import { startFixture } from './lib/fixture.ts';
 import { runSide } from './lib/run-side.ts';
 import type { SideResult, SideSpec } from './lib/side-types.ts';
@@ -34,8 +35,6 @@ const USAGE = `Usage: npx tsx bench/cpu-profile.ts SIDE [options]
   --top N         also list the N functions with the most self time (default: 10; 0: none)
   --help          this text`;
 
-class BadInput extends Error {}
-
 type Flags = { help: true } | { help: false; spec: SideSpec; top: number };
 
 function parse(argv: string[]): Flags {
@@ -49,15 +48,10 @@ function parse(argv: string[]): Flags {
       },
     }));
   } catch (err) {
-    throw new BadInput(`${err instanceof Error ? err.message.split('\n')[0] : String(err)} (see --help)`);
+    throw badFlags(err, ' (see --help)');
   }
   if (values.help) return { help: true };
-  const int = (flag: string, v: string | undefined, min: number, max: number, fallback: number) => {
-    if (v === undefined) return fallback;
-    const n = Number(v);
-    if (v.trim() === '' || !Number.isInteger(n) || n < min || n > max) throw new BadInput(`--${flag}: expected a whole number from ${min} to ${max}, got "${v}"`);
-    return n;
-  };
+  const int = (flag: string, v: string | undefined, min: number, max: number, fallback: number) => wholeNumber(flag, v, min, max) ?? fallback;
   const sides = (['closed', 'open', 'autocannon'] as const).filter((k) => values[k] !== undefined);
   if (sides.length !== 1) {
     throw new BadInput(sides.length === 0
@@ -116,14 +110,4 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    if (err instanceof BadInput) {
-      console.error(`cpu-profile: ${err.message}`);
-      process.exit(2);
-    }
-    console.error(`cpu-profile: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-    process.exit(1);
-  },
-);
+runMain('cpu-profile', () => main(process.argv.slice(2)));

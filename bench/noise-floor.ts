@@ -10,29 +10,24 @@
  */
 import { parseArgs } from 'node:util';
 import { median, round2, takeTurns } from './figures/efficiency.ts';
+import { BadInput, badFlags, runMain, wholeNumber, wholeNumbers } from './lib/args.ts';
 import { startFixture } from './lib/fixture.ts';
 import type { SideSpec } from './lib/side-types.ts';
 
 const WARMUP_S = 2;
 
-class BadInput extends Error {}
-
 function parse(argv: string[]) {
   let values;
   try {
-    ({ values } = parseArgs({ args: argv, strict: true, options: { tool: { type: 'string', default: 'autocannon' }, connections: { type: 'string', default: '1,10,50' }, seconds: { type: 'string', default: '10' } } }));
+    ({ values } = parseArgs({ args: argv, strict: true, options: { tool: { type: 'string', default: 'autocannon' }, connections: { type: 'string', default: '1,10,50' }, seconds: { type: 'string' } } }));
   } catch (err) {
-    throw new BadInput(`${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
+    throw badFlags(err);
   }
   if (values.tool !== 'autocannon' && values.tool !== 'lab') throw new BadInput(`--tool: expected autocannon or lab, got "${values.tool}"`);
-  const counts = values.connections.split(',').map((c) => Number(c.trim()));
-  if (counts.some((n) => !Number.isInteger(n) || n < 1 || n > 1000)) throw new BadInput(`--connections: expected whole numbers from 1 to 1000, got "${values.connections}"`);
-  const seconds = Number(values.seconds);
-  if (!Number.isInteger(seconds) || seconds < 5 || seconds > 600) throw new BadInput(`--seconds: expected a whole number from 5 to 600, got "${values.seconds}"`);
-  return { tool: values.tool, counts, seconds };
+  return { tool: values.tool, counts: wholeNumbers('connections', values.connections, 1, 1000), seconds: wholeNumber('seconds', values.seconds, 5, 600) ?? 10 };
 }
 
-async function main(): Promise<void> {
+async function main(): Promise<number> {
   const { tool, counts, seconds } = parse(process.argv.slice(2));
   const fx = await startFixture('trivial');
   try {
@@ -47,9 +42,7 @@ async function main(): Promise<void> {
   } finally {
     await fx.stop();
   }
+  return 0;
 }
 
-main().catch((err: unknown) => {
-  console.error(`noise-floor: ${err instanceof Error ? (err instanceof BadInput ? err.message : (err.stack ?? err.message)) : String(err)}`);
-  process.exit(err instanceof BadInput ? 2 : 1);
-});
+runMain('noise-floor', main);

@@ -10,6 +10,7 @@ import { openModel } from './figures/open.ts';
 import { FIGURES, type FigureName, type FigureOptions, type FigureRun } from './lib/figure.ts';
 import { formatFigure, formatHeader } from './lib/format.ts';
 import { cannotPin, setPinning } from './lib/pin.ts';
+import { BadInput, badFlags, runMain, wholeNumber, wholeNumbers } from './lib/args.ts';
 
 const USAGE = `Usage: npm run bench -- [options]
 
@@ -26,8 +27,6 @@ const OUT = fileURLToPath(new URL('./results/latest.json', import.meta.url));
 const MAX_SECONDS = 3600;
 const MAX_REPEAT = 5;
 
-class BadInput extends Error {}
-
 function parse(argv: string[]) {
   let values;
   try {
@@ -36,23 +35,13 @@ function parse(argv: string[]) {
       options: { only: { type: 'string' }, seconds: { type: 'string' }, long: { type: 'boolean' }, connections: { type: 'string' }, repeat: { type: 'string' }, pin: { type: 'boolean' }, help: { type: 'boolean' } },
     }));
   } catch (err) {
-    throw new BadInput(`${err instanceof Error ? err.message.split('\n')[0] : String(err)} (see --help)`);
+    throw badFlags(err, ' (see --help)');
   }
   const only = (values.only ?? FIGURES.join(',')).split(',').map((s) => s.trim()).filter(Boolean);
   for (const f of only) {
     if (!(FIGURES as readonly string[]).includes(f)) throw new BadInput(`--only: expected one of ${FIGURES.join(', ')}, got "${f}"`);
   }
-  const int = (flag: string, v: string | undefined, min: number, max: number) => {
-    if (v === undefined) return undefined;
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < min || n > max) throw new BadInput(`--${flag}: expected a whole number from ${min} to ${max}, got "${v}"`);
-    return n;
-  };
-  const connections = values.connections?.split(',').map((c) => {
-    const n = Number(c.trim());
-    if (!Number.isInteger(n) || n < 1 || n > 1000) throw new BadInput(`--connections: expected whole numbers from 1 to 1000, got "${c}"`);
-    return n;
-  });
+  const connections = values.connections === undefined ? undefined : wholeNumbers('connections', values.connections, 1, 1000);
   const pin = values.pin ?? false;
   const why = pin ? cannotPin() : null;
   if (why) throw new BadInput(`--pin: ${why}`);
@@ -61,9 +50,9 @@ function parse(argv: string[]) {
     connections,
     help: values.help ?? false,
     only: only as FigureName[],
-    seconds: int('seconds', values.seconds, 1, MAX_SECONDS),
+    seconds: wholeNumber('seconds', values.seconds, 1, MAX_SECONDS),
     long: values.long ?? false,
-    repeat: int('repeat', values.repeat, 1, MAX_REPEAT) ?? 1,
+    repeat: wholeNumber('repeat', values.repeat, 1, MAX_REPEAT) ?? 1,
   };
 }
 
@@ -96,14 +85,4 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    if (err instanceof BadInput) {
-      console.error(`bench: ${err.message}`);
-      process.exit(2);
-    }
-    console.error(`bench: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-    process.exit(1);
-  },
-);
+runMain('bench', () => main(process.argv.slice(2)));

@@ -25,11 +25,9 @@ export function setPinning(on: boolean): void {
   pinning = on;
 }
 
-export const pinned = () => pinning;
-
-/** Pin every thread of `pid` (taskset -a) to its role's CPU, when --pin is on. */
-export function pin(pid: number, role: 'target' | 'generator'): void {
-  if (!pinning) return;
+/** Pin every thread of `pid` (taskset -a) to its role's CPU, when --pin is on (no pid: the spawn failed, and says so itself). */
+export function pin(pid: number | undefined, role: 'target' | 'generator'): void {
+  if (!pinning || pid === undefined) return;
   const cpu = role === 'target' ? os.availableParallelism() - 1 : 0;
   try {
     execFileSync('taskset', ['-a', '-cp', String(cpu), String(pid)], { stdio: 'ignore' });

@@ -15,7 +15,7 @@ export async function runSide(spec: SideSpec, nodeFlags: readonly string[] = [])
     stdin: 'ignore', stderr: 'inherit', reject: false,
     timeout: (spec.warmupSeconds + spec.seconds + SLACK_S) * 1000,
   });
-  if (child.pid !== undefined) pin(child.pid, 'generator');
+  pin(child.pid, 'generator');
   const r = await child;
   const last = r.stdout.trim().split('\n').pop() ?? '';
   if (r.exitCode !== 0 || !last.startsWith('{')) {
@@ -42,7 +42,7 @@ export async function startSide(spec: SideSpec, maxSeconds: number): Promise<Sid
     stdin: 'ignore', stdout: 'ignore', stderr: 'inherit', reject: false, ipc: true,
     timeout: (spec.warmupSeconds + maxSeconds + SLACK_S) * 1000,
   });
-  if (child.pid !== undefined) pin(child.pid, 'generator');
+  pin(child.pid, 'generator');
   const ask = async (msg: { seconds: number; rate?: number } | null): Promise<unknown> => {
     await child.sendMessage(msg);
     return msg === null ? null : child.getOneMessage();

@@ -31,7 +31,7 @@ export async function runWrk(bin: string, origin: string, connections: number, s
   const child = execa(bin, ['-t1', `-c${connections}`, `-d${seconds}s`, '--latency', `${origin}/`], {
     stdin: 'ignore', reject: false, timeout: (seconds + 30) * 1000,
   });
-  if (child.pid !== undefined) pin(child.pid, 'generator');
+  pin(child.pid, 'generator');
   const r = await child;
   if (r.exitCode !== 0) throw new Error(`wrk failed (exit ${r.exitCode ?? r.signal}): ${String(r.stderr).slice(0, 200)}`);
   return parseWrk(String(r.stdout), connections);
