@@ -184,7 +184,8 @@ async function driveAndStop(o: LabOptions, target: FoundTarget | ExternalTarget,
       const onTick = (t: number) => recorder.advance(t);
       if (profile.model === 'closed') await driveClosed({ origin: started.url, profile, recorder, seed: o.seed, signal, onTick });
       else {
-        entry.openDrive = { ...openDriveEntry(await driveOpen({ origin: started.url, profile, recorder, seed: o.seed, signal, onTick, ...(pre ? { pool: pre.pool } : {}) })), ...(pre ? { preconnected: pre.open } : {}) };
+        const stats = await driveOpen({ origin: started.url, profile, recorder, seed: o.seed, signal, onTick, ...(pre ? { pool: pre.pool } : {}) });
+        entry.openDrive = { ...openDriveEntry(stats), ...(pre ? { preconnected: pre.open } : {}) };
       }
       reached = w.profileStart === 0 ? 0 : (Date.now() - w.profileStart) / 1000;
     }

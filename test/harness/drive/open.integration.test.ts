@@ -30,6 +30,19 @@ async function serve(delayMs: (receivedAtMs: number) => number): Promise<string>
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
+/**
+ * An answer delay of `slowMs` for requests received from `fromMs` to `toMs` after the first
+ * request, `fastMs` otherwise: a server hiccup at a known moment.
+ */
+function slowBetween(fromMs: number, toMs: number, slowMs: number, fastMs: number): (receivedAtMs: number) => number {
+  let first = 0;
+  return (now) => {
+    first ||= now;
+    const t = now - first;
+    return t >= fromMs && t < toMs ? slowMs : fastMs;
+  };
+}
+
 afterEach(async () => {
   for (const s of servers.splice(0)) {
     s.closeAllConnections();
@@ -67,13 +80,8 @@ describe('driveOpen against an in-process server', () => {
   });
 
   it('counts drops and times stalled requests from their intended send time', async () => {
-    let first = 0;
     // From 1 s to 2 s after the first request, every answer takes 1 s.
-    const origin = await serve((now) => {
-      first ||= now;
-      const t = now - first;
-      return t >= 1000 && t < 2000 ? 1000 : 5;
-    });
+    const origin = await serve(slowBetween(1000, 2000, 1000, 5));
     const { stats, result } = await drive(origin, { stages: [{ at: 0, rate: 50 }], duration: 3, maxInFlight: 5, timeoutMs: 3000 });
     const dropped = result.rows.reduce((n, r) => n + r.dropped, 0);
     expect(dropped).toBeGreaterThan(0);
@@ -109,14 +117,9 @@ describe('driveOpen: whose fault a drop was', () => {
 
 describe('driveOpen: an arrival that finds every slot busy waits for one', () => {
   it(`a server hiccup shorter than MAX_WAIT_MS (${MAX_WAIT_MS} ms) costs latency, not drops`, async () => {
-    let first = 0;
     // Two slots; arrivals 10 ms apart; answers take 2 ms, but 25 ms for requests received in a
     // 40-ms stretch: two of its arrivals find both slots busy and wait ~5 ms for one.
-    const origin = await serve((now) => {
-      first ||= now;
-      const t = now - first;
-      return t >= 500 && t < 540 ? 25 : 2;
-    });
+    const origin = await serve(slowBetween(500, 540, 25, 2));
     const { stats, result } = await drive(origin, { stages: [{ at: 0, rate: 100 }], duration: 1.5, maxInFlight: 2, timeoutMs: 3000 });
     expect(stats.launched + stats.dropped).toBe(150);
     // Dropped at the cap before they could wait; one may still be on this noisy machine.
