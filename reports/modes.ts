@@ -1,6 +1,6 @@
 import type { CapacityRow, KneeRow, KneeStep, SpreadFile, SpreadStats } from '../harness/results/format.ts';
 import { fmtMs, fmtNum, fmtRps } from './format.ts';
-import { kneeOwnerWords, limitWords } from '../harness/analysis/knee-policy.ts';
+import { kneeOwnerWords, limitWords, rowFound } from '../harness/analysis/knee-policy.ts';
 
 /** measured ÷ theoretical as a whole percentage; null when either is unknown. */
 export function pctOf(measured: number | null | undefined, theory: number | null | undefined): number | null {
@@ -66,7 +66,9 @@ export function kneeTitlePart(r: KneeRow, withSlo: boolean): string {
   }
   const pct = pctOf(r.maxSustainableRps, r.theoreticalRps);
   const broke = kneeBrokeAt(r);
-  return `${r.name} steady at ${fmtRps(r.maxSustainableRps)}${slo}${pct !== null ? `, ${pct}% of its theoretical ${fmtNum(r.theoreticalRps)}` : ''}${broke !== null ? `; not at ${fmtNum(broke)}` : ''}`;
+  const theory = pct !== null ? `, ${pct}% of its theoretical ${fmtNum(r.theoreticalRps)}` : '';
+  if (rowFound(r) === 'lower-bound') return `${r.name} steady at ≥ ${fmtRps(r.maxSustainableRps)}${slo}${theory}; no rate broke, so that is a lower bound, not the knee`;
+  return `${r.name} steady at ${fmtRps(r.maxSustainableRps)}${slo}${theory}${broke !== null ? `; not at ${fmtNum(broke)}` : ''}`;
 }
 
 export function kneeTitle(rows: readonly KneeRow[]): string {

@@ -1,4 +1,4 @@
-import type { KneeRow, KneeStepLimit, KneeStepLoad } from '../results/format.ts';
+import type { KneeFound, KneeRow, KneeStepLimit, KneeStepLoad } from '../results/format.ts';
 
 /** Bounds of the knee search; every field caps how long it can run. */
 export interface KneePolicy {
@@ -6,8 +6,16 @@ export interface KneePolicy {
   startRps: number;
   /** Below this, halving after a failed first step gives up. @default 1 */
   minRps: number;
-  /** Doubling never goes past this. @default 2000 */
+  /** Doubling goes up to this; past it only while every step held (`extensions`). @default 2000 */
   maxRps: number;
+  /**
+   * While every step held, doubling may go on past `maxRps` for this many more steps, never past
+   * `ceilingRps`: a range set from a probe that read low must not end the search at its top, where
+   * the "knee" would only be the range's end. @default 0 (probedPolicy: PROBE_EXTENSIONS)
+   */
+  extensions?: number;
+  /** The most any step may ask for (MAX_RATE, what an open profile may schedule). @default maxRps */
+  ceilingRps?: number;
   /** Hard cap on steps per target. @default 12 */
   maxSteps: number;
   /** Bisection steps after the knee is first bracketed. @default 4 */
@@ -32,18 +40,35 @@ export const KNEE_POLICY: KneePolicy = { startRps: 5, minRps: 1, maxRps: 2000, m
 export const PROBE_SHARES = { start: 0.25, max: 2 } as const;
 
 /**
+ * Doublings past 2× the probe while every step holds: up to 16× it. On this 2-core machine one
+ * target's probe read 17,748 to 55,393 req/s (2026-11-29), so 2× a low reading can sit below
+ * the knee. Four steps reach 2×, three more 16×, four bisections: 11, within maxSteps (12).
+ */
+export const PROBE_EXTENSIONS = 3;
+
+/**
  * The policy re-aimed at a target whose closed-loop capacity was measured (`probeRps`, e.g.
  * autocannon at full speed): start at a quarter of it, so two doublings reach it and a third
  * passes it, and let doubling go to twice it, where an open model must break. Both only ever
  * widen the default bounds (a slow target keeps them), so the bracket fits in `maxSteps`.
- * Neither goes past `ceilingRps`, the most an open profile may schedule (MAX_RATE): a target
- * that holds it ends the search at 'max-rate' instead of failing on a step it cannot ask for.
- * A missing or non-positive probe leaves the policy as it is.
+ * A probe can read low (a noisy machine), so while every step holds the search doubles on past
+ * twice it, PROBE_EXTENSIONS times at most. No step goes past `ceilingRps`, the most an open
+ * profile may schedule (MAX_RATE): a target that holds it ends the search at 'max-rate' instead
+ * of failing on a step it cannot ask for. A missing or non-positive probe leaves the policy as it is.
  */
 export function probedPolicy(probeRps: number | null, p: KneePolicy = KNEE_POLICY, ceilingRps = Infinity): KneePolicy {
   if (probeRps === null || !Number.isFinite(probeRps) || probeRps <= 0) return p;
   const within = (rps: number) => Math.min(ceilingRps, rps);
-  return { ...p, startRps: within(Math.max(p.startRps, round1(probeRps * PROBE_SHARES.start))), maxRps: within(Math.max(p.maxRps, round1(probeRps * PROBE_SHARES.max))) };
+  return {
+    ...p, startRps: within(Math.max(p.startRps, round1(probeRps * PROBE_SHARES.start))), maxRps: within(Math.max(p.maxRps, round1(probeRps * PROBE_SHARES.max))),
+    extensions: PROBE_EXTENSIONS, ceilingRps,
+  };
+}
+
+/** The highest rate the policy can ask for: `maxRps`, or past it while every step holds. */
+export function searchTop(p: KneePolicy): number {
+  const ceiling = Math.max(p.maxRps, p.ceilingRps ?? p.maxRps);
+  return Math.min(ceiling, p.maxRps * 2 ** (p.extensions ?? 0));
 }
 
 export interface KneeTry { rate: number; ok: boolean }
@@ -64,7 +89,21 @@ export function kneeBracket(history: readonly KneeTry[]): { lo: number | null; h
 export const maxSustainable = (history: readonly KneeTry[]): number | null => kneeBracket(history).lo;
 
 /**
- * Next rate, given every step so far: double from `startRps` until a step breaks, halve
+ * What the answer is: 'knee' when a higher rate broke (the knee lies in the bracket);
+ * 'lower-bound' when no step broke, whatever ended the search (its top, the step or time cap):
+ * the target held every rate tried, its knee is above and unmeasured; 'none' when no rate held.
+ */
+export function kneeFound(history: readonly KneeTry[]): KneeFound {
+  const { lo, hi } = kneeBracket(history);
+  return lo === null ? 'none' : hi === null ? 'lower-bound' : 'knee';
+}
+
+/** A knee.json row's KneeFound; a row written before the field had it derives it from its steps. */
+export const rowFound = (r: Pick<KneeRow, 'found' | 'steps'>): KneeFound => r.found ?? kneeFound(r.steps);
+
+/**
+ * Next rate, given every step so far: double from `startRps` until a step breaks (past
+ * `maxRps` only while every step held, `extensions` times at most, never past `ceilingRps`), halve
  * if the very first one broke, then bisect between the best rate that held and the lowest
  * that broke, for at most `bisections` steps or until the bracket is within `resolution`.
  */
@@ -73,8 +112,12 @@ export function nextKneeRate(history: readonly KneeTry[], p: KneePolicy = KNEE_P
   if (history.length >= p.maxSteps) return { done: 'max-steps' };
   const { lo, hi } = kneeBracket(history);
   if (hi === null) {
-    if (lo! >= p.maxRps) return { done: 'max-rate' };
-    return { next: Math.min(round1(lo! * 2), p.maxRps) };
+    if (lo! < p.maxRps) return { next: Math.min(round1(lo! * 2), p.maxRps) };
+    // Every step held up to maxRps: that is no knee. Double on, within the extensions and the ceiling.
+    const extended = history.filter((h) => h.rate > p.maxRps).length;
+    const ceiling = p.ceilingRps ?? p.maxRps;
+    if (extended >= (p.extensions ?? 0) || lo! >= ceiling) return { done: 'max-rate' };
+    return { next: Math.min(round1(lo! * 2), ceiling) };
   }
   if (lo === null) {
     const next = round1(hi / 2);

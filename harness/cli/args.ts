@@ -37,8 +37,8 @@ export const USAGE = `Usage: npm run lab -- [options]
     --slo-ms N             the p95 bound (default: 500)
     --knee-step-seconds S  seconds a rate is held before it is judged (default: SLO ÷ 7%, 6–20 s; up to twice that while unsettled)
     --knee-probe S         first measure the target's closed-loop max req/s with autocannon for S s, then search
-                           from a quarter of it up to twice it (without it: from 5 up to 2000 req/s; a fast
-                           target such as fastify-hello needs it)
+                           from a quarter of it up to twice it, on to 16× while every step holds (without it:
+                           from 5 up to 2000 req/s; a fast target such as fastify-hello needs it)
   --ui                 serve a live page of the run on 127.0.0.1 while it goes on (its URL is printed;
                        the page holds a Stop button); see docs/live.md
     --ui-port N            port of the live page (default: any free port)

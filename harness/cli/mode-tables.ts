@@ -1,6 +1,6 @@
 import type { CapacityRow, KneeRow, KneeStep } from '../results/format.ts';
 import { formatMs } from '../analysis/verdict.ts';
-import { kneeOwnerWords, limitWords } from '../analysis/knee-policy.ts';
+import { kneeOwnerWords, limitWords, rowFound } from '../analysis/knee-policy.ts';
 import { alignColumns } from './table.ts';
 
 const rps = (n: number | null) => (n === null ? '—' : n.toFixed(1));
@@ -30,6 +30,10 @@ const stepLine = (s: KneeStep): string =>
 const brokenByLine = (r: KneeRow): string[] =>
   (r.brokenBy && r.lowestBrokenRps != null ? [`  ${r.name}: at ≥ ${rps(r.lowestBrokenRps)} req/s ${limitWords(r.brokenBy)}${kneeOwnerWords(r.brokenBy) ? `: ${kneeOwnerWords(r.brokenBy)}` : ''}`] : []);
 
+/** A row whose every step held: its figure is a lower bound, and the search's end says why it went no further. */
+const lowerBoundLine = (r: KneeRow): string[] =>
+  (rowFound(r) === 'lower-bound' ? [`  ${r.name}: every step held, up to ${rps(r.maxSustainableRps)} req/s (stopped by ${r.stoppedBy}): a lower bound, not the knee`] : []);
+
 /**
  * Knee mode's table: per target the bracket (highest steady rate – lowest that was not), the
  * reported knee (its lower end) beside theory, then every step with the reason it held or broke.
@@ -38,9 +42,14 @@ export function formatKnee(rows: readonly KneeRow[]): string {
   const head = ['target', 'conc.', 'knee bracket req/s', 'reported knee', 'theory', 'of theory', 'p95 SLO', 'steps', 'stopped by'];
   const body = rows.map((r) => [
     r.state === 'ok' ? r.name : `${r.name} (${r.state})`, String(r.concurrency), bracket(r),
-    rps(r.maxSustainableRps), rps(r.theoreticalRps), ratio(r.maxSustainableRps, r.theoreticalRps), formatMs(r.sloMs), String(r.steps.length), r.stoppedBy,
+    rowFound(r) === 'lower-bound' ? `≥ ${rps(r.maxSustainableRps)}` : rps(r.maxSustainableRps), rps(r.theoreticalRps), ratio(r.maxSustainableRps, r.theoreticalRps), formatMs(r.sloMs), String(r.steps.length), r.stoppedBy,
   ]);
   const trails = rows.flatMap((r) => [`  ${r.name}:${r.error ? ` ${r.error}` : ''}${r.steps.length ? '' : ' (no steps)'}`, ...r.steps.map(stepLine)]);
   const limits = rows.flatMap(brokenByLine);
-  return [alignColumns([head, ...body]), '', 'steps (✓ steady / ✗ broken or unsettled), in the order run:', ...trails, ...(limits.length ? ['', 'what limited the lowest rate that broke:', ...limits] : [])].join('\n');
+  const unbroken = rows.flatMap(lowerBoundLine);
+  return [
+    alignColumns([head, ...body]), '', 'steps (✓ steady / ✗ broken or unsettled), in the order run:', ...trails,
+    ...(limits.length ? ['', 'what limited the lowest rate that broke:', ...limits] : []),
+    ...(unbroken.length ? ['', 'no knee found (no step broke):', ...unbroken] : []),
+  ].join('\n');
 }

@@ -9,7 +9,7 @@ import { blast, CAPACITY_DEFAULTS, theoreticalRps } from './capacity.ts';
 import { driveOpen } from '../drive/open.ts';
 import { warmUp } from '../drive/warmup.ts';
 import { preconnectedPool } from '../drive/preconnect.ts';
-import { holdToCap, KNEE_POLICY, kneeBracket, limitWords, nextKneeRate, probedPolicy, stepInFlight, stepLimit, stepPlan, type KneePolicy, type StepPlan } from '../analysis/knee-policy.ts';
+import { holdToCap, KNEE_POLICY, kneeBracket, kneeFound, limitWords, nextKneeRate, probedPolicy, searchTop, stepInFlight, stepLimit, stepPlan, type KneePolicy, type StepPlan } from '../analysis/knee-policy.ts';
 import { LAB_OWN_FDS, openFileLimit } from '../drive/fd-limit.ts';
 import { judgeSteady, STEADY_RULE, type LoadSecond, type SteadyEvidence } from '../analysis/steady-state.ts';
 import { errorText, notMeasured, targetInfo, withTarget, type ModeOptions, type TargetInfo } from './with-target.ts';
@@ -220,7 +220,7 @@ async function search(s: Search, started: Started): Promise<{ steps: KneeStep[];
   if (s.o.probeSeconds !== undefined && !s.o.signal.aborted) {
     probeRps = await s.io.probe(started.url, s.o.probeSeconds, s.o.signal);
     policy = probedPolicy(probeRps, s.policy, MAX_RATE);
-    s.o.log?.(`  ${s.name}: probe ${probeRps ?? 'nothing answered'} req/s (closed loop, ${CAPACITY_DEFAULTS.connections} connections, ${s.o.probeSeconds} s) → search from ${policy.startRps} up to ${policy.maxRps} req/s`);
+    s.o.log?.(`  ${s.name}: probe ${probeRps ?? 'nothing answered'} req/s (closed loop, ${CAPACITY_DEFAULTS.connections} connections, ${s.o.probeSeconds} s) → search from ${policy.startRps} up to ${policy.maxRps} req/s${searchTop(policy) > policy.maxRps ? `, on to ${searchTop(policy)} while every step holds` : ''}`);
     await s.io.settle(started.url, s.o.signal);
   }
   const done = (stoppedBy: KneeRow['stoppedBy']) => (probeRps === undefined ? { steps, stoppedBy } : { steps, stoppedBy, probeRps });
@@ -249,10 +249,12 @@ async function kneeOfTarget(o: KneeOptions, io: KneeIo, t: FoundTarget, base: Om
     const { lo, hi } = kneeBracket(steps);
     const brokenBy = steps.find((st) => !st.ok && st.rate === hi)?.limit;
     if (brokenBy && hi !== null) o.log?.(`  ${base.name}: ≥ ${hi} req/s ${limitWords(brokenBy)}`);
-    return { ...base, ...(probeRps === undefined ? {} : { probeRps }), maxSustainableRps: lo, lowestBrokenRps: hi, ...(brokenBy ? { brokenBy } : {}), stoppedBy, steps, state, error };
+    const found = kneeFound(steps);
+    if (found === 'lower-bound') o.log?.(`  ${base.name}: no step broke (${stoppedBy}): ≥ ${lo} req/s is a lower bound, not the knee`);
+    return { ...base, ...(probeRps === undefined ? {} : { probeRps }), maxSustainableRps: lo, lowestBrokenRps: hi, found, ...(brokenBy ? { brokenBy } : {}), stoppedBy, steps, state, error };
   } catch (err) {
     const state = notMeasured(err, o.signal);
-    return { ...base, maxSustainableRps: null, lowestBrokenRps: null, stoppedBy: state, steps: [], state, error: errorText(err) };
+    return { ...base, maxSustainableRps: null, lowestBrokenRps: null, found: 'none', stoppedBy: state, steps: [], state, error: errorText(err) };
   }
 }
 

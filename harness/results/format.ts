@@ -708,6 +708,14 @@ export interface KneeStepLimit {
   reason: string;
 }
 
+/**
+ * What a knee row's `maxSustainableRps` is. 'knee': a higher rate broke, the knee lies in
+ * (maxSustainableRps, lowestBrokenRps]. 'lower-bound': no step broke before the search ended
+ * (`stoppedBy` says why: its highest rate, its step or time cap): the target held every rate
+ * tried, so the figure is a lower bound and the knee was not found. 'none': no rate held.
+ */
+export type KneeFound = 'knee' | 'lower-bound' | 'none';
+
 /** knee.json: one row per target. */
 export interface KneeRow {
   name: string;
@@ -725,6 +733,8 @@ export interface KneeRow {
    * null when every step held. Absent before the steady-state rule.
    */
   lowestBrokenRps?: number | null;
+  /** Whether a knee was found or `maxSustainableRps` is only a lower bound (KneeFound); absent in older knee.json. */
+  found?: KneeFound;
   /** Why the search ended. 'bracketed' = knee found within the resolution or bisection budget. */
   stoppedBy: 'bracketed' | 'max-rate' | 'max-steps' | 'time-cap' | 'min-rate' | 'interrupted' | 'failed' | 'skipped';
   theoreticalRps: number | null;

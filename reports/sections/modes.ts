@@ -5,7 +5,7 @@ import { fmtMs, fmtNum, fmtRps, stageLabel } from '../format.ts';
 import { html, type Html } from '../html.ts';
 import type { RunData } from '../../harness/results/run-data.ts';
 import { kneeBrokeAt, kneeSentence, pctOf, stoppedByText } from '../modes.ts';
-import { limitWords } from '../../harness/analysis/knee-policy.ts';
+import { limitWords, rowFound } from '../../harness/analysis/knee-policy.ts';
 import { chartFigure, chartsIn } from './charts.ts';
 
 const swatch = (run: RunData, name: string): Html => html`<span class="swatch" style="background:${colorOf(run, name)}"></span>`;
@@ -92,7 +92,9 @@ function kneeTable(run: RunData, r: KneeRow, index: number): Html {
   return html`<h3>${swatch(run, r.name)}${r.name}</h3>
 <p>${kneeSentence(r)}</p>
 <dl class="facts"><dt>knee bracket</dt><dd>${r.maxSustainableRps === null ? 'no rate was steady' : html`steady at ${fmtRps(r.maxSustainableRps)}`}${broke === null ? ', none broke' : html`, not at ${fmtRps(broke)}`}</dd>
-<dt>reported knee</dt><dd>${r.maxSustainableRps === null ? 'none' : fmtRps(r.maxSustainableRps)}${pct !== null ? ` (${pct}% of theoretical ${fmtRps(r.theoreticalRps)})` : ''}</dd>
+<dt>reported knee</dt>${rowFound(r) === 'lower-bound'
+    ? html`<dd class="bad">none found: every step held, so ≥ ${fmtRps(r.maxSustainableRps)} is a lower bound, not the knee${pct !== null ? ` (${pct}% of theoretical ${fmtRps(r.theoreticalRps)})` : ''}</dd>`
+    : html`<dd>${r.maxSustainableRps === null ? 'none' : fmtRps(r.maxSustainableRps)}${pct !== null ? ` (${pct}% of theoretical ${fmtRps(r.theoreticalRps)})` : ''}</dd>`}
 <dt>search ended</dt><dd>${r.stoppedBy}: ${stoppedByText(r.stoppedBy)}</dd>
 ${r.brokenBy && broke !== null ? html`<dt>what broke it</dt><dd${r.brokenBy.by === 'server' ? '' : html` class="bad"`}>at ${fmtRps(broke)} ${limitWords(r.brokenBy)}<br><span class="muted">${r.brokenBy.reason}</span></dd>` : ''}
 <dt>p95 SLO, step length</dt><dd>${fmtMs(r.sloMs)}, ${fmtNum(r.stepSeconds)} s${r.stepCapSeconds ? ` (up to ${fmtNum(r.stepCapSeconds)} s while unsettled)` : ''} · concurrency ${fmtNum(r.concurrency)}, work ${r.work}</dd></dl>

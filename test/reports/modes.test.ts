@@ -1,6 +1,8 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { compile } from 'vega-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RESULTS_SCHEMA_VERSION, type CapacityRow, type SpreadFile } from '../../harness/results/format.ts';
+import { RESULTS_SCHEMA_VERSION, type CapacityRow, type KneeRow, type SpreadFile } from '../../harness/results/format.ts';
 import { chartContext } from '../../reports/charts/context.ts';
 import { capacityBars, capacitySpec, kneeSearchSpec, kneeSteps, spreadRows, spreadSpec } from '../../reports/charts/modes.ts';
 import { bucketSaturation, eldGaps, saturationSection } from '../../reports/charts/saturation.ts';
@@ -37,6 +39,17 @@ describe('capacity and knee in words', () => {
       state: 'ok', error: null,
     }]);
     expect(title).toBe('Knee (p95 SLO 500 ms): express-dev steady at 16 req/s, 88% of its theoretical 18.2; not at 20');
+  });
+
+  it('calls a search where no step broke a lower bound, not a knee, from the row\'s `found` or (older rows) its steps', () => {
+    const held = (rate: number) => ({ rate, p95: 2, achievedRps: rate, dropped: 0, errors: 0, ok: true });
+    const row = {
+      name: 'fastify-hello', concurrency: 1, work: 'block', sloMs: 500, stepSeconds: 8, maxSustainableRps: 35_496, lowestBrokenRps: null, stoppedBy: 'max-rate', theoreticalRps: null,
+      steps: [held(17_748), held(35_496)], state: 'ok', error: null,
+    } as KneeRow;
+    const words = 'Knee (p95 SLO 500 ms): fastify-hello steady at ≥ 35,496 req/s; no rate broke, so that is a lower bound, not the knee';
+    expect(kneeTitle([row])).toBe(words);
+    expect(kneeTitle([{ ...row, found: 'lower-bound' }])).toBe(words);
   });
 
   it('measures the widest spread across repeats', () => {
@@ -210,6 +223,25 @@ describe('a capacity + knee run folder (synthetic, manifest from the harness bui
     expect(JSON.stringify(ks)).toContain('p95 SLO 500 ms');
     expect(page).toContain('<section id="capacity">');
     expect(page).toContain('<section id="knee">');
+  });
+
+  it('says in the knee section when no step broke: the figure is a lower bound, not the knee', async () => {
+    const f = await tempFixtureRun({ modes: { knee: true } });
+    try {
+      const file = path.join(f.runDir, 'knee.json');
+      const rows = JSON.parse(await readFile(file, 'utf8')) as KneeRow[];
+      const [first] = rows as [KneeRow];
+      // As the harness now writes a search that ended without a break: only held steps, found: 'lower-bound'.
+      first.steps = first.steps.filter((s) => s.ok);
+      Object.assign(first, { maxSustainableRps: Math.max(...first.steps.map((s) => s.rate)), lowestBrokenRps: null, stoppedBy: 'max-rate', found: 'lower-bound' });
+      await writeFile(file, JSON.stringify(rows));
+      const html = markup(await renderReport(f.runDir));
+      expect(html).toContain('<dt>reported knee</dt><dd class="bad">none found: every step held, so ≥ ');
+      expect(html).toContain('no rate broke, so that is a lower bound, not the knee');
+      expect(html).toContain('max-rate: it held up to the highest rate the search tries');
+    } finally {
+      await f.cleanup();
+    }
   });
 
   it('escapes target names from capacity.json and knee.json', () => {

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { holdToCap, KNEE_POLICY, kneeBracket, kneeOwnerWords, limitWords, maxSustainable, nextKneeRate, probedPolicy, STEP_IN_FLIGHT_S, stepInFlight, stepLimit, stepPlan, type KneeDecision, type KneePolicy, type KneeTry } from '../../../harness/analysis/knee-policy.ts';
+import { holdToCap, KNEE_POLICY, kneeBracket, kneeFound, kneeOwnerWords, limitWords, maxSustainable, nextKneeRate, PROBE_EXTENSIONS, probedPolicy, rowFound, searchTop, STEP_IN_FLIGHT_S, stepInFlight, stepLimit, stepPlan, type KneeDecision, type KneePolicy, type KneeTry } from '../../../harness/analysis/knee-policy.ts';
 import type { KneeStepLoad } from '../../../harness/results/format.ts';
 
 /** Run the policy against a server whose true knee is `knee`: every rate ≤ knee holds. */
-function search(knee: number, policy: KneePolicy = KNEE_POLICY): { rates: number[]; end: KneeDecision; answer: number | null } {
+function search(knee: number, policy: KneePolicy = KNEE_POLICY): { rates: number[]; end: KneeDecision; answer: number | null; found: ReturnType<typeof kneeFound> } {
   const history: KneeTry[] = [];
   for (let i = 0; i < 100; i++) {
     const d = nextKneeRate(history, policy);
-    if ('done' in d) return { rates: history.map((h) => h.rate), end: d, answer: maxSustainable(history) };
+    if ('done' in d) return { rates: history.map((h) => h.rate), end: d, answer: maxSustainable(history), found: kneeFound(history) };
     history.push({ rate: d.next, ok: d.next <= knee });
   }
   throw new Error('policy did not stop');
@@ -130,6 +130,69 @@ describe('probedPolicy', () => {
     const r = search(Infinity, p);
     expect(r.rates).toEqual([13_403.2, 26_806.4, 50_000]);
     expect(r.end).toEqual({ done: 'max-rate' });
+  });
+});
+
+describe('a probe that read low (every step up to twice it held)', () => {
+  it('doubles on past twice the probe and brackets the knee instead of ending at the range\'s top', () => {
+    // The probe read a third of the knee (it read 17,748 – 55,393 req/s on one target, 2026-11-29).
+    const policy = probedPolicy(10_000, KNEE_POLICY, 100_000);
+    expect(policy).toMatchObject({ maxRps: 20_000, extensions: PROBE_EXTENSIONS, ceilingRps: 100_000 });
+    const r = search(30_000, policy);
+    expect(r.rates).toEqual([2500, 5000, 10_000, 20_000, 40_000, 30_000, 35_000, 32_500, 31_250]);
+    expect(r.end).toEqual({ done: 'bracketed' });
+    expect(r.found).toBe('knee');
+    expect(r.answer).toBe(30_000);
+  });
+
+  it('doubles at most PROBE_EXTENSIONS times, never past the ceiling, and then calls the answer a lower bound', () => {
+    const open = search(Infinity, probedPolicy(10_000));
+    expect(open.rates).toEqual([2500, 5000, 10_000, 20_000, 40_000, 80_000, 160_000]);
+    expect(searchTop(probedPolicy(10_000))).toBe(160_000);
+    expect(open.end).toEqual({ done: 'max-rate' });
+    expect(open.found).toBe('lower-bound');
+    const capped = search(Infinity, probedPolicy(10_000, KNEE_POLICY, 100_000));
+    expect(capped.rates).toEqual([2500, 5000, 10_000, 20_000, 40_000, 80_000, 100_000]);
+    expect(searchTop(probedPolicy(10_000, KNEE_POLICY, 100_000))).toBe(100_000);
+    expect(capped.end).toEqual({ done: 'max-rate' });
+    expect(capped.answer).toBe(100_000);
+    expect(capped.found).toBe('lower-bound');
+  });
+
+  it('always ends within maxSteps and the ceiling, whatever the probe read and wherever the knee is', () => {
+    for (const probe of [1, 8, 500, 9_000, 17_748, 36_579, 55_393, 99_999, 250_000]) {
+      for (const knee of [0, 3, 70, 5_000, 30_000, 45_000, 99_000, Infinity]) {
+        const r = search(knee, probedPolicy(probe, KNEE_POLICY, 100_000));
+        expect(r.rates.length).toBeLessThanOrEqual(KNEE_POLICY.maxSteps);
+        expect(Math.max(...r.rates)).toBeLessThanOrEqual(100_000);
+        if (r.answer !== null) expect(r.answer).toBeLessThanOrEqual(knee);
+        expect(r.found).toBe(r.answer === null ? 'none' : r.rates.some((x) => x > knee) ? 'knee' : 'lower-bound');
+      }
+    }
+  });
+
+  it('a knee up to 16× a low probe is still bracketed within the step cap', () => {
+    const r = search(150_000, probedPolicy(10_000));
+    expect(r.end).toEqual({ done: 'bracketed' });
+    expect(r.rates.length).toBeLessThanOrEqual(KNEE_POLICY.maxSteps);
+    expect(r.answer!).toBeGreaterThan(150_000 * 0.9);
+  });
+
+  it('leaves the search without a probe as it was: no extension past maxRps', () => {
+    expect(searchTop(KNEE_POLICY)).toBe(KNEE_POLICY.maxRps);
+    expect(nextKneeRate([{ rate: 1000, ok: true }, { rate: 2000, ok: true }], { ...KNEE_POLICY, ceilingRps: 100_000 })).toEqual({ done: 'max-rate' });
+  });
+});
+
+describe('kneeFound / rowFound', () => {
+  it('says whether the answer is a knee, a lower bound or nothing', () => {
+    expect(kneeFound([{ rate: 10, ok: true }, { rate: 20, ok: false }])).toBe('knee');
+    expect(kneeFound([{ rate: 10, ok: true }, { rate: 20, ok: true }])).toBe('lower-bound');
+    expect(kneeFound([{ rate: 10, ok: false }])).toBe('none');
+    expect(kneeFound([])).toBe('none');
+    // A row that says it wins; an older row without the field derives it from its steps.
+    expect(rowFound({ found: 'knee', steps: [] })).toBe('knee');
+    expect(rowFound({ steps: [{ rate: 10, ok: true }] as never })).toBe('lower-bound');
   });
 });
 

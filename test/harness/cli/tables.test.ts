@@ -114,6 +114,19 @@ describe('the mode tables', () => {
       '    ✗    4.0 req/s: p95 700 ms, served 3.0 req/s',    ].join('\n'));
   });
 
+  it('knee: a search where no step broke shows its figure as a lower bound and says so', () => {
+    const held = (rate: number) => ({ rate, ok: true, seconds: 8, evidence: { state: 'steady', reason: 'steady' } });
+    const knee = {
+      name: 'fastify-hello', concurrency: 1, work: 'block', sloMs: 500, stepSeconds: 8, maxSustainableRps: 100_000, lowestBrokenRps: null, found: 'lower-bound', stoppedBy: 'max-rate', theoreticalRps: null,
+      steps: [held(50_000), held(100_000)], state: 'ok', error: null,
+    } as unknown as KneeRow;
+    const out = formatKnee([knee]).split('\n');
+    expect(out[1]).toBe('fastify-hello      1          ≥ 100000.0     ≥ 100000.0       —          —   500 ms      2    max-rate');
+    expect(out.slice(-2)).toEqual(['no knee found (no step broke):', '  fastify-hello: every step held, up to 100000.0 req/s (stopped by max-rate): a lower bound, not the knee']);
+    // An older row without `found` reads the same from its steps.
+    expect(formatKnee([{ ...knee, found: undefined }])).toBe(formatKnee([knee]));
+  });
+
   it('knee: a broken step says which side was the limit, and so does the bracket\'s upper end', () => {
     const limit = { by: 'generator', reason: 'the generator was saturated: generator CPU 97% of a core' };
     const knee = {

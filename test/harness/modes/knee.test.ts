@@ -17,6 +17,7 @@ describe('runKnee (search loop, injected server and clock)', () => {
     const plain = (await runKnee(options(), fakeServer(30_000).io))[0]!;
     expect(plain.stoppedBy).toBe('max-rate');
     expect(plain.maxSustainableRps).toBe(2000);
+    expect(plain.found).toBe('lower-bound');
     expect(plain).not.toHaveProperty('probeRps');
     const fake = fakeServer(30_000);
     const [r] = await runKnee(options({ probeSeconds: 5 }), fake.io) as [KneeRow];
@@ -30,6 +31,27 @@ describe('runKnee (search loop, injected server and clock)', () => {
     expect(fake.clockMs()).toBeGreaterThanOrEqual(5000 + r.steps.reduce((n, s) => n + s.seconds! * 1000, 0));
   });
 
+  it('with a probe that read low, searches past twice it and brackets the knee; a target that holds every rate is a lower bound', async () => {
+    // The probe reads a third of the capacity: every step up to twice it (20,000) holds.
+    const lines: string[] = [];
+    const [r] = await runKnee(options({ probeSeconds: 5, log: (l: string) => lines.push(l) }), fakeServer(30_000, 100, 10_000).io) as [KneeRow];
+    expect(lines.some((l) => l.includes('search from 2500 up to 20000 req/s, on to 100000 while every step holds'))).toBe(true);
+    expect(r.probeRps).toBe(10_000);
+    expect(r.stoppedBy).toBe('bracketed');
+    expect(r.found).toBe('knee');
+    expect(r.maxSustainableRps!).toBeLessThanOrEqual(30_000);
+    expect(r.maxSustainableRps!).toBeGreaterThanOrEqual(0.85 * 30_000);
+    expect(r.lowestBrokenRps!).toBeGreaterThan(30_000);
+
+    // Nothing breaks up to MAX_RATE (100,000 req/s): the row says the figure is a lower bound, not a knee.
+    const more: string[] = [];
+    const [all] = await runKnee(options({ probeSeconds: 5, log: (l: string) => more.push(l) }), fakeServer(1e9, 100, 10_000).io) as [KneeRow];
+    expect(all.steps.map((s) => s.rate)).toEqual([2500, 5000, 10_000, 20_000, 40_000, 80_000, 100_000]);
+    expect(all).toMatchObject({ stoppedBy: 'max-rate', found: 'lower-bound', maxSustainableRps: 100_000, lowestBrokenRps: null });
+    expect(more.at(-1)).toBe('  fake: no step broke (max-rate): ≥ 100000 req/s is a lower bound, not the knee');
+    expect(JSON.parse(await readFile(path.join(dir, 'knee.json'), 'utf8'))[0].found).toBe('lower-bound');
+  });
+
   it('brackets the knee just below capacity, never above, with the evidence of every step', async () => {
     // The search tries 17.5: 3% over this capacity, a queue that grows by half a request a second.
     const fake = fakeServer(17);
@@ -40,6 +62,7 @@ describe('runKnee (search loop, injected server and clock)', () => {
     expect(r.maxSustainableRps!).toBeLessThanOrEqual(17);
     expect(r.maxSustainableRps!).toBeGreaterThanOrEqual(0.85 * 17);
     expect(r.lowestBrokenRps!).toBeGreaterThan(17);
+    expect(r.found).toBe('knee');
     expect(r.theoreticalRps).toBe(18.2);
     for (const s of r.steps) {
       expect(s.ok).toBe(s.rate <= 17);
