@@ -292,8 +292,8 @@ export interface OpenDriveInfo {
   maxLagMs: number;
   /**
    * Connections opened and confirmed before the clock started (harness/drive/preconnect.ts), up
-   * to `maxInFlight`; absent with `--generators N` (each thread opens its own as arrivals come)
-   * and in older runs.
+   * to `maxInFlight`; with `--generators N`, the threads' shares added up. Absent in older runs
+   * (and, with `--generators N`, in runs before 2026-11-29).
    */
   preconnected?: number;
 }

@@ -172,7 +172,7 @@ async function driveAndStop(o: LabOptions, target: FoundTarget | ExternalTarget,
       const d = await driveThreads({ origin: started.url, profile, seed: o.seed, signal, generators: o.generators!, recorder, ...recorderSpec(o, correction), onStart: (ms) => { w.profileStart = ms; startSampler(ms); } });
       threads = { file: d.file, error: d.error };
       if (d.open) {
-        entry.openDrive = openDriveEntry(d.open);
+        entry.openDrive = { ...openDriveEntry(d.open), ...(d.preconnected !== null ? { preconnected: d.preconnected } : {}) };
       }
       reached = d.reached;
     } else {

@@ -47,10 +47,11 @@ describe('--generators 2 against a real target (fastify-hello)', () => {
     expect(readFileSync(path.join(r.out, 'report.html'), 'utf8')).toContain('fastify-hello');
   });
 
-  it('open: the threads together handle exactly the schedule\'s arrivals', async () => {
+  it('open: the threads open their shares of the 16 connections before the clock, then together handle exactly the schedule\'s arrivals', async () => {
     const r = await run('open', 'open-tiny.ts');
     expect(r.code, r.lab.stderr()).toBe(0);
     const d = r.manifest.targets[0]!.openDrive!;
+    expect(d.preconnected).toBe(16);
     expect(d.scheduled).toBe(900);
     expect(d.launched + d.dropped).toBe(900);
     expect(r.rows.reduce((n, x) => n + (x.launched ?? 0), 0)).toBe(d.launched);

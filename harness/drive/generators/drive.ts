@@ -36,6 +36,8 @@ export interface ThreadsDriven {
   reached: number;
   /** Open model: the threads' stats added up (lag: the worst). */
   open: OpenDriveStats | null;
+  /** Open model: connections the threads opened before the clock, added up (null: closed model). */
+  preconnected: number | null;
   file: GeneratorThreadsFile;
   /** A thread that failed, in one line; null when all ran. */
   error: string | null;
@@ -43,13 +45,15 @@ export interface ThreadsDriven {
 
 const epochNow = () => performance.timeOrigin + performance.now();
 
-interface Thread { worker: Worker; tid: number | null; requests: number; done: boolean; startedAt: number | null; open: OpenDriveStats | null; exited: Promise<void> }
+interface Thread { worker: Worker; tid: number | null; preconnected: number | null; requests: number; done: boolean; startedAt: number | null; open: OpenDriveStats | null; exited: Promise<void> }
 
 /**
  * `--generators N`: the profile driven by N worker threads, each running the real driver on its
  * share (harness/analysis/split.ts) into its own Recorder; their seconds are merged exactly into
- * `o.recorder` as they close (live progress moves once a second). Every thread is terminated
- * before this returns, whatever happened (Ctrl-C, a dead target, a thread that failed).
+ * `o.recorder` as they close (live progress moves once a second). Open model: each thread opens
+ * its share of the in-flight cap before it says ready, so t = 0 comes once all are connected.
+ * Every thread is terminated before this returns, whatever happened (Ctrl-C, a dead target, a
+ * thread that failed).
  */
 export async function driveThreads(o: DriveThreadsOptions): Promise<ThreadsDriven> {
   const n = o.generators;
@@ -62,7 +66,7 @@ export async function driveThreads(o: DriveThreadsOptions): Promise<ThreadsDrive
   try {
     const ready = Array.from({ length: n }, (_, k) => startThread(o, k, threads, merger, (e) => { error ??= e; }));
     await Promise.race([Promise.all(ready), aborted(o.signal)]);
-    if (o.signal.aborted || error !== null) return { reached: 0, open: null, file: fileOf(o, threads, [], 0), error };
+    if (o.signal.aborted || error !== null) return { reached: 0, open: null, preconnected: null, file: fileOf(o, threads, [], 0), error };
     at = epochNow() + START_LEAD_MS;
     for (const t of threads) t.worker.postMessage({ k: 'go', at } satisfies ToThread);
     o.onStart(Math.round(at));
@@ -77,7 +81,7 @@ export async function driveThreads(o: DriveThreadsOptions): Promise<ThreadsDrive
     const reached = Math.max(0, (epochNow() - at) / 1000);
     const rows = await sampler.stop();
     sampler = null;
-    return { reached, open: sumOpen(threads), file: fileOf(o, threads, rows, at), error };
+    return { reached, open: sumOpen(threads), preconnected: sumPreconnected(threads), file: fileOf(o, threads, rows, at), error };
   } finally {
     o.signal.removeEventListener('abort', stopAll);
     await sampler?.stop();
@@ -85,19 +89,19 @@ export async function driveThreads(o: DriveThreadsOptions): Promise<ThreadsDrive
   }
 }
 
-/** Starts thread k; resolves once it has loaded and told its thread id. */
+/** Starts thread k; resolves once it has loaded (and, open model, opened its connections) and told its thread id. */
 function startThread(o: DriveThreadsOptions, k: number, threads: Thread[], merger: SecondsMerger, fail: (e: string) => void): Promise<void> {
   const setup: ThreadSetup = { k, n: o.generators, origin: o.origin, profile: o.profile, seed: o.seed, windows: o.windows, duration: o.duration, expectedIntervalUs: o.expectedIntervalUs };
   // A worker thread does not get the lab's tsx loader: its .mjs entry registers one.
   const worker = new Worker(new URL('./thread-boot.mjs', import.meta.url), { workerData: setup });
   let onExit: () => void = () => {};
-  const t: Thread = { worker, tid: null, requests: 0, done: false, startedAt: null, open: null, exited: new Promise<void>((r) => { onExit = r; }) };
+  const t: Thread = { worker, tid: null, preconnected: null, requests: 0, done: false, startedAt: null, open: null, exited: new Promise<void>((r) => { onExit = r; }) };
   threads[k] = t;
   const end = () => { if (!t.done) merger.end(k); t.done = true; onExit(); };
   return new Promise<void>((resolve) => {
     worker.on('message', (m: FromThread) => {
       switch (m.k) {
-        case 'ready': t.tid = m.tid; resolve(); break;
+        case 'ready': t.tid = m.tid; t.preconnected = m.preconnected; resolve(); break;
         case 'second': {
           const part = fromWire(m.part);
           t.requests += part.ok + Object.values(part.errors).reduce((a, b) => a + b, 0);
@@ -123,6 +127,11 @@ const aborted = (signal: AbortSignal) => new Promise<void>((resolve) => {
   if (signal.aborted) resolve();
   signal.addEventListener('abort', () => resolve(), { once: true });
 });
+
+function sumPreconnected(threads: readonly Thread[]): number | null {
+  const s = threads.map((t) => t.preconnected).filter((x): x is number => x !== null);
+  return s.length === 0 ? null : s.reduce((a, b) => a + b, 0);
+}
 
 function sumOpen(threads: readonly Thread[]): OpenDriveStats | null {
   const s = threads.map((t) => t.open).filter((x): x is OpenDriveStats => x !== null);

@@ -22,8 +22,11 @@ export interface ThreadSetup {
 /** Lab → thread. `go.at`: the profile's t = 0, as performance.timeOrigin + performance.now() (ms since the epoch). */
 export type ToThread = { k: 'go'; at: number } | { k: 'stop' };
 
-/** Thread → lab. `tid`: the thread's /proc/self/task id (its CPU clock), null off Linux. */
+/**
+ * Thread → lab. `tid`: the thread's /proc/self/task id (its CPU clock), null off Linux.
+ * `preconnected`: open model, the connections it opened before `ready` (null: closed model).
+ */
 export type FromThread =
-  | { k: 'ready'; tid: number | null }
+  | { k: 'ready'; tid: number | null; preconnected: number | null }
   | { k: 'second'; part: WireSecond }
   | { k: 'done'; startedAt: number; served: WireServed; samples: Partial<Record<ErrorKind, string[]>>; open: OpenDriveStats | null; error: string | null };

@@ -12,7 +12,9 @@ import { closedShare, everyNth, globalUser, openShare, shareSeed } from '../../a
 import { servedToWire, toWire } from '../../record/merge.ts';
 import { Recorder } from '../../record/recorder.ts';
 import { driveClosed } from '../closed.ts';
+import type { H1Pool } from '../h1.ts';
 import { driveOpen, type OpenDriveStats } from '../open.ts';
+import { preconnectedPool } from '../preconnect.ts';
 import type { FromThread, ThreadSetup, ToThread } from './protocol.ts';
 
 const port = parentPort!;
@@ -36,13 +38,18 @@ function threadId(): number | null {
 }
 
 const halt = new AbortController();
+// Open model: this thread's share of the in-flight cap is opened before it says ready, so no
+// thread's clock starts while another still connects (harness/drive/preconnect.ts).
+const pre = setup.profile.model === 'open'
+  ? preconnectedPool({ origin: setup.origin, maxInFlight: openShare(setup.profile, setup.k, setup.n).maxInFlight, timeoutMs: setup.profile.timeoutMs, signal: halt.signal })
+  : Promise.resolve(undefined);
 port.on('message', (m: ToThread) => {
-  if (m.k === 'go') void run(m.at);
+  if (m.k === 'go') void pre.then((p) => run(m.at, p?.pool));
   else halt.abort();
 });
-post({ k: 'ready', tid: threadId() });
+void pre.then((p) => post({ k: 'ready', tid: threadId(), preconnected: p ? p.open : null }));
 
-async function run(at: number): Promise<void> {
+async function run(at: number, pool: H1Pool | undefined): Promise<void> {
   const { profile, k, n } = setup;
   const recorder = new ShareRecorder({
     windows: setup.windows, duration: setup.duration, expectedIntervalUs: setup.expectedIntervalUs,
@@ -59,7 +66,7 @@ async function run(at: number): Promise<void> {
   const onTick = (t: number) => { recorder.advance(t); };
   try {
     if (profile.model === 'closed') await driveClosed({ origin: setup.origin, profile: closedShare(profile, k, n), recorder, seed, signal: halt.signal, onTick });
-    else open = await driveOpen({ origin: setup.origin, profile: openShare(profile, k, n), recorder, seed, signal: halt.signal, onTick, arrivals: everyNth(arrivalSchedule(profile.stages, profile.duration), k, n) });
+    else open = await driveOpen({ origin: setup.origin, profile: openShare(profile, k, n), recorder, seed, signal: halt.signal, onTick, arrivals: everyNth(arrivalSchedule(profile.stages, profile.duration), k, n), ...(pool ? { pool } : {}) });
   } catch (err) {
     error = err instanceof Error ? err.message : String(err);
   }
