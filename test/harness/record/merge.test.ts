@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { decodeHistogram } from '../../../harness/record/histogram.ts';
+import { describe, expect, it, vi } from 'vitest';
+import { decodeHistogram, encodeHistogram, newLatencyHistogram } from '../../../harness/record/histogram.ts';
 import { fromWire, mergeSeconds, SecondsMerger, servedFromWire, servedToWire, toWire } from '../../../harness/record/merge.ts';
 import { Recorder, type RecorderOptions, type SecondPart } from '../../../harness/record/recorder.ts';
 import type { StageWindow } from '../../../harness/analysis/schedule.ts';
@@ -93,6 +93,41 @@ describe('merging generator threads (--generators)', () => {
     const closed = mergeSeconds([part({ users: 3, liveSum: 30, liveSamples: 10 }), part({ users: 2, liveSum: 8, liveSamples: 4 })], 'closed');
     expect(closed.users).toBe(5);
     expect(closed.liveSum / closed.liveSamples).toBe(5);
+  });
+
+  it('adds each share\'s histograms once: spent parts are summed in place (N − 1 adds), then once into the recorder', () => {
+    // Three threads' shares of second 0, each with a raw, a corrected and a sent histogram.
+    const share = (k: number): SecondPart => {
+      const h = () => { const x = newLatencyHistogram(); for (let i = 1; i <= 50; i++) x.recordValue(i * 100 * (k + 1)); return x; };
+      return { ...mergeSeconds([], 'open'), t: 0, ok: 50, raw: h(), corrected: h(), sent: h() };
+    };
+    const wire = [0, 1, 2].map((k) => toWire(share(k)));
+    const recorder = () => new Recorder({ ...opts({ latencyBasis: 'intended', expectedIntervalUs: null }) });
+    const proto = Object.getPrototypeOf(Object.getPrototypeOf(Object.getPrototypeOf(newLatencyHistogram()))) as { add(): void };
+    const add = vi.spyOn(proto, 'add');
+    const adds = (fn: () => void) => { add.mockClear(); fn(); return add.mock.calls.length; };
+    try {
+      // The pure merge sums into new histograms (3 × 3 adds) and leaves its parts as they were; spent, 3 × 2.
+      const copies = wire.map(fromWire);
+      expect(adds(() => mergeSeconds(copies, 'open'))).toBe(9);
+      expect(copies.map((c) => encodeHistogram(c.raw))).toEqual(wire.map((w) => w.raw));
+      expect(adds(() => mergeSeconds(wire.map(fromWire), 'open', true))).toBe(6);
+
+      // The merger against the old way (a new sum, then the recorder): one add fewer per histogram, the same result.
+      const before = recorder();
+      const old = adds(() => { before.absorb(mergeSeconds(wire.map(fromWire), 'open')); before.advance(1); });
+      const now = recorder();
+      const merger = new SecondsMerger(now, 3, 'open');
+      expect(adds(() => wire.forEach((w, k) => merger.add(k, fromWire(w))))).toBe(old - 3);
+      add.mockRestore();
+      const [a, b] = [now.finish(), before.finish()];
+      expect(a.rows).toEqual(b.rows);
+      expect(a.stages).toEqual(b.stages);
+      expect(a.histograms).toEqual(b.histograms);
+      expect(decodeHistogram(a.histograms.run).totalCount).toBe(150);
+    } finally {
+      add.mockRestore();
+    }
   });
 
   it('waits for every thread\'s share of a second before closing it, and not for a thread that has ended', () => {
