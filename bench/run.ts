@@ -7,8 +7,9 @@ import { efficiency, EFFICIENCY_CONNECTIONS } from './figures/efficiency.ts';
 import { memory, MEMORY_LONG_SECONDS } from './figures/memory.ts';
 import { omission } from './figures/omission.ts';
 import { openModel } from './figures/open.ts';
-import { FIGURES, type FigureName, type FigureOptions, type FigureRun } from './lib/figure.ts';
+import { FIGURES, MAX_RATE_TARGETS, type FigureName, type FigureOptions, type FigureRun, type MaxRateTarget } from './lib/figure.ts';
 import { formatFigure, formatHeader } from './lib/format.ts';
+import { findNginx, NGINX_MISSING } from './lib/nginx.ts';
 import { cannotPin, setPinning } from './lib/pin.ts';
 import { BadInput, badFlags, runMain, wholeNumber, wholeNumbers } from './lib/args.ts';
 
@@ -16,6 +17,7 @@ const USAGE = `Usage: npm run bench -- [options]
 
   --only a,b      figures to run: ${FIGURES.join(', ')} (default: all)
   --connections L efficiency figure: connection counts, e.g. 1,2 (default: ${EFFICIENCY_CONNECTIONS.join(',')})
+  --target T      efficiency figure: ${MAX_RATE_TARGETS.join(' or ')} (default: nginx when installed, else node)
   --seconds N     measured seconds per generator, every figure (default: 10, 10, 10, 15, 90)
   --long          memory figure runs ${MEMORY_LONG_SECONDS / 60} minutes
   --repeat N      run each figure N times, sides in alternating order (default: 1, at most 5)
@@ -32,7 +34,7 @@ function parse(argv: string[]) {
   try {
     ({ values } = parseArgs({
       args: argv, strict: true, allowPositionals: false,
-      options: { only: { type: 'string' }, seconds: { type: 'string' }, long: { type: 'boolean' }, connections: { type: 'string' }, repeat: { type: 'string' }, pin: { type: 'boolean' }, help: { type: 'boolean' } },
+      options: { only: { type: 'string' }, seconds: { type: 'string' }, long: { type: 'boolean' }, connections: { type: 'string' }, repeat: { type: 'string' }, pin: { type: 'boolean' }, target: { type: 'string' }, help: { type: 'boolean' } },
     }));
   } catch (err) {
     throw badFlags(err, ' (see --help)');
@@ -42,12 +44,18 @@ function parse(argv: string[]) {
     if (!(FIGURES as readonly string[]).includes(f)) throw new BadInput(`--only: expected one of ${FIGURES.join(', ')}, got "${f}"`);
   }
   const connections = values.connections === undefined ? undefined : wholeNumbers('connections', values.connections, 1, 1000);
+  if (values.target !== undefined && !(MAX_RATE_TARGETS as readonly string[]).includes(values.target)) {
+    throw new BadInput(`--target: expected ${MAX_RATE_TARGETS.join(' or ')}, got "${values.target}"`);
+  }
+  const target = values.target as MaxRateTarget | undefined;
+  if (target === 'nginx' && findNginx() === null) throw new BadInput(`--target: ${NGINX_MISSING}`);
   const pin = values.pin ?? false;
   const why = pin ? cannotPin() : null;
   if (why) throw new BadInput(`--pin: ${why}`);
   return {
     pin,
     connections,
+    target,
     help: values.help ?? false,
     only: only as FigureName[],
     seconds: wholeNumber('seconds', values.seconds, 1, MAX_SECONDS),
@@ -71,7 +79,7 @@ async function main(argv: string[]): Promise<number> {
   for (const name of flags.only) {
     for (let repeat = 0; repeat < flags.repeat; repeat++) {
       const seconds = name === 'memory' && flags.long ? (flags.seconds ?? MEMORY_LONG_SECONDS) : flags.seconds;
-      const run = await RUNNERS[name]({ seconds, repeat, log, ...(flags.connections ? { connections: flags.connections } : {}) });
+      const run = await RUNNERS[name]({ seconds, repeat, log, ...(flags.connections ? { connections: flags.connections } : {}), ...(flags.target ? { target: flags.target } : {}) });
       runs.push(run);
       const label = `[${FIGURES.indexOf(name) + 1}${flags.repeat > 1 ? `.${repeat + 1}` : ''}]`;
       console.log(`${formatFigure(run, label)}\n`);

@@ -1,5 +1,6 @@
 import { startFixture, type Fixture } from '../lib/fixture.ts';
-import { alternate, type FigureOptions, type FigureRun } from '../lib/figure.ts';
+import { alternate, type FigureOptions, type FigureRun, type MaxRateTarget } from '../lib/figure.ts';
+import { findNginx, NGINX_MISSING, startNginx } from '../lib/nginx.ts';
 import { mergeSlices } from '../lib/merge.ts';
 import { startSide, type SideServer } from '../lib/run-side.ts';
 import type { SideResult, SideSpec } from '../lib/side-types.ts';
@@ -20,19 +21,32 @@ export interface Side {
   wallMs: number;
 }
 
+/** The max-rate target asked for, or nginx when installed, else node (with the reason in `note`). */
+export function chooseTarget(asked: MaxRateTarget | undefined, nginx = findNginx()): { target: MaxRateTarget; note: string | null } {
+  if (asked === 'nginx' && nginx === null) throw new Error(NGINX_MISSING);
+  if (asked) return { target: asked, note: null };
+  return nginx === null
+    ? { target: 'node', note: `${NGINX_MISSING}; the target is node:http instead, the ceiling at 10 connections and more (server CPU ≈ 100 %), where the ratios then measure the server` }
+    : { target: 'nginx', note: null };
+}
+
+export const startMaxRateTarget = (t: MaxRateTarget): Promise<Fixture> => (t === 'nginx' ? startNginx() : startFixture('trivial'));
+
 /**
  * Max req/s of the lab's closed driver (N users, no think time) beside autocannon at N
- * connections, for each N, against a server that answers at once. Each generator lives in its
- * own warmed-up process and they take turns in short slices, so background load on a shared
- * machine falls on both alike. The server's CPU share says whether it was the ceiling.
+ * connections, for each N, against a server that answers at once and costs less per request
+ * than either generator (nginx). Each generator lives in its own warmed-up process and they take
+ * turns in short slices, so background load on a shared machine falls on both alike. The
+ * server's CPU share says whether it was the ceiling.
  */
 export async function efficiency(o: FigureOptions): Promise<FigureRun> {
   const seconds = o.seconds ?? SECONDS;
   const counts = o.connections ?? EFFICIENCY_CONNECTIONS;
-  const fx = await startFixture('trivial');
+  const { target, note } = chooseTarget(o.target);
+  const fx = await startMaxRateTarget(target);
   const rows: SideResult[] = [];
   const lines: string[] = [];
-  const notes: string[] = [];
+  const notes: string[] = note ? [note] : [];
   const perCount: Record<string, unknown>[] = [];
   let met = true;
   try {
@@ -40,7 +54,7 @@ export async function efficiency(o: FigureOptions): Promise<FigureRun> {
       const [lab, ac] = await takeTurns(fx, [
         { kind: 'lab-closed', origin: fx.origin, users: n, seconds, warmupSeconds: WARMUP_S },
         { kind: 'autocannon', origin: fx.origin, connections: n, seconds, warmupSeconds: WARMUP_S },
-      ], seconds, o) as [Side, Side];
+      ], seconds, o, undefined, true) as [Side, Side];
       const [l, a] = [mergeSlices(lab.slices), mergeSlices(ac.slices)];
       rows.push(l, a);
       const turns = lab.slices.map((s, i) => round2(s.rps / Math.max(1, ac.slices[i]!.rps)));
@@ -58,20 +72,23 @@ export async function efficiency(o: FigureOptions): Promise<FigureRun> {
   notes.push('autocannon latency: the worst turn\'s percentiles, in whole ms (its own resolution); lab rows merge their histograms');
   return {
     figure: 'efficiency',
-    title: `Generator efficiency: trivial loopback target, closed loop at ${counts.join(', ')} connections, ${seconds} s each in ${SLICES} alternating turns`,
+    title: `Generator efficiency: ${target === 'nginx' ? 'nginx' : 'node:http'} answering "ok" on loopback, closed loop at ${counts.join(', ')} connections, ${seconds} s each in ${SLICES} alternating turns of two mirrored halves`,
     rows,
     summary: `lab closed / autocannon (goal: median ≥ ${GOAL_MEDIAN}×, every turn ≥ ${GOAL_EVERY_TURN}×, CPU/req ≤ ${GOAL_CPU}×): ${lines.join('; ')}`,
     met,
     notes,
-    extra: { perCount },
+    extra: { target, perCount },
   };
 }
 
 /**
  * Start each side (one at a time, so warm-ups do not compete), then run them in alternating turns.
  * `rateFor(i, sides)`, asked just before side i's slice: an open side's rate for it (undefined: its spec's).
+ * `mirrored`: each turn runs as two halves in mirrored order (A B B A, then B A A B), and a side's
+ * turn is the sum of its halves, so a drift of the machine's speed that is linear over the turn
+ * falls on both sides alike instead of on whichever ran second.
  */
-export async function takeTurns(fx: Fixture, specs: SideSpec[], seconds: number, o: FigureOptions, rateFor?: (i: number, sides: readonly Side[]) => number | undefined): Promise<Side[]> {
+export async function takeTurns(fx: Fixture, specs: SideSpec[], seconds: number, o: FigureOptions, rateFor?: (i: number, sides: readonly Side[]) => number | undefined, mirrored = false): Promise<Side[]> {
   const slices = Math.max(1, Math.min(SLICES, Math.floor(seconds)));
   const sides: Side[] = [];
   try {
@@ -79,15 +96,22 @@ export async function takeTurns(fx: Fixture, specs: SideSpec[], seconds: number,
       o.log(`${spec.kind}: starting (${spec.warmupSeconds} s warm-up)`);
       sides.push({ server: await startSide(spec, seconds * 2), slices: [], serverCpuMs: 0, wallMs: 0 });
     }
-    o.log(`${slices} turns of ${seconds / slices} s each: ${specs.map((s) => s.kind).join(', ')}`);
+    o.log(`${slices} turns of ${seconds / slices} s each${mirrored ? ' (two mirrored halves)' : ''}: ${specs.map((s) => s.kind).join(', ')}`);
     for (let turn = 0; turn < slices; turn++) {
-      for (const side of alternate(sides, o.repeat + turn)) {
+      const order = alternate(sides, o.repeat + turn);
+      const plan = mirrored ? [...order, ...[...order].reverse()] : order;
+      const parts = new Map<Side, SideResult[]>(sides.map((s) => [s, []]));
+      for (const side of plan) {
         const c0 = await fx.cpuMs();
         const t0 = performance.now();
-        side.slices.push(await side.server.run(seconds / slices, rateFor?.(sides.indexOf(side), sides)));
+        parts.get(side)!.push(await side.server.run(seconds / slices / (mirrored ? 2 : 1), rateFor?.(sides.indexOf(side), sides)));
         const c1 = await fx.cpuMs();
         side.serverCpuMs += c0 === null || c1 === null ? NaN : c1 - c0;
         side.wallMs += performance.now() - t0;
+      }
+      for (const side of sides) {
+        const p = parts.get(side)!;
+        side.slices.push(p.length === 1 ? p[0]! : mergeSlices(p));
       }
     }
   } finally {

@@ -11,7 +11,17 @@ export interface FigureOptions {
   log: (line: string) => void;
   /** Efficiency figure: the connection counts to measure; undefined = all of them. */
   connections?: number[];
+  /** Efficiency figure: the server it drives (default: nginx when installed, else node). */
+  target?: MaxRateTarget;
 }
+
+/**
+ * A max-rate figure's server. nginx answers in a few µs of its core, less than either generator,
+ * so the generator is what it measures; node:http costs about what a generator does, and at 10
+ * connections and more it is the ceiling, so both generators then measure the server.
+ */
+export const MAX_RATE_TARGETS = ['nginx', 'node'] as const;
+export type MaxRateTarget = (typeof MAX_RATE_TARGETS)[number];
 
 /** One run of one figure: plain data, printed by format.ts and saved as JSON. */
 export interface FigureRun {

@@ -17,6 +17,12 @@ process.on('exit', () => {
   }
 });
 
+/** Kill `pid` if the bench exits before stopping it; the returned function forgets it. */
+export function killOnExit(pid: number): () => void {
+  live.add(pid);
+  return () => live.delete(pid);
+}
+
 export interface Fixture {
   origin: string;
   pid: number;
@@ -33,12 +39,12 @@ export async function startFixture(name: FixtureName, env: Record<string, string
   });
   const pid = child.pid;
   if (pid === undefined) throw new Error(`fixture ${name}: could not start ${process.execPath}`);
-  live.add(pid);
+  const forget = killOnExit(pid);
   pin(pid, 'target');
   const stop = async () => {
     child.kill('SIGTERM');
     await child;
-    live.delete(pid);
+    forget();
   };
   try {
     const port = await readPort(child.stdout, name);

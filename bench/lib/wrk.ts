@@ -6,10 +6,11 @@ import type { SideResult } from './side-types.ts';
 
 export const WRK_MISSING = 'wrk not found on PATH: install it with `apt-get install -y wrk` (Debian/Ubuntu); this figure skips it';
 
-/** PATH lookup without spawning: a missing wrk is a skipped column, not a failure. */
-export function findWrk(): string | null {
-  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
-    const file = path.join(dir, 'wrk');
+/** PATH (then `extraDirs`) lookup without spawning: a missing program is a skipped column, not a failure. */
+export function findProgram(name: string, extraDirs: string[] = []): string | null {
+  for (const dir of [...(process.env.PATH ?? '').split(path.delimiter), ...extraDirs]) {
+    if (!dir) continue;
+    const file = path.join(dir, name);
     try {
       accessSync(file, constants.X_OK);
       return file;
@@ -17,6 +18,8 @@ export function findWrk(): string | null {
   }
   return null;
 }
+
+export const findWrk = (): string | null => findProgram('wrk');
 
 const UNIT_MS: Record<string, number> = { us: 0.001, ms: 1, s: 1000, m: 60_000 };
 
