@@ -17,7 +17,7 @@ const USAGE = `Usage: npm run bench -- [options]
 
   --only a,b      figures to run: ${FIGURES.join(', ')} (default: all)
   --connections L efficiency figure: connection counts, e.g. 1,2 (default: ${EFFICIENCY_CONNECTIONS.join(',')})
-  --target T      efficiency figure: ${MAX_RATE_TARGETS.join(' or ')} (default: nginx when installed, else node)
+  --target T      efficiency and open figures: ${MAX_RATE_TARGETS.join(' or ')} (default: nginx when installed, else node)
   --seconds N     measured seconds per generator, every figure (default: 10, 10, 10, 15, 90)
   --long          memory figure runs ${MEMORY_LONG_SECONDS / 60} minutes
   --repeat N      run each figure N times, sides in alternating order (default: 1, at most 5)

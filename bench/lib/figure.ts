@@ -11,7 +11,7 @@ export interface FigureOptions {
   log: (line: string) => void;
   /** Efficiency figure: the connection counts to measure; undefined = all of them. */
   connections?: number[];
-  /** Efficiency figure: the server it drives (default: nginx when installed, else node). */
+  /** Efficiency and open figures: the server they drive (default: nginx when installed, else node). */
   target?: MaxRateTarget;
 }
 
