@@ -98,8 +98,7 @@ export async function takeTurns(fx: Fixture, specs: SideSpec[], seconds: number,
     }
     o.log(`${slices} turns of ${seconds / slices} s each${mirrored ? ' (two mirrored halves)' : ''}: ${specs.map((s) => s.kind).join(', ')}`);
     for (let turn = 0; turn < slices; turn++) {
-      const order = alternate(sides, o.repeat + turn);
-      const plan = mirrored ? [...order, ...[...order].reverse()] : order;
+      const plan = turnPlan(sides, o.repeat + turn, mirrored);
       const parts = new Map<Side, SideResult[]>(sides.map((s) => [s, []]));
       for (const side of plan) {
         const c0 = await fx.cpuMs();
@@ -118,6 +117,12 @@ export async function takeTurns(fx: Fixture, specs: SideSpec[], seconds: number,
     await Promise.all(sides.map((s) => s.server.stop()));
   }
   return sides;
+}
+
+/** The order the sides run in within turn `k`: alternating per turn, mirrored (A B B A) if asked. */
+export function turnPlan<T>(sides: readonly T[], k: number, mirrored: boolean): T[] {
+  const order = alternate([...sides], k);
+  return mirrored ? [...order, ...[...order].reverse()] : order;
 }
 
 export const round2 = (x: number) => Math.round(x * 100) / 100;
