@@ -17,12 +17,6 @@ process.on('exit', () => {
   }
 });
 
-/** Kill `pid` if the bench exits before stopping it; the returned function forgets it. */
-export function killOnExit(pid: number): () => void {
-  live.add(pid);
-  return () => live.delete(pid);
-}
-
 export interface Fixture {
   origin: string;
   pid: number;
@@ -31,31 +25,47 @@ export interface Fixture {
   stop(): Promise<void>;
 }
 
+type Started = ReturnType<typeof execa>;
+
+/**
+ * A target process just spawned: pinned when asked, killed if the bench exits first, stopped by
+ * SIGTERM. `fixture(port)` is it once it listens; `cleanUp` runs after it stopped.
+ */
+export function targetProcess(child: Started, what: string): { stop(): Promise<void>; fixture(port: number, cleanUp?: () => Promise<void>): Fixture } {
+  const pid = child.pid;
+  if (pid === undefined) throw new Error(`${what}: could not start`);
+  live.add(pid);
+  pin(pid, 'target');
+  const stop = async () => {
+    child.kill('SIGTERM');
+    await child;
+    live.delete(pid);
+  };
+  return {
+    stop,
+    fixture: (port, cleanUp) => ({
+      origin: `http://127.0.0.1:${port}`,
+      pid,
+      cpuMs: () => pidusage(pid).then((s) => s.ctime, () => null),
+      stop: async () => {
+        await stop();
+        await cleanUp?.();
+      },
+    }),
+  };
+}
+
 /** Start bench/fixtures/<name>.ts in its own process and wait for the port it announces. */
 export async function startFixture(name: FixtureName, env: Record<string, string> = {}): Promise<Fixture> {
   const file = fileURLToPath(new URL(`../fixtures/${name}.ts`, import.meta.url));
   const child = execa(process.execPath, ['--import', 'tsx', file], {
     env, stdin: 'ignore', stdout: 'pipe', stderr: 'inherit', reject: false, forceKillAfterDelay: STOP_GRACE_MS,
   });
-  const pid = child.pid;
-  if (pid === undefined) throw new Error(`fixture ${name}: could not start ${process.execPath}`);
-  const forget = killOnExit(pid);
-  pin(pid, 'target');
-  const stop = async () => {
-    child.kill('SIGTERM');
-    await child;
-    forget();
-  };
+  const target = targetProcess(child, `fixture ${name}`);
   try {
-    const port = await readPort(child.stdout, name);
-    return {
-      origin: `http://127.0.0.1:${port}`,
-      pid,
-      cpuMs: () => pidusage(pid).then((s) => s.ctime, () => null),
-      stop,
-    };
+    return target.fixture(await readPort(child.stdout, name));
   } catch (err) {
-    await stop();
+    await target.stop();
     throw err;
   }
 }

@@ -3,9 +3,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
-import pidusage from 'pidusage';
-import { killOnExit, type Fixture } from './fixture.ts';
-import { pin } from './pin.ts';
+import { targetProcess, type Fixture } from './fixture.ts';
 import { findProgram } from './wrk.ts';
 
 export const NGINX_MISSING = 'nginx not found (PATH, /usr/sbin): install it with `apt-get install -y nginx-light` (Debian/Ubuntu)';
@@ -62,27 +60,9 @@ export async function startNginx(bin = findNginx()): Promise<Fixture> {
       const child = execa(bin, ['-p', dir, '-e', 'stderr', '-c', conf], {
         stdin: 'ignore', stdout: 'ignore', stderr: 'pipe', reject: false, forceKillAfterDelay: STOP_GRACE_MS,
       });
-      const pid = child.pid;
-      if (pid === undefined) throw new Error(`nginx: could not start ${bin}`);
-      const forget = killOnExit(pid);
-      pin(pid, 'target');
-      const stop = async () => {
-        child.kill('SIGTERM');
-        await child;
-        forget();
-      };
-      if (await listening(port, child)) {
-        return {
-          origin: `http://127.0.0.1:${port}`,
-          pid,
-          cpuMs: () => pidusage(pid).then((s) => s.ctime, () => null),
-          stop: async () => {
-            await stop();
-            await rm(dir, { recursive: true, force: true });
-          },
-        };
-      }
-      await stop();
+      const target = targetProcess(child, `nginx (${bin})`);
+      if (await listening(port, child)) return target.fixture(port, () => rm(dir, { recursive: true, force: true }));
+      await target.stop();
       lastError = String((await child).stderr).trim().split('\n').pop() ?? '';
     }
   } catch (err) {

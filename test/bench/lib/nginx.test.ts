@@ -1,3 +1,5 @@
+import { readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { Client } from 'undici';
 import { describe, expect, it } from 'vitest';
 import { chooseTarget } from '../../../bench/figures/efficiency.ts';
@@ -35,6 +37,14 @@ describe('chooseTarget', () => {
   it('keeps what was asked, and refuses nginx when it is missing', () => {
     expect(chooseTarget('node', '/usr/sbin/nginx').target).toBe('node');
     expect(() => chooseTarget('nginx', null)).toThrow(NGINX_MISSING);
+  });
+});
+
+describe('startNginx when nginx cannot start', () => {
+  it('tries a few ports, then says so in one error, leaving no temp folder', async () => {
+    const before = readdirSync(tmpdir()).filter((f) => f.startsWith('loadlab-nginx-')).length;
+    await expect(startNginx('/bin/false')).rejects.toThrow(/nginx did not start on a loopback port in 3 tries/);
+    expect(readdirSync(tmpdir()).filter((f) => f.startsWith('loadlab-nginx-')).length).toBeLessThanOrEqual(before);
   });
 });
 
