@@ -11,9 +11,10 @@
  */
 import { parseArgs } from 'node:util';
 import { chooseTarget, median, round2, startMaxRateTarget, takeTurns } from './figures/efficiency.ts';
-import { MAX_RATE_TARGETS, type MaxRateTarget } from './lib/figure.ts';
+import { MAX_RATE_TARGETS } from './lib/figure.ts';
+import { findNginx, NGINX_MISSING } from './lib/nginx.ts';
 import { cannotPin, setPinning } from './lib/pin.ts';
-import { BadInput, badFlags, runMain, wholeNumber, wholeNumbers } from './lib/args.ts';
+import { BadInput, badFlags, runMain, targetFlag, wholeNumber, wholeNumbers } from './lib/args.ts';
 import type { SideSpec } from './lib/side-types.ts';
 
 const WARMUP_S = 2;
@@ -26,10 +27,9 @@ function parse(argv: string[]) {
     throw badFlags(err);
   }
   if (values.tool !== 'autocannon' && values.tool !== 'lab') throw new BadInput(`--tool: expected autocannon or lab, got "${values.tool}"`);
-  if (values.target !== undefined && !(MAX_RATE_TARGETS as readonly string[]).includes(values.target)) throw new BadInput(`--target: expected ${MAX_RATE_TARGETS.join(' or ')}, got "${values.target}"`);
   const why = values.pin ? cannotPin() : null;
   if (why) throw new BadInput(`--pin: ${why}`);
-  return { plainTurns: values['plain-turns'] ?? false, pin: values.pin ?? false, target: values.target as MaxRateTarget | undefined, tool: values.tool, counts: wholeNumbers('connections', values.connections, 1, 1000), seconds: wholeNumber('seconds', values.seconds, 5, 600) ?? 10 };
+  return { plainTurns: values['plain-turns'] ?? false, pin: values.pin ?? false, target: targetFlag(values.target, MAX_RATE_TARGETS, findNginx() === null ? NGINX_MISSING : null), tool: values.tool, counts: wholeNumbers('connections', values.connections, 1, 1000), seconds: wholeNumber('seconds', values.seconds, 5, 600) ?? 10 };
 }
 
 async function main(): Promise<number> {

@@ -7,11 +7,11 @@ import { efficiency, EFFICIENCY_CONNECTIONS } from './figures/efficiency.ts';
 import { memory, MEMORY_LONG_SECONDS } from './figures/memory.ts';
 import { omission } from './figures/omission.ts';
 import { openModel } from './figures/open.ts';
-import { FIGURES, MAX_RATE_TARGETS, type FigureName, type FigureOptions, type FigureRun, type MaxRateTarget } from './lib/figure.ts';
+import { FIGURES, MAX_RATE_TARGETS, type FigureName, type FigureOptions, type FigureRun } from './lib/figure.ts';
 import { formatFigure, formatHeader } from './lib/format.ts';
 import { findNginx, NGINX_MISSING } from './lib/nginx.ts';
 import { cannotPin, setPinning } from './lib/pin.ts';
-import { BadInput, badFlags, runMain, wholeNumber, wholeNumbers } from './lib/args.ts';
+import { BadInput, badFlags, runMain, targetFlag, wholeNumber, wholeNumbers } from './lib/args.ts';
 
 const USAGE = `Usage: npm run bench -- [options]
 
@@ -44,11 +44,7 @@ function parse(argv: string[]) {
     if (!(FIGURES as readonly string[]).includes(f)) throw new BadInput(`--only: expected one of ${FIGURES.join(', ')}, got "${f}"`);
   }
   const connections = values.connections === undefined ? undefined : wholeNumbers('connections', values.connections, 1, 1000);
-  if (values.target !== undefined && !(MAX_RATE_TARGETS as readonly string[]).includes(values.target)) {
-    throw new BadInput(`--target: expected ${MAX_RATE_TARGETS.join(' or ')}, got "${values.target}"`);
-  }
-  const target = values.target as MaxRateTarget | undefined;
-  if (target === 'nginx' && findNginx() === null) throw new BadInput(`--target: ${NGINX_MISSING}`);
+  const target = targetFlag(values.target, MAX_RATE_TARGETS, findNginx() === null ? NGINX_MISSING : null);
   const pin = values.pin ?? false;
   const why = pin ? cannotPin() : null;
   if (why) throw new BadInput(`--pin: ${why}`);
