@@ -213,7 +213,8 @@ export function stepLimit(load: KneeStepLoad, scheduled: number): KneeStepLimit 
   const genText = `generator CPU ${gen === null ? '–' : pct0(gen)} of a core, event loop ${elu === null ? '–' : pct0(elu * 100)} busy`;
   const srvText = `server CPU ${srv === null ? '–' : pct0(srv)}${load.serverProcesses ? ` (${load.serverProcesses} process${load.serverProcesses === 1 ? '' : 'es'})` : ''}`;
   const drops = `${load.droppedLate} arrivals dropped late by the generator, ${load.droppedAtCap} at the in-flight cap, worst launch lag ${Math.round(load.maxLagMs * 10) / 10} ms`;
-  const machineText = load.machineCpuPct === null ? '' : `; machine ${pct0(load.machineCpuPct)} of ${load.cores * 100}%`;
+  const kernel = [load.softirqPct == null ? '' : `softirq ${pct0(load.softirqPct)}`, load.stealPct == null ? '' : `steal ${pct0(load.stealPct)}`].filter(Boolean).join(', ');
+  const machineText = load.machineCpuPct === null ? '' : `; machine ${pct0(load.machineCpuPct)} of ${load.cores * 100}%${kernel ? ` (${kernel})` : ''}`;
   const both = `${genText}; ${srvText}${machineText}; ${drops}`;
   if ((gen !== null && gen >= s.genBusy * 100) || (elu !== null && elu >= s.genBusy)) return { by: 'generator', reason: `the generator was saturated: ${both}` };
   // A generator short of its own limit that still reached arrivals late was kept from the CPU:

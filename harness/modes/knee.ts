@@ -18,7 +18,7 @@ import type { IntervalRow, KneeRow, KneeStep, KneeStepLoad } from '../results/fo
 import { readTree } from '../record/saturation/tree.ts';
 import { cpuPct, round1, round2, treeCpuPct } from '../record/saturation/compute.ts';
 import { selfCpu } from '../record/saturation/generator.ts';
-import { machineTicks } from '../record/saturation/machine.ts';
+import { machineShares, machineTicks } from '../record/saturation/machine.ts';
 import { stageWindows } from '../analysis/schedule.ts';
 import type { StartedTarget } from '../spawn/start-target.ts';
 import type { FoundTarget } from '../input/discover.ts';
@@ -115,14 +115,16 @@ const holdRate: KneeIo['holdRate'] = async (a) => {
   const machine1 = machineTicks();
   const tree1 = await treeNow(a.pid);
   const { rows, stages } = enough.signal.aborted ? recorder.finish(seen.length) : recorder.finish();
+  const machine = machineShares(machine0, machine1, cpus().length);
   const load: KneeStepLoad = {
     genCpuPct: round1(genCpuPct),
     genElu: Number.isFinite(elu) ? round2(elu) : null,
     serverCpuPct: tree0 && tree1 ? round1(treeCpuPct(tree0.cpu, tree1.cpu)) : null,
     serverProcesses: tree1?.pids.length ?? null,
     cores: cpus().length,
-    // A share of all ticks, so a clock that does not tick exactly cores × 100 a second still reads right.
-    machineCpuPct: machine0 && machine1 && machine1.total > machine0.total ? round1(((machine1.busy - machine0.busy) / (machine1.total - machine0.total)) * cpus().length * 100) : null,
+    machineCpuPct: round1(machine?.busyPct ?? null),
+    softirqPct: round1(machine?.softirqPct ?? null),
+    stealPct: round1(machine?.stealPct ?? null),
     droppedAtCap: drive.droppedAtCap, droppedLate: drive.droppedLate, maxLagMs: round1(drive.maxLagMs) ?? 0,
   };
   return { rows, p95: stages[0]?.p95 ?? null, dropped: drive.dropped, load, scheduled: drive.scheduled };

@@ -66,7 +66,7 @@ const loadCell = (s: KneeStep): Html | string => {
   const l = s.load;
   if (!l) return '–';
   const p = (x: number | null) => (x === null ? '–' : `${fmtNum(Math.round(x))}%`);
-  return html`gen ${p(l.genCpuPct)}${l.genElu === null ? '' : html` <span class="muted">(loop ${p(l.genElu * 100)})</span>`}<br>server ${p(l.serverCpuPct)}<br><span class="muted">machine ${p(l.machineCpuPct)} of ${fmtNum(l.cores * 100)}%${l.droppedLate ? ` · ${fmtNum(l.droppedLate)} dropped late` : ''}</span>`;
+  return html`gen ${p(l.genCpuPct)}${l.genElu === null ? '' : html` <span class="muted">(loop ${p(l.genElu * 100)})</span>`}<br>server ${p(l.serverCpuPct)}<br><span class="muted">machine ${p(l.machineCpuPct)} of ${fmtNum(l.cores * 100)}%${l.softirqPct == null ? '' : ` (softirq ${p(l.softirqPct)})`}${l.droppedLate ? ` · ${fmtNum(l.droppedLate)} dropped late` : ''}</span>`;
 };
 
 /** One step: what was offered and served, the backlog and latency trend, and the reason it held or broke. */

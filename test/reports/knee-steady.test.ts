@@ -52,7 +52,7 @@ describe('report of a knee search whose steps carry each side\'s load', () => {
       // SYNTHETIC loads: a generator saturated at every rate past capacity.
       fake.io.holdRate = async (a) => ({
         ...(await inner(a)), scheduled: a.rate * a.seconds,
-        load: { genCpuPct: a.rate > 17 ? 96 : 20, genElu: a.rate > 17 ? 0.94 : 0.2, serverCpuPct: 35, serverProcesses: 1, cores: 2, machineCpuPct: 140, droppedAtCap: 0, droppedLate: 0, maxLagMs: 1 },
+        load: { genCpuPct: a.rate > 17 ? 96 : 20, genElu: a.rate > 17 ? 0.94 : 0.2, serverCpuPct: 35, serverProcesses: 1, cores: 2, machineCpuPct: 140, softirqPct: 31.6, droppedAtCap: 0, droppedLate: 0, maxLagMs: 1 },
       });
       const [r] = await runKnee({ targets: [fakeTarget('fastify-hello')], work: 'block', seed: 1, runDir: f.runDir, signal: new AbortController().signal }, fake.io);
       expect(r!.brokenBy?.by).toBe('generator');
@@ -61,6 +61,7 @@ describe('report of a knee search whose steps carry each side\'s load', () => {
       expect(page).toContain('<dt>what broke it</dt>');
       expect(page).toContain('generator CPU 96% of a core, event loop 94% busy');
       expect(page).toContain('gen 96%');
+      expect(page).toContain('machine 140% of 200% (softirq 32%)');
     } finally {
       await f.cleanup();
     }

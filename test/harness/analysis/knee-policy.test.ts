@@ -243,4 +243,12 @@ describe('stepLimit: which side limited a step that did not hold', () => {
     // Nothing read: nothing claimed.
     expect(stepLimit(load({ genCpuPct: null, genElu: null, serverCpuPct: null, machineCpuPct: null }), 100_000).by).toBe('unclear');
   });
+
+  it('names the kernel\'s softirq and the hypervisor\'s steal beside the machine\'s CPU when they were read', () => {
+    const l = stepLimit(load({ genCpuPct: 70, genElu: 0.6, serverCpuPct: 60, machineCpuPct: 160, softirqPct: 31.6, stealPct: 2.2 }), 100_000);
+    expect(l.by).toBe('unclear');
+    expect(l.reason).toContain('machine 160% of 200% (softirq 32%, steal 2%)');
+    // An older knee.json has neither: the text is as it was.
+    expect(stepLimit(load({ machineCpuPct: 160 }), 100_000).reason).toContain('machine 160% of 200%;');
+  });
 });
