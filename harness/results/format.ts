@@ -694,7 +694,10 @@ export interface KneeStepLoad {
   cores: number;
   /** The whole machine's CPU over the step in % of one core (all cores: up to cores × 100): the kernel's network work and other processes included; null when unread (not Linux). */
   machineCpuPct: number | null;
-  /** Of machineCpuPct: the kernel's softirq time (loopback TCP's delivery, counted in no process) and the hypervisor's steal, same unit (absent in older knee.json). */
+  /**
+   * Of machineCpuPct: the kernel's softirq time (loopback TCP's delivery) and the hypervisor's steal, same unit (absent in older
+   * knee.json). Softirq run in a process's context may be in that process's CPU too (it was on this project's machine: docs/knee.md).
+   */
   softirqPct?: number | null;
   stealPct?: number | null;
   /** Arrivals dropped because the in-flight cap was full when they came due, and those the generator reached > 2 ms late. */

@@ -5,7 +5,7 @@ export interface MachineTicks {
   /** Everything but idle and iowait: softirq and steal included. */
   busy: number;
   total: number;
-  /** The kernel's deferred work, where loopback TCP goes (~35 % of a core at 30,000 req/s); no process's CPU counts it. */
+  /** The kernel's deferred work, where loopback TCP goes (~35 % of a core at 30,000–59,000 req/s); run in a process's context, it may be in that process's CPU as well. */
   softirq: number;
   /** Time the hypervisor ran something else while a vCPU of this machine wanted to run. */
   steal: number;
