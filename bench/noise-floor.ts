@@ -10,11 +10,10 @@
  * `npm run bench`; `--plain-turns` runs each turn in one piece (figure 1's turns before nginx).
  */
 import { parseArgs } from 'node:util';
-import { chooseTarget, median, round2, startMaxRateTarget, takeTurns } from './figures/efficiency.ts';
-import { MAX_RATE_TARGETS } from './lib/figure.ts';
-import { findNginx, NGINX_MISSING } from './lib/nginx.ts';
+import { median, round2, takeTurns } from './figures/efficiency.ts';
 import { cannotPin, setPinning } from './lib/pin.ts';
-import { BadInput, badFlags, runMain, targetFlag, wholeNumber, wholeNumbers } from './lib/args.ts';
+import { BadInput, badFlags, runMain, wholeNumber, wholeNumbers } from './lib/args.ts';
+import { chooseTarget, startMaxRateTarget } from './lib/target.ts';
 import type { SideSpec } from './lib/side-types.ts';
 
 const WARMUP_S = 2;
@@ -29,13 +28,13 @@ function parse(argv: string[]) {
   if (values.tool !== 'autocannon' && values.tool !== 'lab') throw new BadInput(`--tool: expected autocannon or lab, got "${values.tool}"`);
   const why = values.pin ? cannotPin() : null;
   if (why) throw new BadInput(`--pin: ${why}`);
-  return { plainTurns: values['plain-turns'] ?? false, pin: values.pin ?? false, target: targetFlag(values.target, MAX_RATE_TARGETS, findNginx() === null ? NGINX_MISSING : null), tool: values.tool, counts: wholeNumbers('connections', values.connections, 1, 1000), seconds: wholeNumber('seconds', values.seconds, 5, 600) ?? 10 };
+  return { plainTurns: values['plain-turns'] ?? false, pin: values.pin ?? false, choice: chooseTarget(values.target), tool: values.tool, counts: wholeNumbers('connections', values.connections, 1, 1000), seconds: wholeNumber('seconds', values.seconds, 5, 600) ?? 10 };
 }
 
 async function main(): Promise<number> {
-  const { tool, counts, seconds, target: asked, pin, plainTurns } = parse(process.argv.slice(2));
+  const { tool, counts, seconds, choice, pin, plainTurns } = parse(process.argv.slice(2));
   setPinning(pin);
-  const { target, note } = chooseTarget(asked);
+  const { target, note } = choice;
   if (note) console.log(`note: ${note}`);
   const fx = await startMaxRateTarget(target);
   try {

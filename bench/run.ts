@@ -7,11 +7,11 @@ import { efficiency, EFFICIENCY_CONNECTIONS } from './figures/efficiency.ts';
 import { memory, MEMORY_LONG_SECONDS } from './figures/memory.ts';
 import { omission } from './figures/omission.ts';
 import { openModel } from './figures/open.ts';
-import { FIGURES, MAX_RATE_TARGETS, type FigureName, type FigureOptions, type FigureRun } from './lib/figure.ts';
+import { FIGURES, type FigureName, type FigureOptions, type FigureRun } from './lib/figure.ts';
 import { formatFigure, formatHeader } from './lib/format.ts';
-import { findNginx, NGINX_MISSING } from './lib/nginx.ts';
 import { cannotPin, setPinning } from './lib/pin.ts';
-import { BadInput, badFlags, runMain, targetFlag, wholeNumber, wholeNumbers } from './lib/args.ts';
+import { BadInput, badFlags, runMain, wholeNumber, wholeNumbers } from './lib/args.ts';
+import { chooseTarget, MAX_RATE_TARGETS } from './lib/target.ts';
 
 const USAGE = `Usage: npm run bench -- [options]
 
@@ -44,7 +44,8 @@ function parse(argv: string[]) {
     if (!(FIGURES as readonly string[]).includes(f)) throw new BadInput(`--only: expected one of ${FIGURES.join(', ')}, got "${f}"`);
   }
   const connections = values.connections === undefined ? undefined : wholeNumbers('connections', values.connections, 1, 1000);
-  const target = targetFlag(values.target, MAX_RATE_TARGETS, findNginx() === null ? NGINX_MISSING : null);
+  // Checked here so a bad --target ends the command before any figure runs.
+  const target = values.target === undefined ? undefined : chooseTarget(values.target).target;
   const pin = values.pin ?? false;
   const why = pin ? cannotPin() : null;
   if (why) throw new BadInput(`--pin: ${why}`);

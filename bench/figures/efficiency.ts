@@ -1,6 +1,6 @@
-import { startFixture, type Fixture } from '../lib/fixture.ts';
-import { alternate, type FigureOptions, type FigureRun, type MaxRateTarget } from '../lib/figure.ts';
-import { findNginx, NGINX_MISSING, startNginx } from '../lib/nginx.ts';
+import type { Fixture } from '../lib/fixture.ts';
+import { alternate, type FigureOptions, type FigureRun } from '../lib/figure.ts';
+import { chooseTarget, startMaxRateTarget } from '../lib/target.ts';
 import { mergeSlices } from '../lib/merge.ts';
 import { startSide, type SideServer } from '../lib/run-side.ts';
 import type { SideResult, SideSpec } from '../lib/side-types.ts';
@@ -20,17 +20,6 @@ export interface Side {
   serverCpuMs: number;
   wallMs: number;
 }
-
-/** The max-rate target asked for, or nginx when installed, else node (with the reason in `note`). */
-export function chooseTarget(asked: MaxRateTarget | undefined, nginx = findNginx()): { target: MaxRateTarget; note: string | null } {
-  if (asked === 'nginx' && nginx === null) throw new Error(NGINX_MISSING);
-  if (asked) return { target: asked, note: null };
-  return nginx === null
-    ? { target: 'node', note: `${NGINX_MISSING}; the target is node:http instead, the ceiling at 10 connections and more (server CPU ≈ 100 %), where the ratios then measure the server` }
-    : { target: 'nginx', note: null };
-}
-
-export const startMaxRateTarget = (t: MaxRateTarget): Promise<Fixture> => (t === 'nginx' ? startNginx() : startFixture('trivial'));
 
 /**
  * Max req/s of the lab's closed driver (N users, no think time) beside autocannon at N

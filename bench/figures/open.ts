@@ -5,7 +5,8 @@ import type { FigureOptions, FigureRun } from '../lib/figure.ts';
 import { mergeSlices } from '../lib/merge.ts';
 import { runSide } from '../lib/run-side.ts';
 import type { SideSpec } from '../lib/side-types.ts';
-import { chooseTarget, median, pct, round2, startMaxRateTarget, takeTurns, type Side } from './efficiency.ts';
+import { chooseTarget, startMaxRateTarget } from '../lib/target.ts';
+import { median, pct, round2, takeTurns, type Side } from './efficiency.ts';
 
 /** autocannon's connections: the rate the open driver is asked for is a share of what they reach. */
 const CONNECTIONS = 10;

@@ -40,11 +40,3 @@ export function runMain(name: string, main: () => Promise<number>): void {
     },
   );
 }
-
-/** `--target`: one of `allowed`, or undefined when not given; nginx only when it is installed. */
-export function targetFlag<T extends string>(value: string | undefined, allowed: readonly T[], nginxMissing: string | null): T | undefined {
-  if (value === undefined) return undefined;
-  if (!(allowed as readonly string[]).includes(value)) throw new BadInput(`--target: expected ${allowed.join(' or ')}, got "${value}"`);
-  if (value === 'nginx' && nginxMissing !== null) throw new BadInput(`--target: ${nginxMissing}`);
-  return value as T;
-}

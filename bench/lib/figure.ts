@@ -1,3 +1,4 @@
+import type { MaxRateTarget } from './target.ts';
 import type { SideResult } from './side-types.ts';
 
 export const FIGURES = ['efficiency', 'open', 'accuracy', 'omission', 'memory'] as const;
@@ -14,14 +15,6 @@ export interface FigureOptions {
   /** Efficiency and open figures: the server they drive (default: nginx when installed, else node). */
   target?: MaxRateTarget;
 }
-
-/**
- * A max-rate figure's server. nginx answers in a few µs of its core, less than either generator,
- * so the generator is what it measures; node:http costs about what a generator does, and at 10
- * connections and more it is the ceiling, so both generators then measure the server.
- */
-export const MAX_RATE_TARGETS = ['nginx', 'node'] as const;
-export type MaxRateTarget = (typeof MAX_RATE_TARGETS)[number];
 
 /** One run of one figure: plain data, printed by format.ts and saved as JSON. */
 export interface FigureRun {

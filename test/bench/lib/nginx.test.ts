@@ -2,7 +2,6 @@ import { readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { Client } from 'undici';
 import { describe, expect, it } from 'vitest';
-import { chooseTarget } from '../../../bench/figures/efficiency.ts';
 import { findNginx, NGINX_MISSING, nginxConfig, startNginx } from '../../../bench/lib/nginx.ts';
 import { gone } from '../../helpers/pids.ts';
 
@@ -23,20 +22,6 @@ describe('nginxConfig', () => {
   it('writes its pid, logs and temp files under its own folder, not /var', () => {
     for (const path of conf.match(/\/\S+(?=;)/g) ?? []) expect(path.startsWith('/tmp/x/')).toBe(true);
     expect(conf).toMatch(/access_log off;/);
-  });
-});
-
-describe('chooseTarget', () => {
-  it('takes nginx when installed, node with the reason when not', () => {
-    expect(chooseTarget(undefined, '/usr/sbin/nginx')).toEqual({ target: 'nginx', note: null });
-    const fallback = chooseTarget(undefined, null);
-    expect(fallback.target).toBe('node');
-    expect(fallback.note).toContain('apt-get install -y nginx-light');
-  });
-
-  it('keeps what was asked, and refuses nginx when it is missing', () => {
-    expect(chooseTarget('node', '/usr/sbin/nginx').target).toBe('node');
-    expect(() => chooseTarget('nginx', null)).toThrow(NGINX_MISSING);
   });
 });
 
