@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { MAX_RATE, openProfileSchema } from '../profiles/lib/define.ts';
 import { driveOpen } from '../harness/drive/open.ts';
-import { H1Pool } from '../harness/drive/h1.ts';
+import { preconnectedPool } from '../harness/drive/preconnect.ts';
 import { warmUp } from '../harness/drive/warmup.ts';
 import { Recorder } from '../harness/record/recorder.ts';
 import { stageWindows } from '../harness/analysis/schedule.ts';
@@ -43,8 +43,7 @@ try {
     for (const capS of caps) {
       const profile = openProfileSchema.parse({ name: 'cap-stall', model: 'open', stages: [{ at: 0, rate }], duration: 2.5, timeoutMs: 2000, warmupSeconds: 0, maxInFlight: Math.ceil(rate * capS) });
       const recorder = new Recorder({ windows: stageWindows(profile), duration: 3, expectedIntervalUs: null, latencyBasis: 'intended' });
-      const pool = new H1Pool(fixture.origin, profile.maxInFlight);
-      await pool.preconnect(profile.maxInFlight, 'GET', '/', 1000, 2000);
+      const { pool } = await preconnectedPool({ origin: fixture.origin, maxInFlight: profile.maxInFlight, timeoutMs: 2000, signal: new AbortController().signal });
       const stall = sleep(1000).then(async () => { process.kill(fixture.pid, 'SIGSTOP'); await sleep(stallMs); process.kill(fixture.pid, 'SIGCONT'); });
       const stats = await driveOpen({ origin: fixture.origin, profile, recorder, signal: new AbortController().signal, pool });
       await stall;

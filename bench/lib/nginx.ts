@@ -3,8 +3,9 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
+import { freePort } from '../../harness/spawn/start-target.ts';
 import { targetProcess, type Fixture } from './fixture.ts';
-import { findProgram } from './wrk.ts';
+import { findProgram } from './program.ts';
 
 export const NGINX_MISSING = 'nginx not found (PATH, /usr/sbin): install it with `apt-get install -y nginx-light` (Debian/Ubuntu)';
 
@@ -71,17 +72,6 @@ export async function startNginx(bin = findNginx()): Promise<Fixture> {
   }
   await rm(dir, { recursive: true, force: true });
   throw new Error(`nginx did not start on a loopback port in ${PORT_TRIES} tries: ${lastError.slice(0, 200)}`);
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => (a !== null && typeof a === 'object' ? resolve(a.port) : reject(new Error('no TCP address'))));
-    });
-  });
 }
 
 /** Poll the port until it accepts, the process exits, or the timeout passes. */

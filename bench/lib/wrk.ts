@@ -1,23 +1,9 @@
-import { accessSync, constants } from 'node:fs';
-import path from 'node:path';
 import { execa } from 'execa';
 import { pin } from './pin.ts';
+import { findProgram } from './program.ts';
 import type { SideResult } from './side-types.ts';
 
 export const WRK_MISSING = 'wrk not found on PATH: install it with `apt-get install -y wrk` (Debian/Ubuntu); this figure skips it';
-
-/** PATH (then `extraDirs`) lookup without spawning: a missing program is a skipped column, not a failure. */
-export function findProgram(name: string, extraDirs: string[] = []): string | null {
-  for (const dir of [...(process.env.PATH ?? '').split(path.delimiter), ...extraDirs]) {
-    if (!dir) continue;
-    const file = path.join(dir, name);
-    try {
-      accessSync(file, constants.X_OK);
-      return file;
-    } catch { /* next */ }
-  }
-  return null;
-}
 
 export const findWrk = (): string | null => findProgram('wrk');
 
