@@ -42,7 +42,7 @@ async function main(): Promise<number> {
       const spec: SideSpec = tool === 'autocannon'
         ? { kind: 'autocannon', origin: fx.origin, connections: n, seconds, warmupSeconds: WARMUP_S }
         : { kind: 'lab-closed', origin: fx.origin, users: n, seconds, warmupSeconds: WARMUP_S };
-      const [a, b] = await takeTurns(fx, [spec, { ...spec }], seconds, { repeat: 0, log: () => {} }, undefined, !plainTurns);
+      const [a, b] = await takeTurns(fx, [spec, { ...spec }], seconds, { repeat: 0, log: () => {} }, { mirrored: !plainTurns });
       const turns = a!.slices.map((s, i) => round2(s.rps / Math.max(1, b!.slices[i]!.rps)));
       console.log(`${tool} against itself on ${target}${pin ? ' (pinned)' : ''}${plainTurns ? ' (plain turns)' : ''}, ${n} connections, ${turns.length} turns of ${seconds / turns.length} s: median ${median(turns)}×, turns ${turns.join(', ')} (req/s ${a!.slices.map((s) => s.rps).join(' ')} | ${b!.slices.map((s) => s.rps).join(' ')})`);
     }

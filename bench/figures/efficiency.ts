@@ -43,7 +43,7 @@ export async function efficiency(o: FigureOptions): Promise<FigureRun> {
       const [lab, ac] = await takeTurns(fx, [
         { kind: 'lab-closed', origin: fx.origin, users: n, seconds, warmupSeconds: WARMUP_S },
         { kind: 'autocannon', origin: fx.origin, connections: n, seconds, warmupSeconds: WARMUP_S },
-      ], seconds, o, undefined, true) as [Side, Side];
+      ], seconds, o, { mirrored: true }) as [Side, Side];
       const [l, a] = [mergeSlices(lab.slices), mergeSlices(ac.slices)];
       rows.push(l, a);
       const turns = lab.slices.map((s, i) => round2(s.rps / Math.max(1, ac.slices[i]!.rps)));
@@ -70,6 +70,11 @@ export async function efficiency(o: FigureOptions): Promise<FigureRun> {
   };
 }
 
+export interface TurnOptions {
+  rateFor?: (i: number, sides: readonly Side[]) => number | undefined;
+  mirrored?: boolean;
+}
+
 /**
  * Start each side (one at a time, so warm-ups do not compete), then run them in alternating turns.
  * `rateFor(i, sides)`, asked just before side i's slice: an open side's rate for it (undefined: its spec's).
@@ -77,7 +82,7 @@ export async function efficiency(o: FigureOptions): Promise<FigureRun> {
  * turn is the sum of its halves, so a drift of the machine's speed that is linear over the turn
  * falls on both sides alike instead of on whichever ran second.
  */
-export async function takeTurns(fx: Fixture, specs: SideSpec[], seconds: number, o: FigureOptions, rateFor?: (i: number, sides: readonly Side[]) => number | undefined, mirrored = false): Promise<Side[]> {
+export async function takeTurns(fx: Fixture, specs: SideSpec[], seconds: number, o: FigureOptions, { rateFor, mirrored = false }: TurnOptions = {}): Promise<Side[]> {
   const slices = Math.max(1, Math.min(SLICES, Math.floor(seconds)));
   const sides: Side[] = [];
   try {

@@ -56,7 +56,7 @@ export async function openModel(o: FigureOptions): Promise<FigureRun> {
     // machine, capacity drifts by tens of per cent within a minute, and a rate fixed by the probe
     // would be a different share of autocannon in every turn.
     vsAc = await takeTurns(fx, [open, { kind: 'autocannon', origin: fx.origin, connections: CONNECTIONS, seconds, warmupSeconds: WARMUP_S }], seconds, o,
-      (i, sides) => (i === 0 ? ask(sides[1]!.slices.at(-1)?.rps ?? probeRps) : undefined));
+      { rateFor: (i, sides) => (i === 0 ? ask(sides[1]!.slices.at(-1)?.rps ?? probeRps) : undefined) });
     const first = mergeSlices(vsAc[0]!.slices);
     users = Math.max(1, medianInFlight(first.inFlightLevels ?? []));
     phase2Rate = ask(median(vsAc[1]!.slices.map((s) => s.rps)));
