@@ -59,6 +59,7 @@ export async function accuracy(o: FigureOptions): Promise<FigureRun> {
   notes.push('wrk is plain wrk (closed loop, no -R rate; wrk2 is not packaged in Debian): its load is ~60 req/s, not 50');
   return {
     figure: 'accuracy',
+    placement: o.placement,
     title: `Accuracy: target with a fixed ${DELAY_MS} ms delay, ${RATE} req/s, ${seconds} s`,
     rows,
     summary: `lab open p50 = ${DELAY_MS} + ${p50Over ?? '–'} ms (goal ≤ +${P50_SLACK_MS}), p99 = ${DELAY_MS} + ${p99Over ?? '–'} ms (goal ≤ +${P99_SLACK_MS})`,

@@ -26,7 +26,8 @@ export interface Side {
  * connections, for each N, against a server that answers at once and costs less per request
  * than either generator (nginx). Each generator lives in its own warmed-up process and they take
  * turns in short slices, so background load on a shared machine falls on both alike. The
- * server's CPU share says whether it was the ceiling.
+ * server's CPU share says whether it was the ceiling. By default the server and the generator
+ * share one core (placement.ts), so the rate is set by what each generator costs per request.
  */
 export async function efficiency(o: FigureOptions): Promise<FigureRun> {
   const seconds = o.seconds ?? SECONDS;
@@ -61,7 +62,8 @@ export async function efficiency(o: FigureOptions): Promise<FigureRun> {
   notes.push('autocannon latency: the worst turn\'s percentiles, in whole ms (its own resolution); lab rows merge their histograms');
   return {
     figure: 'efficiency',
-    title: `Generator efficiency: ${target === 'nginx' ? 'nginx' : 'node:http'} answering "ok" on loopback, closed loop at ${counts.join(', ')} connections, ${seconds} s each in ${SLICES} alternating turns of two mirrored halves`,
+    placement: o.placement,
+    title: `Generator efficiency: ${target === 'nginx' ? 'nginx' : 'node:http'} answering "ok" on loopback, closed loop at ${counts.join(', ')} connections, ${seconds} s each in ${turnCount(seconds)} alternating turns of two mirrored halves`,
     rows,
     summary: `lab closed / autocannon (goal: median ≥ ${GOAL_MEDIAN}×, every turn ≥ ${GOAL_EVERY_TURN}×, CPU/req ≤ ${GOAL_CPU}×): ${lines.join('; ')}`,
     met,
@@ -83,7 +85,7 @@ export interface TurnOptions {
  * falls on both sides alike instead of on whichever ran second.
  */
 export async function takeTurns(fx: Fixture, specs: SideSpec[], seconds: number, o: FigureOptions, { rateFor, mirrored = false }: TurnOptions = {}): Promise<Side[]> {
-  const slices = Math.max(1, Math.min(SLICES, Math.floor(seconds)));
+  const slices = turnCount(seconds);
   const sides: Side[] = [];
   try {
     for (const spec of specs) {
@@ -112,6 +114,9 @@ export async function takeTurns(fx: Fixture, specs: SideSpec[], seconds: number,
   }
   return sides;
 }
+
+/** Turns in `seconds` of each side: SLICES, fewer when a turn would be under a second. */
+export const turnCount = (seconds: number): number => Math.max(1, Math.min(SLICES, Math.floor(seconds)));
 
 /** The order the sides run in within turn `k`: alternating per turn, mirrored (A B B A) if asked. */
 export function turnPlan<T>(sides: readonly T[], k: number, mirrored: boolean): T[] {

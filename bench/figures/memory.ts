@@ -31,6 +31,7 @@ export async function memory(o: FigureOptions): Promise<FigureRun> {
   const peak = row.rss.reduce((m, s) => Math.max(m, s.rssMb), 0);
   return {
     figure: 'memory',
+    placement: o.placement,
     title: `Memory: lab open driver, ${RATE} req/s, trivial target, ${seconds} s`,
     rows: [{ ...row, rss: [] }],
     summary: `RSS ${early?.rssMb ?? '–'} MB at ${early?.t ?? '–'} s → ${end?.rssMb ?? '–'} MB at ${end?.t ?? '–'} s = ${ratio ?? '–'}× (goal ≤ ${GOAL_RATIO}×); peak ${peak} MB; heap ${early?.heapMb ?? '–'} → ${end?.heapMb ?? '–'} MB`,

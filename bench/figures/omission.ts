@@ -38,6 +38,7 @@ export async function omission(o: FigureOptions): Promise<FigureRun> {
   const closed = rows.find((r) => r.tool.startsWith('lab closed'))?.latency.p99 ?? null;
   return {
     figure: 'omission',
+    placement: o.placement,
     title: `Coordinated omission: target stalls ${STALL_MS} ms every ${EVERY_MS} ms; open ${RATE} req/s vs closed ${USERS} users, no think time; ${seconds} s`,
     rows,
     summary: `p99 open model ${open ?? '–'} ms vs closed model ${closed ?? '–'} ms (goal: open shows the stalls, ≥ ${STALL_MS / 2} ms; closed hides them, < 100 ms)`,

@@ -85,6 +85,7 @@ export async function openModel(o: FigureOptions): Promise<FigureRun> {
   ];
   return {
     figure: 'open',
+    placement: o.placement,
     title: `Open model at autocannon's rate: ${target === 'nginx' ? 'nginx' : 'node:http'} answering "ok", ${RATE_SHARE}× autocannon's rate (${CONNECTIONS} connections), cap ${IN_FLIGHT_CAP} in flight, ${seconds} s each in alternating turns, twice`,
     rows,
     summary: `lab open served ${open.rps} of ${asked} req/s asked (${share ?? '–'}× autocannon's ${ac.rps} in the same turns), dropped ${open.dropped}: ${late} by its own lag (goal 0), ${open.droppedAtCap ?? '–'} at the cap (${open.waited ?? '–'} waited for a slot, ≤ ${open.maxWaitMs ?? '–'} ms); p50 ${besideClosed.latency.p50} vs closed at its median in-flight level (${users} users) ${closed.latency.p50} ms (Δ ${p50Diff ?? '–'}, goal ≤ ${P50_SLACK_MS}); ${cpu ?? '–'}× autocannon's CPU/req (goal ≤ ${GOAL_CPU}×)`,

@@ -1,8 +1,16 @@
+import type { Placement } from './placement.ts';
 import type { MaxRateTarget } from './target.ts';
 import type { SideResult } from './side-types.ts';
 
 export const FIGURES = ['efficiency', 'open', 'accuracy', 'omission', 'memory'] as const;
 export type FigureName = (typeof FIGURES)[number];
+
+/**
+ * Each figure's placement unless `--placement` says otherwise (placement.ts). Only the max-rate
+ * figure measures a generator's own speed, which needs the generator's cost to set the rate; the
+ * others measure it beside a server as `npm run lab` runs them, on the whole machine.
+ */
+export const DEFAULT_PLACEMENT: Record<FigureName, Placement> = { efficiency: 'shared', open: 'free', accuracy: 'free', omission: 'free', memory: 'free' };
 
 export interface FigureOptions {
   /** Measured seconds per generator; undefined = the figure's own default. */
@@ -14,6 +22,8 @@ export interface FigureOptions {
   connections?: number[];
   /** Efficiency and open figures: the server they drive (default: nginx when installed, else node). */
   target?: MaxRateTarget;
+  /** Where its processes run (already set with setPlacement), for its title. */
+  placement: Placement;
 }
 
 /** One run of one figure: plain data, printed by format.ts and saved as JSON. */
@@ -26,6 +36,8 @@ export interface FigureRun {
   /** Goal met? null when the figure could not be judged. */
   met: boolean | null;
   notes: string[];
+  /** Where its processes ran. */
+  placement: Placement;
   extra?: Record<string, unknown>;
 }
 

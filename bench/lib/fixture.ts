@@ -2,7 +2,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import pidusage from 'pidusage';
-import { pin } from './pin.ts';
+import { pin } from './placement.ts';
 
 export type FixtureName = 'trivial' | 'delay' | 'stall';
 

@@ -1,4 +1,5 @@
 import type { FigureRun } from './figure.ts';
+import { PLACEMENT_TEXT } from './placement.ts';
 import type { SideResult } from './side-types.ts';
 import { alignColumns } from '../../harness/cli/table.ts';
 
@@ -36,7 +37,7 @@ export function formatFigure(f: FigureRun, label: string): string {
   const lines = alignColumns(cells).split('\n');
   const verdict = f.met === null ? 'not judged' : f.met ? 'goal met' : 'goal MISSED';
   return [
-    `${label} ${f.title}`,
+    `${label} ${f.title}${f.placement === 'free' ? '' : `; ${PLACEMENT_TEXT[f.placement]} (taskset)`}`,
     ...lines.map((l) => `  ${l}`),
     `  → ${f.summary} — ${verdict}`,
     ...f.notes.map((n) => `  note: ${n}`),

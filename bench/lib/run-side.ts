@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
-import { pin } from './pin.ts';
+import { pin } from './placement.ts';
 import type { SideResult, SideSpec } from './side-types.ts';
 
 const ENTRY = fileURLToPath(new URL('../side.ts', import.meta.url));

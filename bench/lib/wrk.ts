@@ -1,5 +1,5 @@
 import { execa } from 'execa';
-import { pin } from './pin.ts';
+import { pin } from './placement.ts';
 import { findProgram } from './program.ts';
 import type { SideResult } from './side-types.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { median, turnPlan } from '../../../bench/figures/efficiency.ts';
+import { median, turnCount, turnPlan } from '../../../bench/figures/efficiency.ts';
 
 describe('turnPlan: the order the sides run in within a turn', () => {
   it('plain turns alternate which side goes first', () => {
@@ -27,5 +27,11 @@ describe('median', () => {
   it('takes the middle turn, or the mean of the two middle ones, rounded to 0.01', () => {
     expect(median([1.2, 0.9, 1.0])).toBe(1.0);
     expect(median([1.0, 0.9, 1.11, 1.2])).toBe(1.06);
+  });
+});
+
+describe('turnCount', () => {
+  it('five turns, fewer when a turn would be under a second (the title says how many ran)', () => {
+    expect([turnCount(10), turnCount(5), turnCount(4), turnCount(1)]).toEqual([5, 5, 4, 1]);
   });
 });
