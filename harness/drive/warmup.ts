@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { Client } from 'undici';
+import { connections } from './connections.ts';
 import { sendRequest } from './http.ts';
 
 /** Connections used to warm up: enough to touch every worker of a small pool once or twice. */
@@ -14,6 +14,8 @@ export interface WarmUpResult { ok: number; meanMs: number | null }
  * a broken target shows up in the measured run, counted by kind. No request outlives the
  * warm-up: a server that never answers cannot hold it for the profile's timeoutMs. The mean
  * latency of its 2xx answers is the lab's only estimate of a `--url` server's service time.
+ * It sends with the drives' own client (h1.ts), so the code compiled before t = 0 is the code
+ * that sends the measured requests (with undici, the lab's client started the run cold).
  */
 export async function warmUp(o: { origin: string; seconds: number; timeoutMs: number; signal: AbortSignal }): Promise<WarmUpResult> {
   let ok = 0;
@@ -21,7 +23,7 @@ export async function warmUp(o: { origin: string; seconds: number; timeoutMs: nu
   if (o.seconds <= 0) return { ok, meanMs: null };
   const end = performance.now() + o.seconds * 1000;
   await Promise.all(Array.from({ length: WARMUP_CONNECTIONS }, async () => {
-    const client = new Client(o.origin, { headersTimeout: 0, bodyTimeout: 0 });
+    const client = connections(o.origin, 1, o.timeoutMs);
     const onAbort = () => { client.destroy().catch(() => {}); };
     o.signal.addEventListener('abort', onAbort, { once: true });
     try {

@@ -3,6 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { warmUp } from '../../../harness/drive/warmup.ts';
+import { H1Pool } from '../../../harness/drive/h1.ts';
+import { sendRequest } from '../../../harness/drive/http.ts';
 
 interface Probe { origin: string; requests: () => number; maxInFlight: () => number; server: Server }
 const open: Server[] = [];
@@ -58,6 +60,20 @@ describe('warmUp', () => {
     // At least the server's 30 ms; wide upper margin for two shared cores.
     expect(w.meanMs!).toBeGreaterThanOrEqual(29);
     expect(w.meanMs!).toBeLessThan(150);
+  });
+
+  it('sends with the drives\' own client, so the code that sends the measured requests is the code it warms', async () => {
+    const heads: string[][] = [];
+    const p = await serve((res) => { heads.push(res.req.rawHeaders); res.end('ok'); });
+    await warmUp({ origin: p.origin, seconds: 0.2, timeoutMs: 10_000, signal: new AbortController().signal });
+    const pool = new H1Pool(p.origin, 1);
+    await sendRequest(pool, 'GET', '/', 10_000);
+    await pool.destroy();
+    // The lab's client sends a host header and nothing else; undici adds `connection: keep-alive`.
+    const drive = heads.pop()!;
+    expect(drive.map((h, i) => (i % 2 ? h : h.toLowerCase()))).toEqual(['host', p.origin.slice('http://'.length)]);
+    expect(heads.length).toBeGreaterThan(0);
+    for (const warm of heads) expect(warm).toEqual(drive);
   });
 
   it('sends nothing when the profile has no warm-up', async () => {
