@@ -9,6 +9,7 @@ import { formatSpread } from './spread-table.ts';
 import { formatValidity } from './validity-table.ts';
 import { EXIT_THRESHOLD, formatThresholds } from './threshold-table.ts';
 import { formatCrossChecks } from './cross-check-table.ts';
+import { formatDrops } from './drops-table.ts';
 
 /** Each target's stages.json as written; one that cannot be read or parsed is an Error, not an empty table. */
 export async function readStages(runDir: string, manifest: RunManifest): Promise<StagesByTarget> {
@@ -34,6 +35,8 @@ export async function readStages(runDir: string, manifest: RunManifest): Promise
 export async function printProfileRun(o: { runDir: string; manifest: RunManifest; summary: Summary; repeat: number; unit: 'users' | 'req/s' }): Promise<number> {
   const stages = await readStages(o.runDir, o.manifest);
   console.log(`\n${o.repeat > 1 ? formatSpread(o.summary, o.unit) : formatResults(o.summary, stages, o.unit, new Set(o.manifest.targets.filter((t) => t.url).map((t) => t.name)))}\n`);
+  const drops = formatDrops(o.manifest);
+  if (drops) console.log(`${drops}\n`);
   const cross = formatCrossChecks(o.manifest, stages);
   if (cross) console.log(`${cross}\n`);
   const unreadable = [...stages.values()].filter((s): s is Error => s instanceof Error);

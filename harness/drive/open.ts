@@ -165,9 +165,10 @@ export async function driveOpen(o: DriveOpenOptions): Promise<OpenDriveStats> {
       send(run, at);
     },
     dropOne: (at) => {
-      o.recorder.dropped(at);
+      const late = run.prevLook < at && (run.turnT - at) * 1000 > LATE_DROP_MS;
+      o.recorder.dropped(at, late ? 'late' : 'cap');
       run.stats.dropped++;
-      if (run.prevLook < at && (run.turnT - at) * 1000 > LATE_DROP_MS) run.stats.droppedLate++;
+      if (late) run.stats.droppedLate++;
       else run.stats.droppedAtCap++;
     },
   };

@@ -58,7 +58,7 @@ export function mergeSeconds(parts: readonly SecondPart[], model: 'closed' | 'op
     users: model === 'closed' ? add((p) => p.users) : Math.max(0, ...parts.map((p) => p.users)),
     launched: add((p) => p.launched), inFlightArea: add((p) => p.inFlightArea),
     liveSum: live.reduce((n, p) => n + p.liveSum / p.liveSamples, 0), liveSamples: live.length ? 1 : 0,
-    ok: add((p) => p.ok), errors, dropped: add((p) => p.dropped),
+    ok: add((p) => p.ok), errors, dropped: add((p) => p.dropped), droppedLate: add((p) => p.droppedLate),
     raw: hist((p) => p.raw) ?? newLatencyHistogram(), corrected: hist((p) => p.corrected), sent: hist((p) => p.sent),
   };
 }

@@ -25,6 +25,8 @@ interface Interval {
   ok: number;
   errors: ErrorCounts;
   dropped: number;
+  /** Of `dropped`, arrivals the generator itself reached too late (its own lag, not the cap). */
+  droppedLate: number;
   raw: Histogram;
   corrected: Histogram | null;
   sent: Histogram | null;
@@ -118,7 +120,7 @@ export class Recorder {
     this.runCorrected = maybe(corrected);
     this.runSent = maybe(sent);
     this.stages = opts.windows.map((w) => ({ window: w, raw: newLatencyHistogram(), corrected: maybe(corrected), sent: maybe(sent) }));
-    this.cur = { users: 0, launched: 0, inFlightArea: 0, liveSum: 0, liveSamples: 0, ok: 0, errors: zeroErrors(), dropped: 0, raw: newLatencyHistogram(), corrected: maybe(corrected), sent: maybe(sent) };
+    this.cur = { users: 0, launched: 0, inFlightArea: 0, liveSum: 0, liveSamples: 0, ok: 0, errors: zeroErrors(), dropped: 0, droppedLate: 0, raw: newLatencyHistogram(), corrected: maybe(corrected), sent: maybe(sent) };
     this.hlog.outputLogFormatVersion();
     this.hlog.outputComment('loadlab latency log: one interval per second, values in microseconds');
     this.hlog.outputLegend();
@@ -205,9 +207,14 @@ export class Recorder {
     this.inFlightSince = until;
   }
 
-  dropped(nowS: number, n = 1): void {
+  /**
+   * Open model: `n` arrivals never sent, at `nowS`. `cause` 'late': the generator first reached
+   * them too late (its own lag); 'cap': every in-flight slot stayed busy (the server's queue).
+   */
+  dropped(nowS: number, cause: 'cap' | 'late', n = 1): void {
     this.advance(nowS);
     this.cur.dropped += n;
+    if (cause === 'late') this.cur.droppedLate += n;
   }
 
   /**
@@ -278,6 +285,7 @@ export class Recorder {
       errors: { ...c.errors },
       errorsTotal: sumErrors(c.errors),
       dropped: c.dropped,
+      ...(this.opts.latencyBasis === 'intended' ? { droppedLate: c.droppedLate } : {}),
       p50: stats.p50, p90: stats.p90, p95: stats.p95, p99: stats.p99, max: stats.max,
       ...(this.opts.latencyBasis === 'intended' ? { launched: c.launched, inFlight: Math.round(c.inFlightArea * 1000) / 1000 } : {}),
       ...(c.liveSamples ? { liveUsers: Math.round((c.liveSum / c.liveSamples) * 100) / 100 } : {}),
@@ -303,6 +311,7 @@ export class Recorder {
     c.ok = 0;
     c.errors = zeroErrors();
     c.dropped = 0;
+    c.droppedLate = 0;
     c.launched = 0;
     c.inFlightArea = 0;
     c.liveSum = 0;
@@ -321,6 +330,7 @@ export class Recorder {
     c.users = part.users;
     c.ok += part.ok;
     c.dropped += part.dropped;
+    c.droppedLate += part.droppedLate;
     c.launched += part.launched;
     c.inFlightArea += part.inFlightArea;
     c.liveSum += part.liveSum;

@@ -114,8 +114,16 @@ export interface IntervalRow {
   rps: number;
   errors: ErrorCounts;
   errorsTotal: number;
-  /** Open model: arrivals not launched because `maxInFlight` was reached. */
+  /** Open model: arrivals never sent (all of them, whatever the cause: droppedLate + the rest, at the cap). */
   dropped: number;
+  /**
+   * Open model: of `dropped`, arrivals the generator itself first reached more than 2 ms after
+   * their time (its own lag: that second measures the lab, not the server). The rest,
+   * `dropped − droppedLate`, found every `maxInFlight` slot busy for 100 ms (the server's queue).
+   * Optional: absent in closed-model rows and in run folders written before 2026-11-29, whose
+   * drops have no recorded cause (read as unknown, never as 0 late).
+   */
+  droppedLate?: number;
   /**
    * Latency percentiles of successful responses in this second; null when there were none.
    * Timed as HistogramsFile.latencyBasis says: closed model from the actual send, open model

@@ -33,10 +33,11 @@ export async function prepareRunDir(o: { out?: string; force: boolean; profile: 
   return dir;
 }
 
+/** New columns go last (dropped_late, 2026-11-29), so a reader by position keeps working; a cell with no value is empty. */
 export function seriesCsv(rows: IntervalRow[]): string {
-  const head = ['t', 'stage', 'users', 'requests', 'rps', ...ERROR_KINDS.map((k) => `errors_${k}`), 'errors_total', 'dropped', 'p50_ms', 'p90_ms', 'p95_ms', 'p99_ms', 'max_ms'];
+  const head = ['t', 'stage', 'users', 'requests', 'rps', ...ERROR_KINDS.map((k) => `errors_${k}`), 'errors_total', 'dropped', 'p50_ms', 'p90_ms', 'p95_ms', 'p99_ms', 'max_ms', 'dropped_late'];
   const cell = (v: number | null) => (v === null ? '' : String(v));
-  const lines = rows.map((r) => [r.t, r.stage, r.users, r.requests, r.rps, ...ERROR_KINDS.map((k) => r.errors[k]), r.errorsTotal, r.dropped, r.p50, r.p90, r.p95, r.p99, r.max].map(cell).join(','));
+  const lines = rows.map((r) => [r.t, r.stage, r.users, r.requests, r.rps, ...ERROR_KINDS.map((k) => r.errors[k]), r.errorsTotal, r.dropped, r.p50, r.p90, r.p95, r.p99, r.max, r.droppedLate ?? null].map(cell).join(','));
   return `${[head.join(','), ...lines].join('\n')}\n`;
 }
 

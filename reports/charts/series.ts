@@ -11,6 +11,8 @@ export interface SeriesPoint {
   /** Per second, averaged over the bucket. */
   errors: ErrorCounts;
   dropped: number;
+  /** Of `dropped`, those the generator reached late (per second); null: a row of the bucket predates the split (cause unknown). */
+  droppedLate: number | null;
   p50: number | null;
   p95: number | null;
   p99: number | null;
@@ -42,6 +44,7 @@ export function downsample(rows: IntervalRow[], size: number): SeriesPoint[] {
       rps: round(mean(b.map((r) => r.rps))),
       errors,
       dropped: round(mean(b.map((r) => r.dropped ?? 0))),
+      droppedLate: b.every((r) => typeof r.droppedLate === 'number') ? round(mean(b.map((r) => r.droppedLate!))) : null,
       p50: worst(b.map((r) => r.p50)),
       p95: worst(b.map((r) => r.p95)),
       p99: worst(b.map((r) => r.p99)),

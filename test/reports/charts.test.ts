@@ -175,8 +175,65 @@ describe('chart sections on a synthetic run', () => {
 
   it('shows dropped arrivals only for the open model', () => {
     const kinds = (r: RunData) => JSON.stringify(CHART_SECTIONS.find((s) => s.id === 'chart-errors')!.build(r, chartContext(r)));
-    expect(kinds(open)).toContain('"dropped"');
-    expect(kinds(run)).not.toContain('"dropped"');
+    expect(kinds(open)).toContain('"dropped: ');
+    expect(kinds(run)).not.toContain('dropped');
+  });
+});
+
+describe('errors chart: drops by cause (open model)', () => {
+  const section = CHART_SECTIONS.find((s) => s.id === 'chart-errors')!;
+  let fresh: RunData;
+  let old: RunData;
+  let oldDir = '';
+  const cleanups: (() => Promise<void>)[] = [];
+  beforeAll(async () => {
+    const a = await tempFixtureRun({ model: 'open', duration: 12 });
+    const b = await tempFixtureRun({ model: 'open', duration: 12, noDropCauses: true });
+    cleanups.push(a.cleanup, b.cleanup);
+    fresh = await loadRun(a.runDir);
+    old = await loadRun(b.runDir);
+    oldDir = b.runDir;
+  });
+  afterAll(async () => { for (const c of cleanups) await c(); });
+
+  const kindUnits = (spec: Obj) => units(spec).filter((u) => u.encoding?.color?.field === 'kind');
+  const blocksOf = (spec: Obj) => kindUnits(spec).flatMap((u) => u.data.values as { target: string; t: number; kind: string; count: number }[]);
+  const colorOf = (spec: Obj) => kindUnits(spec)[0]!.encoding.color;
+
+  it('draws the two causes as distinct, labelled series whose counts add up to each second\'s drops', () => {
+    const spec = section.build(fresh, chartContext(fresh)) as Obj;
+    expect(() => compile(spec as never)).not.toThrow();
+    const color = colorOf(spec);
+    expect(color.scale.domain).toContain('dropped: generator late');
+    expect(color.scale.domain).toContain('dropped: in-flight cap full');
+    expect(color.scale.domain).not.toContain('dropped: cause not recorded');
+    expect(new Set(color.scale.range).size).toBe(color.scale.range.length);
+    const blocks = blocksOf(spec);
+    for (const t of fresh.targets) {
+      for (const r of t.series.filter((x) => x.dropped > 0)) {
+        const at = blocks.filter((b) => b.target === t.entry.name && b.t === r.t);
+        expect(at.find((b) => b.kind === 'dropped: generator late')?.count).toBe(r.droppedLate);
+        expect(at.find((b) => b.kind === 'dropped: in-flight cap full')?.count).toBe(r.dropped - r.droppedLate!);
+      }
+    }
+    expect(blocks.some((b) => b.kind === 'dropped: generator late')).toBe(true);
+    // The text beside it names the split and the cause that dominated (the fixture: a quarter late).
+    const caption = section.caption(fresh, chartContext(fresh));
+    expect(caption).toMatch(/express-dev dropped [\d,]+ arrivals in \d+ s: [\d,]+ with the in-flight cap full, [\d,]+ with the generator late — mostly the in-flight cap/);
+  });
+
+  it('an older run folder (no per-second cause) still renders, its drops "cause not recorded", never "0 late"', async () => {
+    const spec = section.build(old, chartContext(old)) as Obj;
+    expect(() => compile(spec as never)).not.toThrow();
+    const kinds = new Set(blocksOf(spec).map((b) => b.kind));
+    expect([...kinds].filter((k) => k.startsWith('dropped'))).toEqual(['dropped: cause not recorded']);
+    expect(colorOf(spec).scale.domain).toContain('dropped: cause not recorded');
+    const caption = section.caption(old, chartContext(old));
+    expect(caption).toMatch(/predates the per-second split, so each second's cause is unknown/);
+    expect(caption).not.toMatch(/0 with the generator late|mostly/);
+    const page = await renderReport(oldDir);
+    expect(page).toContain('id="chart-errors-spec"');
+    expect(page).toContain('dropped: cause not recorded');
   });
 });
 

@@ -68,4 +68,24 @@ describe('progress', () => {
     progressReporter(out, false).targetEnd?.({ name: 'fastify', state: 'ok', error: null, stages: [] });
     expect(text).toBe('');
   });
+
+  it('open model: names each second\'s and each stage\'s drops by cause, and no cause where none was recorded', () => {
+    const drops = (r: IntervalRow, dropped: number, droppedLate?: number): IntervalRow => ({ ...r, dropped, ...(droppedLate === undefined ? {} : { droppedLate }) });
+    const rows = [drops(row(0, 0, 50, 40, 30), 0, 0), drops(row(1, 0, 50, 30, 80), 12, 2), drops(row(2, 0, 50, 30, 90), 8, 5), drops(row(3, 1, 90, 30, 99), 4)];
+    const write = (isTTY: boolean) => {
+      let text = '';
+      const out = new PassThrough();
+      out.on('data', (d: Buffer) => { text += d.toString(); });
+      const p = progressReporter(out, isTTY);
+      for (const r of rows) p.interval?.({ name: 'fastify', row: r, stageCount: 2, duration: 4 });
+      return text;
+    };
+    expect(write(false).split('\n')).toEqual([
+      '  fastify stage 1/2: 50 users, 33.3 req/s, worst 1-s p95 90 ms, 0 errors, 20 dropped (13 in-flight cap full, 7 generator late)',
+      '  fastify stage 2/2: 90 users, 30.0 req/s, worst 1-s p95 99 ms, 0 errors, 4 dropped',
+      '',
+    ]);
+    const live = write(true).split('\r\x1b[K').filter(Boolean);
+    expect(live.map((l) => l.match(/errors \d+(.*?)  \d\d:/)![1])).toEqual(['', '  dropped 12 (2 late)', '  dropped 8 (5 late)', '  dropped 4']);
+  });
 });

@@ -91,6 +91,7 @@ describe('driveOpen against an in-process server', () => {
     // be late: this server shares the test's event loop, and the machine is shared).
     expect(stats.droppedAtCap + stats.droppedLate).toBe(stats.dropped);
     expect(stats.droppedAtCap).toBeGreaterThanOrEqual(stats.dropped * 0.8);
+    expect(result.rows.reduce((n, r) => n + r.droppedLate!, 0)).toBe(stats.droppedLate);
     const run = result.stages[0]!;
     expect(run.errorsTotal).toBe(0);
     expect(run.p99!).toBeGreaterThanOrEqual(900);
@@ -103,7 +104,10 @@ describe('driveOpen: whose fault a drop was', () => {
     const origin = await serve(() => 1e9);
     // 2 slots fill at once and never free; 300 ms in, the generator's own loop is blocked for 400 ms.
     setTimeout(() => { const until = performance.now() + 400; while (performance.now() < until); }, 300);
-    const { stats } = await drive(origin, { stages: [{ at: 0, rate: 200 }], duration: 1, maxInFlight: 2, timeoutMs: 5000 }, { drainMs: 100 });
+    const { stats, result } = await drive(origin, { stages: [{ at: 0, rate: 200 }], duration: 1, maxInFlight: 2, timeoutMs: 5000 }, { drainMs: 100 });
+    // The run folder's per-second rows carry the same split as the run's totals (series.json ↔ manifest openDrive).
+    expect(result.rows.reduce((n, r) => n + r.droppedLate!, 0)).toBe(stats.droppedLate);
+    expect(result.rows.reduce((n, r) => n + r.dropped, 0)).toBe(stats.dropped);
     expect(stats.launched).toBe(2);
     expect(stats.dropped).toBe(198);
     expect(stats.droppedAtCap + stats.droppedLate).toBe(stats.dropped);

@@ -143,4 +143,30 @@ describe('merging generator threads (--generators)', () => {
     merger.end(1);
     expect(rows).toEqual([7, 1]);
   });
+
+  it('open model: a merged second\'s drops are the sum of the threads\' shares, by cause, through the wire format', () => {
+    const open = (over: Partial<RecorderOptions> = {}) => opts({ latencyBasis: 'intended', expectedIntervalUs: null, ...over });
+    // Drops per thread: [t, cause, n]; thread 1 falls behind in second 2, thread 0 meets the cap in 1 and 2.
+    const drops: [t: number, cause: 'cap' | 'late', n: number][][] = [
+      [[1.2, 'cap', 4], [2.1, 'cap', 2], [2.5, 'late', 1]],
+      [[0.5, 'late', 3], [2.3, 'late', 7], [4.9, 'cap', 1]],
+    ];
+    const whole = new Recorder(open());
+    for (const [t, cause, n] of drops.flat().sort((a, b) => a[0] - b[0])) whole.dropped(t, cause, n);
+    const expected = whole.finish().rows;
+
+    const merged = new Recorder(open());
+    const merger = new SecondsMerger(merged, 2, 'open');
+    for (const k of [0, 1]) {
+      // As a thread posts it: encoded, then structured-cloned across the thread boundary.
+      const r = new Recorder(open({ onSecond: (p) => merger.add(k, fromWire(structuredClone(toWire(p)))) }));
+      for (const [t, cause, n] of drops[k]!) r.dropped(t, cause, n);
+      r.finish();
+      merger.end(k);
+    }
+    const got = merged.finish().rows;
+    expect(got.map((r) => [r.dropped, r.droppedLate])).toEqual([[3, 3], [4, 0], [10, 8], [0, 0], [1, 0], [0, 0]]);
+    expect(got).toEqual(expected);
+    expect(mergeSeconds([{ ...mergeSeconds([], 'open'), dropped: 5, droppedLate: 2 }, { ...mergeSeconds([], 'open'), dropped: 4, droppedLate: 4 }], 'open')).toMatchObject({ dropped: 9, droppedLate: 6 });
+  });
 });

@@ -165,3 +165,23 @@ describe('Recorder in-flight count (open model)', () => {
     expect(r.finish().rows[0]).not.toHaveProperty('inFlight');
   });
 });
+
+describe('Recorder drops by cause (open model)', () => {
+  it('keeps each second\'s generator-late drops beside the total, which still counts both causes', () => {
+    const r = new Recorder({ windows, duration: 3, expectedIntervalUs: null, latencyBasis: 'intended' });
+    r.dropped(0.2, 'cap', 3);
+    r.dropped(0.4, 'late');
+    r.dropped(1.1, 'late', 5);
+    r.dropped(2.9, 'cap');
+    const { rows, stages } = r.finish();
+    expect(rows.map((x) => [x.dropped, x.droppedLate])).toEqual([[4, 1], [5, 5], [1, 0]]);
+    // The stage (steady from 1 s) keeps the total, as before.
+    expect(stages[0]!.dropped).toBe(6);
+  });
+
+  it('leaves the closed model\'s rows without droppedLate', () => {
+    const r = new Recorder({ windows, duration: 2, expectedIntervalUs: null });
+    r.ok(0.5, 1000);
+    expect(r.finish().rows[0]).not.toHaveProperty('droppedLate');
+  });
+});

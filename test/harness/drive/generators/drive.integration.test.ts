@@ -35,9 +35,9 @@ async function server(delayMs: number | null, onRequest: () => void = () => {}) 
 }
 
 /** driveThreads as one-target.ts calls it: 2 threads, an open profile, a recorder of the lab's own. */
-function drive(origin: string, signal: AbortSignal, onStart: (at: number) => void) {
+function drive(origin: string, signal: AbortSignal, onStart: (at: number) => void, recorder?: Recorder) {
   const profile = openProfileSchema.parse({ name: 'test', model: 'open', warmupSeconds: 0, stages: [{ at: 0, rate: 600 }], duration: 1.5, maxInFlight: 16, timeoutMs: 30_000 });
-  const recorder = new Recorder({ windows: stageWindows(profile), duration: 2, expectedIntervalUs: null, latencyBasis: 'intended' });
+  recorder ??= new Recorder({ windows: stageWindows(profile), duration: 2, expectedIntervalUs: null, latencyBasis: 'intended' });
   return driveThreads({ origin, profile, seed: 1, signal, generators: 2, recorder, windows: stageWindows(profile), duration: 2, expectedIntervalUs: null, onStart });
 }
 
@@ -72,5 +72,20 @@ describe('driveThreads (--generators 2, open model): each thread\'s connections 
     expect(tookMs).toBeLessThan(15_000);
     await until(() => seen.open === 0, 5000);
     expect(seen.open).toBe(0);
+  });
+});
+
+describe('driveThreads (--generators 2, open model): drops by cause', () => {
+  it('the merged seconds carry each thread\'s drops and their late share, summing to the threads\' totals', async () => {
+    // 16 slots answered in 200 ms serve ~80 of the 600 req/s asked: most arrivals are dropped at the cap.
+    const { origin } = await server(200);
+    const recorder = new Recorder({ windows: [{ index: 0, at: 0, end: 1.5, steadyFrom: 0, users: 600 }], duration: 2, expectedIntervalUs: null, latencyBasis: 'intended' });
+    const d = await drive(origin, new AbortController().signal, () => {}, recorder);
+    const { rows } = recorder.finish();
+    expect(d.error).toBeNull();
+    expect(d.open!.dropped).toBeGreaterThan(300);
+    expect(rows.every((r) => typeof r.droppedLate === 'number' && r.droppedLate <= r.dropped)).toBe(true);
+    expect(rows.reduce((n, r) => n + r.dropped, 0)).toBe(d.open!.dropped);
+    expect(rows.reduce((n, r) => n + r.droppedLate!, 0)).toBe(d.open!.droppedLate);
   });
 });
