@@ -46,6 +46,8 @@ const arrivals = (n: number) => `${fmtNum(n)} arrival${n === 1 ? '' : 's'}`;
 
 /** Which cause had more of the drops whose cause is known. */
 function dominant(late: number, cap: number): string {
+  if (late === 0) return 'all of them with the in-flight cap full: the server held every slot';
+  if (cap === 0) return 'all of them the generator\'s own lag: in those seconds the lab, not the server, was the limit';
   if (late > cap) return 'mostly the generator\'s own lag: in those seconds the lab, not the server, was the limit';
   if (cap > late) return 'mostly the in-flight cap: the server held every slot';
   return 'as many of each';

@@ -5,6 +5,7 @@ import type { IntervalRow } from '../../harness/results/format.ts';
 import { CHART_SECTIONS } from '../../reports/charts/index.ts';
 import { chartContext, type ChartContext } from '../../reports/charts/context.ts';
 import { stackErrors } from '../../reports/charts/errors.ts';
+import { dropSentence, dropsByCause } from '../../reports/charts/drops.ts';
 import { kneeSpec } from '../../reports/charts/knee.ts';
 import { latencyOverTimeSpec } from '../../reports/charts/latency.ts';
 import { downsample, bucketSeconds, MAX_SERIES_POINTS } from '../../reports/charts/series.ts';
@@ -251,5 +252,25 @@ describe('the chart registry (reports/charts/index.ts) is the one place charts a
     } finally {
       for (const f of fixtures) await f.cleanup();
     }
+  });
+});
+
+describe('drops by cause: the words', () => {
+  const tally = (cap: number, late: number, unknown = 0) => ({ seconds: 3, dropped: cap + late + unknown, cap, late, unknown });
+  it('says which cause dominated, "all" when only one occurred, and never a late count it does not have', () => {
+    expect(dropSentence('a', tally(90, 0))).toBe('a dropped 90 arrivals in 3 s: 90 with the in-flight cap full, 0 with the generator late — all of them with the in-flight cap full: the server held every slot.');
+    expect(dropSentence('a', tally(0, 7))).toMatch(/— all of them the generator's own lag: in those seconds the lab, not the server, was the limit\.$/);
+    expect(dropSentence('a', tally(3, 7))).toMatch(/3 with the in-flight cap full, 7 with the generator late — mostly the generator's own lag/);
+    expect(dropSentence('a', tally(3, 2, 5))).toMatch(/3 with the in-flight cap full, 2 with the generator late, 5 in seconds without a recorded cause — mostly the in-flight cap/);
+    expect(dropSentence('a', tally(0, 0, 5))).toBe('a dropped 5 arrivals in 3 s; this run folder predates the per-second split, so each second\'s cause is unknown.');
+    expect(dropSentence('a', tally(0, 0, 5), { openDrive: { scheduled: 9, launched: 4, dropped: 5, droppedAtCap: 1, droppedLate: 4, maxLagMs: 1 } }))
+      .toMatch(/cause is unknown \(the run's totals: 1 at the in-flight cap, 4 late by the generator — mostly the generator's own lag/);
+  });
+
+  it('splits a point into its causes; a point without the split is "cause not recorded"', () => {
+    expect(dropsByCause({ dropped: 10, droppedLate: 4 })).toEqual([['dropped: in-flight cap full', 6], ['dropped: generator late', 4]]);
+    expect(dropsByCause({ dropped: 10, droppedLate: 0 })).toEqual([['dropped: in-flight cap full', 10]]);
+    expect(dropsByCause({ dropped: 10, droppedLate: null })).toEqual([['dropped: cause not recorded', 10]]);
+    expect(dropsByCause({ dropped: 0, droppedLate: null })).toEqual([]);
   });
 });
